@@ -1,0 +1,48 @@
+import * as path from "node:path";
+import { Command, CommanderError } from "commander";
+import { formatError, processOutput, type Output } from "./output";
+import { registerApply } from "./commands/apply";
+import { registerInit } from "./commands/init";
+import { registerPlan } from "./commands/plan";
+
+/** Shared by every command: where to run and where to print. */
+export interface CliContext {
+  output: Output;
+  /** The folder commands act on (`-C DIR`, else the working directory). */
+  repoPath(): string;
+  /** Sets the process exit code a command wants (e.g. 2 from `plan --detailed-exitcode`). */
+  setExitCode(code: number): void;
+}
+
+const VERSION: string = require("../../package.json").version;
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], output: Output = processOutput()): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("skewless")
+    .description("Skewless: a Feast-compatible feature store for TypeScript.\nRun inside a feature repo (a folder with feature_store.yaml), or pass -C DIR.")
+    .version(VERSION, "-v, --version")
+    .option("-C, --chdir <dir>", "run as if skewless was started in <dir>")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => output.out(s.replace(/\n$/, "")), writeErr: (s) => output.err(s.replace(/\n$/, "")) });
+  const context: CliContext = {
+    output,
+    repoPath: () => path.resolve(program.opts<{ chdir?: string }>().chdir ?? "."),
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  registerInit(program, context);
+  registerPlan(program, context);
+  registerApply(program, context);
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    output.err(formatError(error));
+    return 1;
+  }
+}

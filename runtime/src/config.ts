@@ -1,0 +1,206 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ConfigError } from "./errors";
+
+/** The file every feature repo has, as in Feast. */
+export const CONFIG_FILE = "feature_store.yaml";
+
+export interface RegistryConfig {
+  registryType: "file";
+  /** An absolute local path, or an `s3://` / `gs://` URI. */
+  path: string;
+  /** Readers cache the registry this long (Feast's default 600; 0 = never expire). */
+  cacheTtlSeconds: number;
+}
+
+export interface SqliteOnlineStoreConfig {
+  type: "sqlite";
+  /** Absolute path of the SQLite database. */
+  path: string;
+}
+
+export interface RedisOnlineStoreConfig {
+  type: "redis";
+  redisType: "redis" | "redis_cluster" | "redis_sentinel";
+  /** Feast's `host:port[,host:port],db=0,password=...,ssl=true`. Holds secrets: never log it. */
+  connectionString: string;
+  sentinelMaster?: string;
+  keyTtlSeconds?: number;
+  fullScanForDeletion: boolean;
+}
+
+export type OnlineStoreConfig = SqliteOnlineStoreConfig | RedisOnlineStoreConfig;
+
+export interface OfflineStoreConfig {
+  /** `file`, `dask` and `duckdb` all mean parquet files queried by DuckDB. */
+  type: "duckdb" | "file" | "dask" | "bigquery";
+  /** Any further keys, as written (e.g. BigQuery's `project_id`, `dataset`, `location`). */
+  options: Record<string, unknown>;
+}
+
+export interface RepoConfig {
+  project: string;
+  /** Absolute path of the feature repo (the folder holding feature_store.yaml). */
+  repoPath: string;
+  registry: RegistryConfig;
+  provider: "local" | "aws" | "gcp";
+  onlineStore: OnlineStoreConfig;
+  offlineStore: OfflineStoreConfig;
+  entityKeySerializationVersion: 2 | 3;
+}
+
+/** Feast keys Skewless accepts and leaves to Feast (they configure Python-side features). */
+const FEAST_ONLY_KEYS = [
+  "auth", "batch_engine", "feature_server", "flags", "coerce_tz_aware", "materialization", "openlineage",
+  "repo_path", "go_feature_serving", "go_feature_retrieval", "permissions", "mcp",
+];
+const KNOWN_KEYS = ["project", "registry", "provider", "online_store", "offline_store", "entity_key_serialization_version", ...FEAST_ONLY_KEYS];
+const PROJECT_NAME = /^[A-Za-z0-9_]+$/;
+
+/** Reads and validates `feature_store.yaml` in `repoPath`. */
+export function loadRepoConfig(repoPath: string, env: NodeJS.ProcessEnv = process.env): RepoConfig {
+  const root = path.resolve(repoPath);
+  const file = path.join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new ConfigError(`${file} does not exist`, "run inside a feature repo, pass -C <dir>, or create one with `skewless init`");
+    }
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`, undefined, e);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`${file} is not valid YAML: ${(e as Error).message}`, undefined, e);
+  }
+  return parseRepoConfig(expandEnv(raw, env, file), root, file);
+}
+
+/** Validates a config object (feature_store.yaml's contents) for the repo at `repoPath`. */
+export function parseRepoConfig(raw: unknown, repoPath: string, file = CONFIG_FILE): RepoConfig {
+  const where = (key: string) => `${file}: ${key}`;
+  if (!isObject(raw)) throw new ConfigError(`${file} must be a mapping of keys to values`);
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.includes(key)) {
+      throw new ConfigError(`${where(key)} is not a known key`, `known keys: ${KNOWN_KEYS.slice(0, 6).join(", ")} (and Feast's ${FEAST_ONLY_KEYS.slice(0, 4).join(", ")}, ...)`);
+    }
+  }
+  const project = raw.project;
+  if (typeof project !== "string" || !PROJECT_NAME.test(project)) {
+    throw new ConfigError(
+      project === undefined ? `${where("project")} is missing` : `${where("project")} ${JSON.stringify(project)} is invalid`,
+      "project is required: letters, digits and underscores, e.g. `project: credit_scoring`",
+    );
+  }
+  return {
+    project,
+    repoPath,
+    registry: parseRegistry(raw.registry, repoPath, where),
+    provider: oneOf(raw.provider ?? "local", ["local", "aws", "gcp"] as const, where("provider")),
+    onlineStore: parseOnlineStore(raw.online_store, repoPath, where),
+    offlineStore: parseOfflineStore(raw.offline_store, where),
+    entityKeySerializationVersion: oneOf(raw.entity_key_serialization_version ?? 3, [3, 2] as const, where("entity_key_serialization_version")),
+  };
+}
+
+function parseRegistry(raw: unknown, repoPath: string, where: (k: string) => string): RegistryConfig {
+  if (raw === undefined || raw === null) {
+    throw new ConfigError(`${where("registry")} is missing`, "set `registry: data/registry.db` (a path relative to the repo, s3:// or gs://)");
+  }
+  const spec = typeof raw === "string" ? { path: raw } : raw;
+  if (!isObject(spec)) throw new ConfigError(`${where("registry")} must be a path or a mapping with a path`);
+  const type = spec.registry_type ?? "file";
+  if (type !== "file") {
+    throw new ConfigError(`${where("registry.registry_type")} ${JSON.stringify(type)} is not supported`, "Skewless reads and writes file registries (local, s3://, gs://); Feast's sql and remote registries are not supported");
+  }
+  for (const key of Object.keys(spec)) {
+    if (!["registry_type", "path", "cache_ttl_seconds", "cache_mode", "s3_additional_kwargs"].includes(key)) {
+      throw new ConfigError(`${where(`registry.${key}`)} is not a known key`, "known keys: registry_type, path, cache_ttl_seconds, cache_mode");
+    }
+  }
+  if (typeof spec.path !== "string" || spec.path.length === 0) throw new ConfigError(`${where("registry.path")} is missing`);
+  const ttl = spec.cache_ttl_seconds ?? 600;
+  if (typeof ttl !== "number" || ttl < 0) throw new ConfigError(`${where("registry.cache_ttl_seconds")} must be a number >= 0`);
+  return { registryType: "file", path: resolveLocation(spec.path, repoPath), cacheTtlSeconds: ttl };
+}
+
+function parseOnlineStore(raw: unknown, repoPath: string, where: (k: string) => string): OnlineStoreConfig {
+  const spec = raw ?? { type: "sqlite" };
+  if (typeof spec === "string") return parseOnlineStore({ type: spec }, repoPath, where);
+  if (!isObject(spec)) throw new ConfigError(`${where("online_store")} must be a mapping with a type`);
+  const type = oneOf(spec.type ?? "sqlite", ["sqlite", "redis"] as const, where("online_store.type"));
+  if (type === "sqlite") {
+    allowKeys(spec, ["type", "path"], where("online_store"));
+    const p = spec.path ?? "data/online.db";
+    if (typeof p !== "string") throw new ConfigError(`${where("online_store.path")} must be a path`);
+    return { type, path: path.resolve(repoPath, p) };
+  }
+  allowKeys(spec, ["type", "redis_type", "connection_string", "sentinel_master", "key_ttl_seconds", "full_scan_for_deletion"], where("online_store"));
+  const connectionString = spec.connection_string ?? "localhost:6379";
+  if (typeof connectionString !== "string") throw new ConfigError(`${where("online_store.connection_string")} must be a string`);
+  const keyTtl = spec.key_ttl_seconds;
+  if (keyTtl !== undefined && keyTtl !== null && (typeof keyTtl !== "number" || keyTtl <= 0)) {
+    throw new ConfigError(`${where("online_store.key_ttl_seconds")} must be a positive number of seconds`);
+  }
+  const redisType = oneOf(spec.redis_type ?? "redis", ["redis", "redis_cluster", "redis_sentinel"] as const, where("online_store.redis_type"));
+  if (redisType === "redis_sentinel" && typeof spec.sentinel_master !== "string") {
+    throw new ConfigError(`${where("online_store.sentinel_master")} is required with redis_type: redis_sentinel`);
+  }
+  return {
+    type,
+    redisType,
+    connectionString,
+    sentinelMaster: typeof spec.sentinel_master === "string" ? spec.sentinel_master : undefined,
+    keyTtlSeconds: typeof keyTtl === "number" ? keyTtl : undefined,
+    fullScanForDeletion: spec.full_scan_for_deletion !== false,
+  };
+}
+
+function parseOfflineStore(raw: unknown, where: (k: string) => string): OfflineStoreConfig {
+  const spec = raw ?? { type: "duckdb" };
+  if (typeof spec === "string") return parseOfflineStore({ type: spec }, where);
+  if (!isObject(spec)) throw new ConfigError(`${where("offline_store")} must be a mapping with a type`);
+  const type = oneOf(spec.type ?? "duckdb", ["duckdb", "file", "dask", "bigquery"] as const, where("offline_store.type"));
+  const { type: _type, ...options } = spec;
+  return { type, options };
+}
+
+/** Local paths are resolved against the repo; URIs (s3://, gs://) are kept as written. */
+function resolveLocation(location: string, repoPath: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : path.resolve(repoPath, location);
+}
+
+function oneOf<T extends string | number>(value: unknown, allowed: readonly T[], what: string): T {
+  if (!allowed.includes(value as T)) {
+    throw new ConfigError(`${what} ${JSON.stringify(value)} is not supported`, `use one of: ${allowed.join(", ")}`);
+  }
+  return value as T;
+}
+
+function allowKeys(spec: Record<string, unknown>, allowed: string[], what: string): void {
+  for (const key of Object.keys(spec)) {
+    if (!allowed.includes(key)) throw new ConfigError(`${what}.${key} is not a known key`, `known keys: ${allowed.join(", ")}`);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Replaces `${NAME}` in every string with the environment variable, as Feast does; unset is an error. */
+function expandEnv(value: unknown, env: NodeJS.ProcessEnv, file: string): unknown {
+  if (typeof value === "string") {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const v = env[name];
+      if (v === undefined) throw new ConfigError(`${file} uses \${${name}}, which is not set in the environment`);
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => expandEnv(v, env, file));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, file)]));
+  return value;
+}

@@ -1,0 +1,135 @@
+import { DefinitionError } from "../errors";
+import { checkTags, DEFINITION_KIND, type DefinitionMetadata } from "./definition";
+
+interface BatchSourceOptions extends DefinitionMetadata {
+  /** Source name in the registry. */
+  name?: string;
+  /** The event timestamp column (after `fieldMapping`). */
+  timestampField?: string;
+  /** A column saying when each row was written; breaks ties between rows with the same event time. */
+  createdTimestampColumn?: string;
+  /** Renames source columns to feature names: `{ source_column: feature_name }`. */
+  fieldMapping?: Record<string, string>;
+  datePartitionColumn?: string;
+}
+
+export interface FileSourceOptions extends BatchSourceOptions {
+  /** A parquet file or folder; relative paths are relative to the feature repo. */
+  path: string;
+  /** For `s3://` paths on an S3-compatible server. */
+  s3EndpointOverride?: string;
+}
+
+export interface BigQuerySourceOptions extends BatchSourceOptions {
+  name: string;
+  /** `project.dataset.table` (or Feast's `project:dataset.table`). */
+  table?: string;
+  /** A query whose result is the source; give either `table` or `query`. */
+  query?: string;
+}
+
+export interface PushSourceOptions extends DefinitionMetadata {
+  name: string;
+  /** Where pushed rows land offline, and what materialization reads. */
+  batchSource: FileSource | BigQuerySource;
+}
+
+abstract class BatchSource {
+  readonly [DEFINITION_KIND] = "dataSource" as const;
+  readonly name: string;
+  readonly timestampField: string;
+  readonly createdTimestampColumn: string;
+  readonly fieldMapping: Record<string, string>;
+  readonly datePartitionColumn: string;
+  readonly description: string;
+  readonly tags: Record<string, string>;
+  readonly owner: string;
+
+  protected constructor(kind: string, name: string | undefined, options: BatchSourceOptions) {
+    if (typeof name !== "string" || name.length === 0 || name.includes(":")) {
+      throw new DefinitionError(`${kind} name ${JSON.stringify(name)} is invalid`, "give the source a non-empty name without ':'");
+    }
+    this.name = name;
+    const what = `${kind} ${name}`;
+    this.timestampField = options.timestampField ?? "";
+    this.createdTimestampColumn = options.createdTimestampColumn ?? "";
+    this.fieldMapping = checkTags(`${what}: fieldMapping`, options.fieldMapping);
+    this.datePartitionColumn = options.datePartitionColumn ?? "";
+    this.description = options.description ?? "";
+    this.tags = checkTags(what, options.tags);
+    this.owner = options.owner ?? "";
+    if (this.timestampField && this.timestampField === this.createdTimestampColumn) {
+      throw new DefinitionError(`${what}: timestampField and createdTimestampColumn are both ${this.timestampField}`);
+    }
+  }
+}
+
+/**
+ * Parquet files, read by the DuckDB offline store.
+ *
+ * @example
+ * new FileSource({ name: "user_stats_source", path: "data/user_stats.parquet", timestampField: "event_timestamp" });
+ */
+export class FileSource extends BatchSource {
+  readonly sourceType = "file" as const;
+  readonly path: string;
+  readonly s3EndpointOverride: string;
+
+  constructor(options: FileSourceOptions) {
+    if (typeof options?.path !== "string" || options.path.length === 0) {
+      throw new DefinitionError(`FileSource ${options?.name ?? ""}: path is required`.replace(/ :/, ":"));
+    }
+    super("FileSource", options.name ?? options.path, options);
+    this.path = options.path;
+    this.s3EndpointOverride = options.s3EndpointOverride ?? "";
+  }
+}
+
+/** A BigQuery table or query. */
+export class BigQuerySource extends BatchSource {
+  readonly sourceType = "bigquery" as const;
+  readonly table: string;
+  readonly query: string;
+
+  constructor(options: BigQuerySourceOptions) {
+    super("BigQuerySource", options?.name, options);
+    if (!options.table === !options.query) {
+      throw new DefinitionError(`BigQuerySource ${this.name}: give exactly one of table or query`);
+    }
+    this.table = options.table ?? "";
+    this.query = options.query ?? "";
+  }
+}
+
+/** A source fed by `push` calls; its batch source holds the history offline. */
+export class PushSource {
+  readonly [DEFINITION_KIND] = "dataSource" as const;
+  readonly sourceType = "push" as const;
+  readonly name: string;
+  readonly batchSource: FileSource | BigQuerySource;
+  readonly description: string;
+  readonly tags: Record<string, string>;
+  readonly owner: string;
+
+  constructor(options: PushSourceOptions) {
+    if (typeof options?.name !== "string" || options.name.length === 0) {
+      throw new DefinitionError(`PushSource name ${JSON.stringify(options?.name)} is invalid`);
+    }
+    this.name = options.name;
+    const batch = options.batchSource as FileSource | BigQuerySource | undefined;
+    if (!batch || (batch.sourceType !== "file" && batch.sourceType !== "bigquery")) {
+      throw new DefinitionError(`PushSource ${this.name}: batchSource must be a FileSource or BigQuerySource`);
+    }
+    this.batchSource = batch;
+    this.description = options.description ?? "";
+    this.tags = checkTags(`PushSource ${this.name}`, options.tags);
+    this.owner = options.owner ?? "";
+  }
+
+  get timestampField(): string {
+    return this.batchSource.timestampField;
+  }
+}
+
+export type DataSource = FileSource | BigQuerySource | PushSource;
+export type BatchDataSource = FileSource | BigQuerySource;

@@ -1,0 +1,99 @@
+/**
+ * Every error Skewless raises on purpose is a SkewlessError: a stable `code` for programs, a
+ * message that names the object, file or column and what was wrong, and a `hint` saying what to do.
+ */
+export class SkewlessError extends Error {
+  readonly code: string;
+  readonly hint?: string;
+
+  constructor(code: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+  }
+
+  /** The message followed by the hint, as the CLI prints it. */
+  describe(): string {
+    return this.hint ? `${this.message}\n  hint: ${this.hint}` : this.message;
+  }
+}
+
+/** `feature_store.yaml` is missing, unreadable, or holds a key or value Skewless cannot use. */
+export class ConfigError extends SkewlessError {
+  constructor(message: string, hint?: string, cause?: unknown) {
+    super("CONFIG_INVALID", message, { hint, cause });
+  }
+}
+
+/** A definition (entity, source, view, service) is invalid or inconsistent with the others. */
+export class DefinitionError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("DEFINITION_INVALID", message, { hint });
+  }
+}
+
+/** A definition module in the feature repo failed to load. */
+export class RepoLoadError extends SkewlessError {
+  constructor(message: string, hint?: string, cause?: unknown) {
+    super("REPO_LOAD_FAILED", message, { hint, cause });
+  }
+}
+
+/** The registry file exists but is not a readable Feast registry (truncated, corrupt, not protobuf). */
+export class RegistryCorruptError extends SkewlessError {
+  constructor(readonly location: string, detail: string, cause?: unknown) {
+    super("REGISTRY_CORRUPT", `registry ${location} is corrupt or truncated: ${detail}`, {
+      hint: "restore it from a backup or version history; Skewless will not treat it as empty",
+      cause,
+    });
+  }
+}
+
+/** A compare-and-swap write lost to concurrent writers more times than the retry budget allows. */
+export class RegistryConflictError extends SkewlessError {
+  constructor(location: string, attempts: number) {
+    super("REGISTRY_CONFLICT", `registry ${location} kept changing under us: gave up after ${attempts} attempts`, {
+      hint: "another process is writing the registry continuously; retry when it is done",
+    });
+  }
+}
+
+/** An object (entity, view, service, source) was looked up by name and is not in the registry. */
+export class ObjectNotFoundError extends SkewlessError {
+  constructor(kind: string, name: string, project: string, known: readonly string[] = []) {
+    const listing = known.length ? ` (known: ${known.slice(0, 20).join(", ")}${known.length > 20 ? ", ..." : ""})` : "";
+    super("OBJECT_NOT_FOUND", `${kind} ${name} does not exist in project ${project}${listing}`, {
+      hint: "check the name, or run `skewless apply` so the registry has it",
+    });
+  }
+}
+
+/** A feature reference (`view:feature`) or feature service selection is malformed or unknown. */
+export class FeatureReferenceError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("FEATURE_REFERENCE_INVALID", message, { hint });
+  }
+}
+
+/** Data does not match the declared schema: a missing column, a wrong type, an overflow. */
+export class SchemaMismatchError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("SCHEMA_MISMATCH", message, { hint });
+  }
+}
+
+/** Input given to an API call is malformed (not a data or definition problem). */
+export class InvalidArgumentError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("INVALID_ARGUMENT", message, { hint });
+  }
+}
+
+/** A backend (DuckDB, SQLite, Redis, a cloud API) failed; `cause` holds the driver's error. */
+export class BackendError extends SkewlessError {
+  constructor(backend: string, action: string, cause: unknown, hint?: string) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super("BACKEND_FAILED", `${backend}: ${action} failed: ${detail}`, { hint, cause });
+  }
+}

@@ -1,0 +1,29 @@
+// @skewless/runtime: named exports only.
+export { FeatureStore, type FeatureStoreSource } from "./feature-store";
+export { Entity, type EntityOptions } from "./definitions/entity";
+export { Field, type FieldOptions } from "./definitions/field";
+export {
+  FileSource, BigQuerySource, PushSource,
+  type FileSourceOptions, type BigQuerySourceOptions, type PushSourceOptions, type DataSource,
+} from "./definitions/sources";
+export { FeatureView, FeatureViewProjection, type FeatureViewOptions } from "./definitions/feature-view";
+export { FeatureService, type FeatureServiceOptions } from "./definitions/feature-service";
+export { dtypes, arrayOf, ValueType, type Dtype, type ScalarDtype } from "./definitions/dtypes";
+export { parseDuration, formatDuration, type DurationInput } from "./duration";
+export { loadRepoConfig, parseRepoConfig, CONFIG_FILE, type RepoConfig, type OnlineStoreConfig, type OfflineStoreConfig } from "./config";
+export * from "./errors";
+export { Registry } from "./registry/registry";
+export { RegistryModel, type ManagedKind, type ObjectKind } from "./registry/model";
+export { RegistryCatalog, type FeatureViewInfo, type FeatureServiceInfo, type SourceInfo, type ColumnInfo } from "./registry/catalog";
+export { collectDefinitions, compileDefinitions, type Definitions, type DesiredState } from "./registry/compile";
+export { planRegistry, diffObjects, type RegistryPlan, type ObjectChange, type PropertyChange } from "./registry/diff";
+export { renderPlan, renderChange, renderProperty } from "./registry/render-plan";
+export { flatten, type FlatSpec, type FlatValue } from "./registry/flat-spec";
+export { applyPlan, markManaged, objectManager } from "./registry/apply";
+export { MANAGED_BY_TAG, type Manager } from "./registry/ownership";
+export { FileRegistryStore } from "./registry/stores/file-store";
+export { openRegistryStore } from "./registry/stores/open-store";
+export type { RegistryStore, RegistrySnapshot } from "./registry/stores/registry-store";
+export { decodeRegistry, encodeRegistry } from "./registry/integrity";
+export { decodeMessage, encodeMessage, UNKNOWN_FIELDS, type ProtoMessage } from "./registry/proto/codec";
+export { loadDefinitions } from "./repo/load-definitions";

@@ -1,0 +1,181 @@
+import { describeValueType, valueTypeToDtype, type Dtype } from "../definitions/dtypes";
+import { ObjectNotFoundError } from "../errors";
+import { objectName, type RegistryModel } from "./model";
+import { durationToSeconds, timestampToDate } from "./proto/time";
+import type { DataSourceProto, EntityProto, FeatureServiceProto, FeatureSpecProto, FeatureViewProto } from "./proto/types";
+
+// Read-side views of registry objects, as retrieval and materialization use them. They are built
+// from the registry's protos, so views written by Feast are served exactly like our own.
+
+export interface ColumnInfo {
+  name: string;
+  /** Feast value type number. */
+  valueType: number;
+  /** The Skewless dtype, when the value type has one. */
+  dtype?: Dtype;
+}
+
+export interface SourceInfo {
+  name: string;
+  type: "file" | "bigquery" | "push" | "other";
+  /** File sources: the path or URI as written in the registry (relative to the repo when relative). */
+  path?: string;
+  s3EndpointOverride?: string;
+  /** BigQuery sources. */
+  table?: string;
+  query?: string;
+  timestampField: string;
+  createdTimestampColumn?: string;
+  datePartitionColumn?: string;
+  /** Source column → feature (or key, or timestamp) name. */
+  fieldMapping: Record<string, string>;
+}
+
+export interface MaterializationInterval {
+  start: Date;
+  end: Date;
+}
+
+export interface FeatureViewInfo {
+  name: string;
+  project: string;
+  entities: string[];
+  /** Join keys with their types, in the view's order. Entityless views have Feast's `__dummy_id`. */
+  joinKeys: ColumnInfo[];
+  features: ColumnInfo[];
+  /** 0 = no TTL (unbounded lookback). */
+  ttlSeconds: number;
+  online: boolean;
+  offline: boolean;
+  /** Where history is read from (for a push-fed view, the push source's batch source). */
+  batchSource: SourceInfo;
+  streamSource?: SourceInfo;
+  tags: Record<string, string>;
+  materializationIntervals: MaterializationInterval[];
+  lastUpdated?: Date;
+}
+
+export interface ProjectionInfo {
+  viewName: string;
+  alias?: string;
+  features: string[];
+  joinKeyMap: Record<string, string>;
+}
+
+export interface FeatureServiceInfo {
+  name: string;
+  projections: ProjectionInfo[];
+  tags: Record<string, string>;
+}
+
+export interface EntityInfoView {
+  name: string;
+  joinKey: string;
+  valueType: number;
+}
+
+/** The objects of one project in a registry, as typed read-only views. */
+export class RegistryCatalog {
+  constructor(readonly model: RegistryModel, readonly project: string) {}
+
+  featureView(name: string): FeatureViewInfo {
+    const proto = this.model.get("featureView", this.project, name);
+    if (!proto) throw new ObjectNotFoundError("feature view", name, this.project, this.names("featureView"));
+    return featureViewInfo(proto);
+  }
+
+  featureViews(): FeatureViewInfo[] {
+    return this.model.list("featureView", this.project).map(featureViewInfo);
+  }
+
+  hasFeatureView(name: string): boolean {
+    return this.model.get("featureView", this.project, name) !== undefined;
+  }
+
+  featureService(name: string): FeatureServiceInfo {
+    const proto = this.model.get("featureService", this.project, name);
+    if (!proto) throw new ObjectNotFoundError("feature service", name, this.project, this.names("featureService"));
+    return featureServiceInfo(proto);
+  }
+
+  entity(name: string): EntityInfoView {
+    const proto = this.model.get("entity", this.project, name);
+    if (!proto) throw new ObjectNotFoundError("entity", name, this.project, this.names("entity"));
+    return entityInfo(proto);
+  }
+
+  entities(): EntityInfoView[] {
+    return this.model.list("entity", this.project).map(entityInfo);
+  }
+
+  private names(kind: "featureView" | "featureService" | "entity"): string[] {
+    return this.model.list(kind, this.project).map((p) => objectName(kind, p));
+  }
+}
+
+export function featureViewInfo(proto: FeatureViewProto): FeatureViewInfo {
+  const s = proto.spec ?? {};
+  const stream = s.stream_source?.type === 9 ? sourceInfo(s.stream_source) : undefined;
+  return {
+    name: s.name ?? "",
+    project: s.project ?? "",
+    entities: [...(s.entities ?? [])],
+    joinKeys: (s.entity_columns ?? []).map(columnInfo),
+    features: (s.features ?? []).map(columnInfo),
+    ttlSeconds: durationToSeconds(s.ttl),
+    online: s.online ?? false,
+    offline: s.offline ?? false,
+    batchSource: sourceInfo(s.batch_source ?? s.stream_source?.batch_source ?? {}),
+    streamSource: stream,
+    tags: { ...(s.tags ?? {}) },
+    materializationIntervals: (proto.meta?.materialization_intervals ?? []).map((i) => ({
+      start: timestampToDate(i.start_time) ?? new Date(0),
+      end: timestampToDate(i.end_time) ?? new Date(0),
+    })),
+    lastUpdated: timestampToDate(proto.meta?.last_updated_timestamp),
+  };
+}
+
+export function featureServiceInfo(proto: FeatureServiceProto): FeatureServiceInfo {
+  const s = proto.spec ?? {};
+  return {
+    name: s.name ?? "",
+    projections: (s.features ?? []).map((p) => ({
+      viewName: p.feature_view_name ?? "",
+      alias: p.feature_view_name_alias || undefined,
+      features: (p.feature_columns ?? []).map((f) => f.name ?? ""),
+      joinKeyMap: { ...(p.join_key_map ?? {}) },
+    })),
+    tags: { ...(s.tags ?? {}) },
+  };
+}
+
+function entityInfo(proto: EntityProto): EntityInfoView {
+  return { name: proto.spec?.name ?? "", joinKey: proto.spec?.join_key ?? "", valueType: proto.spec?.value_type ?? 0 };
+}
+
+export function sourceInfo(proto: DataSourceProto): SourceInfo {
+  const type = proto.type === 1 ? "file" : proto.type === 2 ? "bigquery" : proto.type === 9 ? "push" : "other";
+  return {
+    name: proto.name ?? "",
+    type,
+    path: proto.file_options?.uri || undefined,
+    s3EndpointOverride: proto.file_options?.s3_endpoint_override || undefined,
+    table: proto.bigquery_options?.table || undefined,
+    query: proto.bigquery_options?.query || undefined,
+    timestampField: proto.timestamp_field ?? "",
+    createdTimestampColumn: proto.created_timestamp_column || undefined,
+    datePartitionColumn: proto.date_partition_column || undefined,
+    fieldMapping: { ...(proto.field_mapping ?? {}) },
+  };
+}
+
+function columnInfo(spec: FeatureSpecProto): ColumnInfo {
+  const valueType = spec.value_type ?? 0;
+  return { name: spec.name ?? "", valueType, dtype: valueTypeToDtype(valueType) };
+}
+
+/** `clicks (Int64)`: a column for messages. */
+export function describeColumn(column: ColumnInfo): string {
+  return `${column.name} (${describeValueType(column.valueType)})`;
+}

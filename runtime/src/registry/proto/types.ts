@@ -1,0 +1,141 @@
+import type { ProtoMessage } from "./codec";
+
+// TypeScript shapes of the Feast messages Skewless reads and writes. Field names are the proto's;
+// every field is optional because proto3 omits defaults. Decoded messages always carry arrays for
+// repeated fields and objects for maps.
+
+export interface TimestampProto extends ProtoMessage { seconds?: bigint; nanos?: number }
+export interface DurationProto extends ProtoMessage { seconds?: bigint; nanos?: number }
+export type Tags = Record<string, string>;
+
+export interface FeatureSpecProto extends ProtoMessage {
+  name?: string;
+  value_type?: number;
+  tags?: Tags;
+  description?: string;
+}
+
+export interface ObjectMetaProto extends ProtoMessage {
+  created_timestamp?: TimestampProto;
+  last_updated_timestamp?: TimestampProto;
+}
+
+export interface DataSourceProto extends ProtoMessage {
+  name?: string;
+  project?: string;
+  description?: string;
+  tags?: Tags;
+  owner?: string;
+  type?: number;
+  field_mapping?: Tags;
+  timestamp_field?: string;
+  date_partition_column?: string;
+  created_timestamp_column?: string;
+  data_source_class_type?: string;
+  batch_source?: DataSourceProto;
+  meta?: ProtoMessage & {
+    created_timestamp?: TimestampProto;
+    last_updated_timestamp?: TimestampProto;
+  };
+  file_options?: ProtoMessage & { file_format?: ProtoMessage; uri?: string; s3_endpoint_override?: string };
+  bigquery_options?: ProtoMessage & { table?: string; query?: string };
+  push_options?: ProtoMessage;
+  request_data_options?: ProtoMessage & { schema?: FeatureSpecProto[] };
+}
+
+export interface EntitySpecProto extends ProtoMessage {
+  name?: string;
+  value_type?: number;
+  description?: string;
+  join_key?: string;
+  tags?: Tags;
+  project?: string;
+  owner?: string;
+}
+export interface EntityProto extends ProtoMessage { spec?: EntitySpecProto; meta?: ObjectMetaProto }
+
+export interface MaterializationIntervalProto extends ProtoMessage {
+  start_time?: TimestampProto;
+  end_time?: TimestampProto;
+}
+
+export interface FeatureViewSpecProto extends ProtoMessage {
+  name?: string;
+  project?: string;
+  entities?: string[];
+  features?: FeatureSpecProto[];
+  tags?: Tags;
+  ttl?: DurationProto;
+  batch_source?: DataSourceProto;
+  online?: boolean;
+  stream_source?: DataSourceProto;
+  description?: string;
+  owner?: string;
+  entity_columns?: FeatureSpecProto[];
+  offline?: boolean;
+  version?: string;
+}
+export interface FeatureViewMetaProto extends ObjectMetaProto {
+  materialization_intervals?: MaterializationIntervalProto[];
+  state?: number;
+}
+export interface FeatureViewProto extends ProtoMessage { spec?: FeatureViewSpecProto; meta?: FeatureViewMetaProto }
+
+export interface FeatureViewProjectionProto extends ProtoMessage {
+  feature_view_name?: string;
+  feature_columns?: FeatureSpecProto[];
+  feature_view_name_alias?: string;
+  join_key_map?: Tags;
+  timestamp_field?: string;
+  date_partition_column?: string;
+  created_timestamp_column?: string;
+  batch_source?: DataSourceProto;
+  stream_source?: DataSourceProto;
+  view_type?: string;
+}
+
+export interface FeatureServiceSpecProto extends ProtoMessage {
+  name?: string;
+  project?: string;
+  features?: FeatureViewProjectionProto[];
+  tags?: Tags;
+  description?: string;
+  owner?: string;
+}
+export interface FeatureServiceProto extends ProtoMessage { spec?: FeatureServiceSpecProto; meta?: ObjectMetaProto }
+
+/** Any registry object with a `spec` carrying `name` and `project` (on-demand views, permissions, ...). */
+export interface SpecObjectProto extends ProtoMessage {
+  spec?: ProtoMessage & { name?: string; project?: string; tags?: Tags };
+  meta?: ObjectMetaProto;
+}
+
+export interface ProjectProto extends ProtoMessage {
+  spec?: ProtoMessage & { name?: string; description?: string; tags?: Tags; owner?: string };
+  meta?: ObjectMetaProto;
+}
+
+export interface InfraObjectProto extends ProtoMessage {
+  infra_object_class_type?: string;
+  sqlite_table?: ProtoMessage & { path?: string; name?: string };
+}
+
+export interface RegistryProto extends ProtoMessage {
+  entities?: EntityProto[];
+  registry_schema_version?: string;
+  version_id?: string;
+  last_updated?: TimestampProto;
+  feature_views?: FeatureViewProto[];
+  feature_services?: FeatureServiceProto[];
+  on_demand_feature_views?: SpecObjectProto[];
+  infra?: ProtoMessage & { infra_objects?: InfraObjectProto[] };
+  saved_datasets?: SpecObjectProto[];
+  data_sources?: DataSourceProto[];
+  stream_feature_views?: SpecObjectProto[];
+  project_metadata?: (ProtoMessage & { project?: string; project_uuid?: string })[];
+  permissions?: SpecObjectProto[];
+  projects?: ProjectProto[];
+  label_views?: SpecObjectProto[];
+}
+
+export const REGISTRY_TYPE = "feast.core.Registry";
