@@ -1,0 +1,42 @@
+/** Where the feature store runs: on this machine, or on a cloud. */
+export type Cloud = "local" | "aws" | "gcp";
+
+export type OnlineStoreSettings =
+  | { type: "sqlite"; path: string }
+  | { type: "redis"; connectionString: string };
+
+/** What a deployment knows about itself, for feature_store.yaml. */
+export interface FeatureStoreYamlSettings {
+  project: string;
+  /** As feature_store.yaml writes it: a path relative to the repo, or an s3:// / gs:// URI. */
+  registry: string;
+  /** How long readers cache the registry (Feast's default is 600 s). */
+  registryCacheTtlSeconds?: number;
+  provider: Cloud;
+  onlineStore: OnlineStoreSettings;
+}
+
+/**
+ * feature_store.yaml, with Feast's keys, so Skewless apps and Feast's Python SDK read the same
+ * file. Strings are double-quoted (JSON strings are valid YAML), so no value can break the file.
+ * A connection string may be a `${VAR}` reference, which both tools expand from the environment.
+ */
+export function renderFeatureStoreYaml(settings: FeatureStoreYamlSettings): string {
+  const q = (value: string) => JSON.stringify(value);
+  const lines = [
+    "# Written by the Skewless Pulumi stack: Feast's keys, read by Skewless and Feast alike.",
+    `project: ${q(settings.project)}`,
+    "registry:",
+    `  path: ${q(settings.registry)}`,
+    `  cache_ttl_seconds: ${settings.registryCacheTtlSeconds ?? 60}`,
+    `provider: ${settings.provider}`,
+    "online_store:",
+  ];
+  if (settings.onlineStore.type === "sqlite") {
+    lines.push("  type: sqlite", `  path: ${q(settings.onlineStore.path)}`);
+  } else {
+    lines.push("  type: redis", `  connection_string: ${q(settings.onlineStore.connectionString)}`);
+  }
+  lines.push("offline_store:", "  type: file", "entity_key_serialization_version: 3", "");
+  return lines.join("\n");
+}
