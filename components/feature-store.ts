@@ -42,7 +42,7 @@ export class FeatureStore extends pulumi.ComponentResource implements RegistryTa
   /** feature_store.yaml for apps and Feast users; a secret output when it holds the Redis password. */
   readonly featureStoreYaml: pulumi.Output<string>;
   readonly objects: RegisteredObjects;
-  /** The cloud resources (undefined for `local`). */
+  /** Where the registry and feature_store.yaml come from; on aws and gcp, the cloud components too. */
   readonly deployment: Deployment;
 
   constructor(name: string, args: FeatureStoreArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { registryObjectProvider, type RegistryObjectInputs } from "../../provider/registry-object-provider";
+import { registryObjectProvider } from "../../provider/registry-object-provider";
 import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
 import type { ManagedKind } from "../../runtime/src/registry/model";
 import type { ObjectSpecs } from "../../runtime/src/registry/object-spec";
@@ -20,8 +20,8 @@ function newRegistry(): string {
   return path.join(dir, `registry-${++counter}.db`);
 }
 
-function inputs<K extends ManagedKind>(registry: string, spec: ObjectSpecs[K]): RegistryObjectInputs<K> {
-  return { ...structuredClone(spec), registry, project: PROJECT } as RegistryObjectInputs<K>;
+function inputs<S extends ObjectSpecs[ManagedKind]>(registry: string, spec: S): S & { registry: string; project: string } {
+  return { ...structuredClone(spec), registry, project: PROJECT };
 }
 
 const view = () => structuredClone(specs.featureView.find((v) => v.name === "user_stats")!);

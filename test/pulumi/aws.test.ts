@@ -21,7 +21,7 @@ describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
 
   beforeAll(async () => {
     registered = await startMocks();
-    const { FeatureStore } = await import("../../components");
+    const { FeatureStore } = await import("../../components/index.js");
     store = await FeatureStore.fromRepo("credit", {
       cloud: "aws",
       repoPath: path.resolve("stacks/feature_repo"),

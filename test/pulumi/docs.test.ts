@@ -12,10 +12,12 @@ import { loadDefinitions } from "../../runtime/src/repo/load-definitions";
 import { tempDir } from "../helpers/tmp";
 
 /** Scalar input changes as `pulumi preview --diff` prints them. */
-function previewLines(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  return Object.keys(news)
-    .filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]))
-    .map((key) => `~ ${key}: ${JSON.stringify(olds[key])} => ${JSON.stringify(news[key])}`);
+function previewLines(olds: object, news: object): string[] {
+  const before = olds as Record<string, unknown>;
+  const after = news as Record<string, unknown>;
+  return Object.keys(after)
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .map((key) => `~ ${key}: ${JSON.stringify(before[key])} => ${JSON.stringify(after[key])}`);
 }
 
 describe("docs/pulumi.md", () => {

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { FeatureStore as FeatureStoreType } from "../../components";
 import { parseRepoConfig, loadRepoConfig } from "../../runtime/src/config";
@@ -14,10 +15,11 @@ describe("FeatureStore on cloud local, under Pulumi's mocks", () => {
 
   beforeAll(async () => {
     registered = await startMocks();
-    const { FeatureStore } = await import("../../components");   // after setMocks, as Pulumi requires
+    const { FeatureStore } = await import("../../components/index.js");   // after setMocks, as Pulumi requires
     store = await FeatureStore.fromRepo("credit", { cloud: "local", repoPath: REPO });
-    const objects = Object.values(store.objects).flatMap((group) => Object.values(group));
-    urns = Object.fromEntries(await Promise.all(objects.flatMap((c) => [c, c.object]).map(async (r) => [await valueOf(r.urn), ""])));
+    const groups: Record<string, { object: pulumi.Resource } & pulumi.Resource>[] = Object.values(store.objects);
+    const resources = groups.flatMap((group) => Object.values(group)).flatMap((c) => [c, c.object]);
+    urns = Object.fromEntries(await Promise.all(resources.map(async (r) => [await valueOf(r.urn), ""])));
     await valueOf(store.featureStoreYaml);
     await settle();
   });

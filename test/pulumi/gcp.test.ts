@@ -22,7 +22,7 @@ describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
 
   beforeAll(async () => {
     registered = await startMocks();
-    const { FeatureStore } = await import("../../components");
+    const { FeatureStore } = await import("../../components/index.js");
     store = await FeatureStore.fromRepo("credit", {
       cloud: "gcp",
       repoPath: path.resolve("stacks/feature_repo"),
