@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { OfflineStoreSettings } from "./feature-store-yaml";
 import { CONNECTION_ENV } from "./materialization-job";
 
 /** What a deployment (local, AWS, GCP) gives the feature store. */
@@ -11,3 +12,9 @@ export interface Deployment {
 
 /** How feature_store.yaml names the connection string where the job's environment holds it. */
 export const CONNECTION_REFERENCE = `\${${CONNECTION_ENV}}`;
+
+/** What every deployment needs to know about the store. */
+export interface StoreSettings {
+  project: string;
+  offlineStore?: OfflineStoreSettings;
+}

@@ -1,9 +1,18 @@
+import { ConfigError } from "@skewless/runtime";
+
 /** Where the feature store runs: on this machine, or on a cloud. */
 export type Cloud = "local" | "aws" | "gcp";
 
 export type OnlineStoreSettings =
   | { type: "sqlite"; path: string }
   | { type: "redis"; connectionString: string };
+
+/** feature_store.yaml's `offline_store`: parquet files (`file`, read by DuckDB) or BigQuery, with Feast's option keys. */
+export interface OfflineStoreSettings {
+  type: "file" | "duckdb" | "dask" | "bigquery";
+  /** Further keys as Feast names them, e.g. BigQuery's `dataset`, `project_id`, `location`. */
+  options?: Record<string, string | number | boolean>;
+}
 
 /** What a deployment knows about itself, for feature_store.yaml. */
 export interface FeatureStoreYamlSettings {
@@ -14,6 +23,8 @@ export interface FeatureStoreYamlSettings {
   registryCacheTtlSeconds?: number;
   provider: Cloud;
   onlineStore: OnlineStoreSettings;
+  /** Default `{ type: "file" }`. */
+  offlineStore?: OfflineStoreSettings;
 }
 
 /**
@@ -37,6 +48,12 @@ export function renderFeatureStoreYaml(settings: FeatureStoreYamlSettings): stri
   } else {
     lines.push("  type: redis", `  connection_string: ${q(settings.onlineStore.connectionString)}`);
   }
-  lines.push("offline_store:", "  type: file", "entity_key_serialization_version: 3", "");
+  const offline = settings.offlineStore ?? { type: "file" };
+  lines.push("offline_store:", `  type: ${offline.type}`);
+  for (const [key, value] of Object.entries(offline.options ?? {})) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(key)) throw new ConfigError(`offline store option ${JSON.stringify(key)} is not a feature_store.yaml key`);
+    lines.push(`  ${key}: ${typeof value === "string" ? q(value) : String(value)}`);
+  }
+  lines.push("entity_key_serialization_version: 3", "");
   return lines.join("\n");
 }

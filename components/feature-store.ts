@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadDefinitions, loadRepoConfig, type Definitions } from "@skewless/runtime";
 import { awsDeployment, type AwsStoreArgs } from "./aws/aws-deployment";
 import type { Deployment } from "./deployment";
-import type { Cloud } from "./feature-store-yaml";
+import type { Cloud, OfflineStoreSettings } from "./feature-store-yaml";
 import { gcpDeployment, type GcpStoreArgs } from "./gcp/gcp-deployment";
 import { localDeployment, type LocalStoreArgs } from "./local-deployment";
 import { registerDefinitions, type RegisteredObjects } from "./register-definitions";
@@ -16,6 +16,8 @@ export interface FeatureStoreArgs {
   cloud: Cloud;
   /** The definitions to register: what `skewless apply` reads from the repo (see `FeatureStore.fromRepo`). */
   definitions: Definitions;
+  /** feature_store.yaml's offline store (default: parquet files, `type: file`). */
+  offlineStore?: OfflineStoreSettings;
   /** Settings for `cloud: "local"`. */
   local?: LocalStoreArgs;
   /** Settings for `cloud: "aws"`. */
@@ -65,21 +67,23 @@ export class FeatureStore extends pulumi.ComponentResource implements RegistryTa
     const { definitions } = await loadDefinitions(repoPath);
     const local: LocalStoreArgs = { repoPath, registryPath: localPath(config.registry.path, config.repoPath) };
     if (config.onlineStore.type === "sqlite") local.onlineStorePath = localPath(config.onlineStore.path, config.repoPath);
-    return new FeatureStore(name, { ...rest, project: config.project, definitions, local }, opts);
+    const offlineStore = rest.offlineStore ?? { type: config.offlineStore.type, options: scalarOptions(config.offlineStore.options) };
+    return new FeatureStore(name, { ...rest, offlineStore, project: config.project, definitions, local }, opts);
   }
 }
 
 function deploy(name: string, args: FeatureStoreArgs, parent: FeatureStore): Deployment {
+  const store = { project: args.project, offlineStore: args.offlineStore };
   switch (args.cloud) {
     case "local":
       if (!args.local) throw new ConfigError(`feature store ${name}: cloud local needs \`local: { repoPath }\``);
-      return localDeployment(args.project, args.local);
+      return localDeployment(store, args.local);
     case "aws":
       if (!args.aws) throw new ConfigError(`feature store ${name}: cloud aws needs \`aws: { vpcId, subnetIds, redisAuthToken, materialization }\``);
-      return awsDeployment(name, args.project, args.aws, parent);
+      return awsDeployment(name, store, args.aws, parent);
     case "gcp":
       if (!args.gcp) throw new ConfigError(`feature store ${name}: cloud gcp needs \`gcp: { region, network, subnetwork, materialization }\``);
-      return gcpDeployment(name, args.project, args.gcp, parent);
+      return gcpDeployment(name, store, args.gcp, parent);
     default:
       throw new ConfigError(`feature store ${name}: cloud ${JSON.stringify(args.cloud)} is not supported`, "use local, aws or gcp");
   }
@@ -88,4 +92,8 @@ function deploy(name: string, args: FeatureStoreArgs, parent: FeatureStore): Dep
 /** A path from a loaded config (absolute) as feature_store.yaml writes it: relative to the repo. */
 function localPath(location: string, repoPath: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : path.relative(repoPath, location);
+}
+
+function scalarOptions(options: Record<string, unknown>): Record<string, string | number | boolean> {
+  return Object.fromEntries(Object.entries(options).filter((entry): entry is [string, string | number | boolean] => ["string", "number", "boolean"].includes(typeof entry[1])));
 }

@@ -5,8 +5,10 @@ export { FeatureView, type FeatureViewArgs } from "./feature-view";
 export { FeatureService, type FeatureServiceArgs } from "./feature-service";
 export type { RegistryTarget } from "./registry-target";
 export type { RegisteredObjects } from "./register-definitions";
-export { renderFeatureStoreYaml, type Cloud, type FeatureStoreYamlSettings, type OnlineStoreSettings } from "./feature-store-yaml";
-export type { Deployment } from "./deployment";
+export {
+  renderFeatureStoreYaml, type Cloud, type FeatureStoreYamlSettings, type OnlineStoreSettings, type OfflineStoreSettings,
+} from "./feature-store-yaml";
+export type { Deployment, StoreSettings } from "./deployment";
 export type { LocalStoreArgs } from "./local-deployment";
 export { awsDeployment, type AwsStoreArgs, type AwsDeployment } from "./aws/aws-deployment";
 export { AwsDataBucket, type AwsDataBucketArgs } from "./aws/data-bucket";

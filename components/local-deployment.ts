@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { Deployment } from "./deployment";
+import type { Deployment, StoreSettings } from "./deployment";
 import { renderFeatureStoreYaml } from "./feature-store-yaml";
 
 export interface LocalStoreArgs {
@@ -17,14 +17,14 @@ export interface LocalStoreArgs {
  * registry location handed to the provider is relative to the Pulumi project folder (the working
  * directory of `pulumi up` and of the provider), so the stack's state holds no machine's home path.
  */
-export function localDeployment(project: string, args: LocalStoreArgs): Deployment {
+export function localDeployment(store: StoreSettings, args: LocalStoreArgs): Deployment {
   const registryPath = args.registryPath ?? "data/registry.db";
   const onlinePath = args.onlineStorePath ?? "data/online.db";
   const absolute = path.resolve(args.repoPath, registryPath);
   return {
     registry: pulumi.output(path.relative(process.cwd(), absolute) || absolute),
     featureStoreYaml: pulumi.output(renderFeatureStoreYaml({
-      project, registry: registryPath, provider: "local", onlineStore: { type: "sqlite", path: onlinePath },
+      ...store, registry: registryPath, provider: "local", onlineStore: { type: "sqlite", path: onlinePath },
     })),
   };
 }

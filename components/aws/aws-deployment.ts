@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONNECTION_REFERENCE, type Deployment } from "../deployment";
+import { CONNECTION_REFERENCE, type Deployment, type StoreSettings } from "../deployment";
 import { renderFeatureStoreYaml } from "../feature-store-yaml";
 import { AwsDataBucket } from "./data-bucket";
 import { AwsMaterializationSchedule } from "./materialization-schedule";
@@ -33,13 +33,13 @@ export interface AwsDeployment extends Deployment {
 }
 
 /** S3 (registry and data), ElastiCache Redis (online), a scheduled Fargate task (materialization). */
-export function awsDeployment(name: string, project: string, args: AwsStoreArgs, parent: pulumi.Resource): AwsDeployment {
+export function awsDeployment(name: string, store: StoreSettings, args: AwsStoreArgs, parent: pulumi.Resource): AwsDeployment {
   const bucket = new AwsDataBucket(`${name}-data`, { forceDestroy: args.forceDestroy }, { parent });
   const onlineStore = new AwsRedisOnlineStore(`${name}-online`, {
     vpcId: args.vpcId, subnetIds: args.subnetIds, authToken: args.redisAuthToken, nodeType: args.redisNodeType, nodes: args.redisNodes,
   }, { parent });
   const yaml = (registry: string, connectionString: string) => renderFeatureStoreYaml({
-    project, registry, provider: "aws", onlineStore: { type: "redis", connectionString },
+    ...store, registry, provider: "aws", onlineStore: { type: "redis", connectionString },
   });
   const materialization = new AwsMaterializationSchedule(`${name}-materialize`, {
     ...args.materialization,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONNECTION_REFERENCE, type Deployment } from "../deployment";
+import { CONNECTION_REFERENCE, type Deployment, type StoreSettings } from "../deployment";
 import { renderFeatureStoreYaml } from "../feature-store-yaml";
 import { GcpDataBucket } from "./data-bucket";
 import { GcpMaterializationSchedule } from "./materialization-schedule";
@@ -34,13 +34,13 @@ export interface GcpDeployment extends Deployment {
 }
 
 /** GCS (registry and data), Memorystore Redis (online), Cloud Scheduler + Cloud Run job (materialization). */
-export function gcpDeployment(name: string, project: string, args: GcpStoreArgs, parent: pulumi.Resource): GcpDeployment {
+export function gcpDeployment(name: string, store: StoreSettings, args: GcpStoreArgs, parent: pulumi.Resource): GcpDeployment {
   const bucket = new GcpDataBucket(`${name}-data`, { location: args.bucketLocation ?? args.region, forceDestroy: args.forceDestroy }, { parent });
   const onlineStore = new GcpRedisOnlineStore(`${name}-online`, {
     region: args.region, network: args.network, tier: args.redisTier, memorySizeGb: args.redisMemorySizeGb,
   }, { parent });
   const yaml = (registry: string, connectionString: string) => renderFeatureStoreYaml({
-    project, registry, provider: "gcp", onlineStore: { type: "redis", connectionString },
+    ...store, registry, provider: "gcp", onlineStore: { type: "redis", connectionString },
   });
   const materialization = new GcpMaterializationSchedule(`${name}-materialize`, {
     ...args.materialization,
