@@ -7,7 +7,7 @@ import type { ObjectSpecs } from "../../runtime/src/registry/object-spec";
 import { RegistryObjects } from "../../runtime/src/registry/registry-objects";
 import { Registry } from "../../runtime/src/registry/registry";
 import { FileRegistryStore } from "../../runtime/src/registry/stores/file-store";
-import { richDefinitions } from "../registry/fixtures-definitions";
+import { richDefinitions } from "../helpers/rich-definitions";
 import { tempDir } from "../helpers/tmp";
 
 const PROJECT = "p";

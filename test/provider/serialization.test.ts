@@ -10,7 +10,7 @@ import { Registry } from "../../runtime/src/registry/registry";
 import { RegistryObjects } from "../../runtime/src/registry/registry-objects";
 import { FileRegistryStore } from "../../runtime/src/registry/stores/file-store";
 import { tempDir } from "../helpers/tmp";
-import { richDefinitions } from "../registry/fixtures-definitions";
+import { richDefinitions } from "../helpers/rich-definitions";
 
 // Pulumi serializes the provider from whatever code the program runs: in a real `pulumi up`, the
 // compiled JavaScript. Vitest rewrites modules it loads (the text would hold its import shims), so

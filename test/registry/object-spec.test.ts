@@ -5,7 +5,7 @@ import { KINDS, RegistryModel, type ManagedKind } from "../../runtime/src/regist
 import { encodeMessage } from "../../runtime/src/registry/proto/codec";
 import { specFromProto, type FeatureViewSpec } from "../../runtime/src/registry/object-spec";
 import { DefinitionError } from "../../runtime/src/errors";
-import { richDefinitions } from "./fixtures-definitions";
+import { richDefinitions } from "../helpers/rich-definitions";
 
 const PROJECT = "p";
 

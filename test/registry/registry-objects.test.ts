@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
 import { checkObject, RegistryObjects } from "../../runtime/src/registry/registry-objects";
 import { tempDir } from "../helpers/tmp";
-import { richDefinitions } from "./fixtures-definitions";
+import { richDefinitions } from "../helpers/rich-definitions";
 
 const PROJECT = "p";
 const specs = specsFromDefinitions(richDefinitions(), PROJECT);
