@@ -38,12 +38,12 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
 
     async diff(_id, olds, news) {
       const identity = (["registry", "project", "name"] as const).filter((key) => olds[key] !== news[key]);
-      if (hasUnknowns(news)) {
-        // Unknown identity might equal the old one: deleting first keeps a same-name replacement safe.
-        const unknown = identity.filter((key) => hasUnknowns(news[key]));
-        return { changes: true, replaces: unknown, deleteBeforeReplace: unknown.length > 0 };
+      if (identity.length) {
+        // Another object: write it, then delete the old one. An unknown value might turn out to be
+        // the old one, though, and writing first would then be undone by the delete: delete first.
+        return { changes: true, replaces: identity, deleteBeforeReplace: identity.some((key) => hasUnknowns(news[key])) };
       }
-      if (identity.length) return { changes: true, replaces: identity, deleteBeforeReplace: false };
+      if (hasUnknowns(news)) return { changes: true };   // preview: compare once the values are known
       const rt: Runtime = require("@skewless/runtime");
       const { registry, project, spec } = splitInputs<K>(news);
       const plan = await rt.RegistryObjects.open(registry).plan(kind, project, spec);
@@ -73,14 +73,11 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
       return { id, props: outputs<K>(registry, project, state.spec, state.managedBy ?? ""), inputs: inputs as unknown as RegistryObjectOutputs<K> };
     },
 
-    async update(_id, olds, news) {
+    async update(_id, _olds, news) {
       const rt: Runtime = require("@skewless/runtime");
       const { registry, project, spec } = splitInputs<K>(news);
+      // diff replaces the resource when registry, project or name change, so this is the same object.
       const written = await rt.RegistryObjects.open(registry).put(kind, project, spec, MANAGER);
-      if (olds.registry !== registry || olds.project !== project || olds.name !== spec.name) {
-        // Identity changed after an unknown preview value resolved: do not leave the old object behind.
-        await rt.RegistryObjects.open(olds.registry).delete(kind, olds.project, olds.name);
-      }
       return { outs: outputs<K>(registry, project, written, MANAGER) };
     },
 

@@ -82,6 +82,16 @@ describe("the registry object provider, against real registry files", () => {
       .toEqual({ changes: true, replaces: ["name"], deleteBeforeReplace: false });
   });
 
+  it("plans conservatively while preview values are unknown", async () => {
+    const registry = newRegistry();
+    const provider = registryObjectProvider("entity");
+    const e = await provider.create(inputs(registry, entity()));
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    expect(await provider.diff!(e.id, e.outs!, { ...inputs(registry, entity()), registry: unknown }))
+      .toEqual({ changes: true, replaces: ["registry"], deleteBeforeReplace: true });
+    expect(await provider.diff!(e.id, e.outs!, { ...inputs(registry, entity()), description: unknown })).toEqual({ changes: true });
+  });
+
   it("sees an out-of-band edit (feast apply) in diff, and refresh reads it back as inputs", async () => {
     const registry = newRegistry();
     const provider = registryObjectProvider("featureView");
