@@ -110,3 +110,12 @@ export class BackendError extends SkewlessError {
     super("BACKEND_FAILED", `${backend}: ${action} failed: ${detail}`, { hint, cause });
   }
 }
+
+/** A registry object is managed by another tool (the CLI, another Pulumi stack), which would fight over it. */
+export class ObjectOwnershipError extends SkewlessError {
+  constructor(kind: string, name: string, project: string, owner: string, wanted: string) {
+    super("OBJECT_OWNED_ELSEWHERE", `${kind} ${name} in project ${project} is managed by ${owner}, so ${wanted} will not take it over`, {
+      hint: `remove it with the tool that manages it (or drop its skewless/managed-by tag), then run ${wanted} again`,
+    });
+  }
+}

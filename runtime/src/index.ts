@@ -27,3 +27,10 @@ export type { RegistryStore, RegistrySnapshot } from "./registry/stores/registry
 export { decodeRegistry, encodeRegistry } from "./registry/integrity";
 export { decodeMessage, encodeMessage, UNKNOWN_FIELDS, type ProtoMessage } from "./registry/proto/codec";
 export { loadDefinitions } from "./repo/load-definitions";
+export {
+  specFromProto, type ObjectSpec, type ObjectSpecs, type ObjectSpecMetadata, type EntitySpec, type DataSourceSpec,
+  type FileSourceSpec, type BigQuerySourceSpec, type PushSourceSpec, type UnsupportedSourceSpec, type FeatureViewSpec,
+  type FeatureServiceSpec,
+} from "./registry/object-spec";
+export { compileSpec, specsFromDefinitions, checkServiceSpec, parseProjection, type ProjectionSpec } from "./registry/compile-spec";
+export { RegistryObjects, checkObject, type ObjectPlan, type ObjectState, type SpecProblem } from "./registry/registry-objects";

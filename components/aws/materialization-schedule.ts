@@ -1,0 +1,132 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_ENV, CONNECTION_ENV, DEFAULT_SCHEDULE, materializeCommand } from "../materialization-job";
+import { DATA_PREFIX, REGISTRY_KEY, REGISTRY_PREFIX } from "../bucket-layout";
+
+export interface AwsMaterializationScheduleArgs {
+  /** An image with the `skewless` CLI on its PATH and the feature repo at `repoDir`. */
+  image: pulumi.Input<string>;
+  repoDir?: string;
+  /** EventBridge Scheduler expression; default hourly. */
+  schedule?: pulumi.Input<string>;
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** The data bucket: read `data/`, read and write `registry/`. */
+  bucketArn: pulumi.Input<string>;
+  /** feature_store.yaml for the job, naming the connection string as `${SKEWLESS_REDIS_CONNECTION}`. */
+  featureStoreYaml: pulumi.Input<string>;
+  /** The online store's connection string: a secret, stored in Secrets Manager. */
+  connectionString: pulumi.Input<string>;
+  cpu?: number;
+  memory?: number;
+}
+
+const assumedBy = (service: string) => pulumi.jsonStringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+});
+
+/**
+ * `skewless materialize-incremental` on a schedule: EventBridge Scheduler runs a Fargate task. Each
+ * role gets only what its step needs: the task reads data and reads/writes registry.pb, the
+ * execution role pulls the image, writes logs and reads one secret, the scheduler runs one task.
+ */
+export class AwsMaterializationSchedule extends pulumi.ComponentResource {
+  readonly taskRole: aws.iam.Role;
+  readonly taskDefinition: aws.ecs.TaskDefinition;
+  readonly schedule: aws.scheduler.Schedule;
+
+  constructor(name: string, args: AwsMaterializationScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("skewless:aws:MaterializationSchedule", name, {}, opts);
+    const parent = { parent: this };
+    const region = aws.getRegionOutput({}, parent).region;
+    const secret = new aws.secretsmanager.Secret(`${name}-redis`, { description: "Skewless online store connection string" }, parent);
+    new aws.secretsmanager.SecretVersion(`${name}-redis`, { secretId: secret.id, secretString: pulumi.secret(args.connectionString) }, parent);
+    const logs = new aws.cloudwatch.LogGroup(name, { retentionInDays: 30 }, parent);
+
+    this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumedBy("ecs-tasks.amazonaws.com") }, parent);
+    new aws.iam.RolePolicy(`${name}-task`, {
+      role: this.taskRole.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "Registry", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: pulumi.interpolate`${args.bucketArn}/${REGISTRY_KEY}` },
+          { Sid: "OfflineData", Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${args.bucketArn}/${DATA_PREFIX}*` },
+          {
+            Sid: "ListData", Effect: "Allow", Action: ["s3:ListBucket"], Resource: args.bucketArn,
+            Condition: { StringLike: { "s3:prefix": [`${DATA_PREFIX}*`, `${REGISTRY_PREFIX}*`] } },
+          },
+        ],
+      }),
+    }, parent);
+    const executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumedBy("ecs-tasks.amazonaws.com") }, parent);
+    new aws.iam.RolePolicy(`${name}-execution`, {
+      role: executionRole.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "PullImage", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: "*" },
+          { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
+          { Sid: "ConnectionString", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secret.arn },
+        ],
+      }),
+    }, parent);
+
+    const cluster = new aws.ecs.Cluster(name, {}, parent);
+    this.taskDefinition = new aws.ecs.TaskDefinition(name, {
+      family: `${name}-materialize`,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(args.cpu ?? 1024),
+      memory: String(args.memory ?? 4096),
+      taskRoleArn: this.taskRole.arn,
+      executionRoleArn: executionRole.arn,
+      containerDefinitions: pulumi.jsonStringify([{
+        name: "materialize",
+        image: args.image,
+        essential: true,
+        command: materializeCommand(args.repoDir),
+        environment: [{ name: CONFIG_ENV, value: args.featureStoreYaml }],
+        secrets: [{ name: CONNECTION_ENV, valueFrom: secret.arn }],
+        logConfiguration: {
+          logDriver: "awslogs",
+          options: { "awslogs-group": logs.name, "awslogs-region": region, "awslogs-stream-prefix": "materialize" },
+        },
+      }]),
+    }, parent);
+
+    const schedulerRole = new aws.iam.Role(`${name}-scheduler`, { assumeRolePolicy: assumedBy("scheduler.amazonaws.com") }, parent);
+    new aws.iam.RolePolicy(`${name}-scheduler`, {
+      role: schedulerRole.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "RunTask", Effect: "Allow", Action: ["ecs:RunTask"],
+            Resource: [this.taskDefinition.arnWithoutRevision, pulumi.interpolate`${this.taskDefinition.arnWithoutRevision}:*`],
+            Condition: { ArnEquals: { "ecs:cluster": cluster.arn } },
+          },
+          {
+            Sid: "PassTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [this.taskRole.arn, executionRole.arn],
+            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+          },
+        ],
+      }),
+    }, parent);
+    this.schedule = new aws.scheduler.Schedule(name, {
+      scheduleExpression: args.schedule ?? DEFAULT_SCHEDULE.aws,
+      flexibleTimeWindow: { mode: "OFF" },
+      target: {
+        arn: cluster.arn,
+        roleArn: schedulerRole.arn,
+        ecsParameters: {
+          taskDefinitionArn: this.taskDefinition.arnWithoutRevision,
+          launchType: "FARGATE",
+          networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
+        },
+        retryPolicy: { maximumRetryAttempts: 0 },
+      },
+    }, parent);
+    this.registerOutputs({ taskRoleArn: this.taskRole.arn, scheduleArn: this.schedule.arn });
+  }
+}

@@ -1,0 +1,99 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, loadDefinitions, loadRepoConfig, type Definitions } from "@skewless/runtime";
+import { awsDeployment, type AwsStoreArgs } from "./aws/aws-deployment";
+import type { Deployment } from "./deployment";
+import type { Cloud, OfflineStoreSettings } from "./feature-store-yaml";
+import { gcpDeployment, type GcpStoreArgs } from "./gcp/gcp-deployment";
+import { localDeployment, type LocalStoreArgs } from "./local-deployment";
+import { registerDefinitions, type RegisteredObjects } from "./register-definitions";
+import type { RegistryTarget } from "./registry-target";
+
+export interface FeatureStoreArgs {
+  /** The Feast project (feature_store.yaml's `project`). */
+  project: string;
+  /** Where it runs: `local` (file registry, parquet, SQLite), `aws` or `gcp`. */
+  cloud: Cloud;
+  /** The definitions to register: what `skewless apply` reads from the repo (see `FeatureStore.fromRepo`). */
+  definitions: Definitions;
+  /** feature_store.yaml's offline store (default: parquet files, `type: file`). */
+  offlineStore?: OfflineStoreSettings;
+  /** Settings for `cloud: "local"`. */
+  local?: LocalStoreArgs;
+  /** Settings for `cloud: "aws"`. */
+  aws?: AwsStoreArgs;
+  /** Settings for `cloud: "gcp"`. */
+  gcp?: GcpStoreArgs;
+}
+
+export type FeatureStoreFromRepoArgs = Omit<FeatureStoreArgs, "project" | "definitions" | "local">;
+
+/**
+ * A Skewless feature store: its registry objects (one resource per entity, source, view and
+ * service, diffed against registry.pb) and, on a cloud, the online store, the data bucket, IAM
+ * and the scheduled materialization. Exports a ready `feature_store.yaml`.
+ *
+ * @example
+ * const store = await FeatureStore.fromRepo("credit-scoring", { cloud: "local", repoPath: "stacks/feature_repo" });
+ * export const featureStoreYaml = store.featureStoreYaml;
+ */
+export class FeatureStore extends pulumi.ComponentResource implements RegistryTarget {
+  readonly project: pulumi.Output<string>;
+  /** Where registry.pb is (a path relative to the Pulumi project folder, or an s3:// / gs:// URI). */
+  readonly registry: pulumi.Output<string>;
+  /** feature_store.yaml for apps and Feast users; a secret output when it holds the Redis password. */
+  readonly featureStoreYaml: pulumi.Output<string>;
+  readonly objects: RegisteredObjects;
+  /** Where the registry and feature_store.yaml come from; on aws and gcp, the cloud components too. */
+  readonly deployment: Deployment;
+
+  constructor(name: string, args: FeatureStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("skewless:index:FeatureStore", name, { project: args.project, cloud: args.cloud }, opts);
+    this.deployment = deploy(name, args, this);
+    this.project = pulumi.output(args.project);
+    this.registry = this.deployment.registry;
+    this.featureStoreYaml = this.deployment.featureStoreYaml;
+    this.objects = registerDefinitions(name, this, args.definitions, args.project);
+    this.registerOutputs({ project: this.project, registry: this.registry, featureStoreYaml: this.featureStoreYaml });
+  }
+
+  /**
+   * A store for a feature repo folder: its definitions (the modules `skewless apply` scans) and its
+   * project; for `local`, its feature_store.yaml's registry and SQLite paths too.
+   */
+  static async fromRepo(name: string, args: FeatureStoreFromRepoArgs & { repoPath: string }, opts?: pulumi.ComponentResourceOptions): Promise<FeatureStore> {
+    const { repoPath, ...rest } = args;
+    const config = loadRepoConfig(repoPath);
+    const { definitions } = await loadDefinitions(repoPath);
+    const local: LocalStoreArgs = { repoPath, registryPath: localPath(config.registry.path, config.repoPath) };
+    if (config.onlineStore.type === "sqlite") local.onlineStorePath = localPath(config.onlineStore.path, config.repoPath);
+    const offlineStore = rest.offlineStore ?? { type: config.offlineStore.type, options: scalarOptions(config.offlineStore.options) };
+    return new FeatureStore(name, { ...rest, offlineStore, project: config.project, definitions, local }, opts);
+  }
+}
+
+function deploy(name: string, args: FeatureStoreArgs, parent: FeatureStore): Deployment {
+  const store = { project: args.project, offlineStore: args.offlineStore };
+  switch (args.cloud) {
+    case "local":
+      if (!args.local) throw new ConfigError(`feature store ${name}: cloud local needs \`local: { repoPath }\``);
+      return localDeployment(store, args.local);
+    case "aws":
+      if (!args.aws) throw new ConfigError(`feature store ${name}: cloud aws needs \`aws: { vpcId, subnetIds, redisAuthToken, materialization }\``);
+      return awsDeployment(name, store, args.aws, parent);
+    case "gcp":
+      if (!args.gcp) throw new ConfigError(`feature store ${name}: cloud gcp needs \`gcp: { region, network, subnetwork, materialization }\``);
+      return gcpDeployment(name, store, args.gcp, parent);
+    default:
+      throw new ConfigError(`feature store ${name}: cloud ${JSON.stringify(args.cloud)} is not supported`, "use local, aws or gcp");
+  }
+}
+
+/** A path from a loaded config (absolute) as feature_store.yaml writes it: relative to the repo. */
+function localPath(location: string, repoPath: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : path.relative(repoPath, location);
+}
+
+function scalarOptions(options: Record<string, unknown>): Record<string, string | number | boolean> {
+  return Object.fromEntries(Object.entries(options).filter((entry): entry is [string, string | number | boolean] => ["string", "number", "boolean"].includes(typeof entry[1])));
+}

@@ -1,0 +1,101 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { REGISTRY_PREFIX } from "../bucket-layout";
+import { CONFIG_ENV, CONNECTION_ENV, DEFAULT_SCHEDULE, materializeCommand } from "../materialization-job";
+
+export interface GcpMaterializationScheduleArgs {
+  /** An image with the `skewless` CLI on its PATH and the feature repo at `repoDir`. */
+  image: pulumi.Input<string>;
+  repoDir?: string;
+  /** Cron, in UTC; default hourly. */
+  schedule?: pulumi.Input<string>;
+  /** The Google Cloud project (default: the provider's). */
+  project?: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  /** VPC network and subnetwork for direct VPC egress to Memorystore. */
+  network: pulumi.Input<string>;
+  subnetwork: pulumi.Input<string>;
+  bucketName: pulumi.Input<string>;
+  /** feature_store.yaml for the job, naming the connection string as `${SKEWLESS_REDIS_CONNECTION}`. */
+  featureStoreYaml: pulumi.Input<string>;
+  /** The online store's connection string: a secret, stored in Secret Manager. */
+  connectionString: pulumi.Input<string>;
+}
+
+/**
+ * `skewless materialize-incremental` on a schedule: Cloud Scheduler starts a Cloud Run job. The
+ * job's service account reads the bucket, writes only under `registry/` and reads one secret; the
+ * scheduler's account can only execute this one job.
+ */
+export class GcpMaterializationSchedule extends pulumi.ComponentResource {
+  readonly serviceAccount: gcp.serviceaccount.Account;
+  readonly job: gcp.cloudrunv2.Job;
+  readonly schedule: gcp.cloudscheduler.Job;
+
+  constructor(name: string, args: GcpMaterializationScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("skewless:gcp:MaterializationSchedule", name, {}, opts);
+    const parent = { parent: this };
+    const project = args.project ?? gcp.config.project;
+    this.serviceAccount = new gcp.serviceaccount.Account(`${name}-job`, { accountId: accountId(name, "job"), displayName: "Skewless materialization" }, parent);
+    const jobMember = pulumi.interpolate`serviceAccount:${this.serviceAccount.email}`;
+    new gcp.storage.BucketIAMMember(`${name}-read`, { bucket: args.bucketName, role: "roles/storage.objectViewer", member: jobMember }, parent);
+    new gcp.storage.BucketIAMMember(`${name}-registry`, {
+      bucket: args.bucketName, role: "roles/storage.objectUser", member: jobMember,
+      condition: {
+        title: "registry-only",
+        description: "write registry.pb, nothing else",
+        expression: pulumi.interpolate`resource.name.startsWith("projects/_/buckets/${args.bucketName}/objects/${REGISTRY_PREFIX}")`,
+      },
+    }, parent);
+
+    const secret = new gcp.secretmanager.Secret(`${name}-redis`, { secretId: `${name}-redis`, replication: { auto: {} } }, parent);
+    new gcp.secretmanager.SecretVersion(`${name}-redis`, { secret: secret.id, secretData: pulumi.secret(args.connectionString) }, parent);
+    new gcp.secretmanager.SecretIamMember(`${name}-redis`, { secretId: secret.id, role: "roles/secretmanager.secretAccessor", member: jobMember }, parent);
+
+    const [command, ...commandArgs] = materializeCommand(args.repoDir);
+    this.job = new gcp.cloudrunv2.Job(name, {
+      location: args.region,
+      deletionProtection: false,
+      template: {
+        template: {
+          serviceAccount: this.serviceAccount.email,
+          maxRetries: 0,
+          timeout: "3600s",
+          vpcAccess: { networkInterfaces: [{ network: args.network, subnetwork: args.subnetwork }], egress: "PRIVATE_RANGES_ONLY" },
+          containers: [{
+            image: args.image,
+            commands: [command],
+            args: commandArgs,
+            envs: [
+              { name: CONFIG_ENV, value: args.featureStoreYaml },
+              { name: CONNECTION_ENV, valueSource: { secretKeyRef: { secret: secret.secretId, version: "latest" } } },
+            ],
+          }],
+        },
+      },
+    }, parent);
+
+    const scheduler = new gcp.serviceaccount.Account(`${name}-scheduler`, { accountId: accountId(name, "sched"), displayName: "Skewless materialization scheduler" }, parent);
+    new gcp.cloudrunv2.JobIamMember(`${name}-scheduler`, {
+      name: this.job.name, location: args.region, role: "roles/run.jobsExecutor",
+      member: pulumi.interpolate`serviceAccount:${scheduler.email}`,
+    }, parent);
+    this.schedule = new gcp.cloudscheduler.Job(name, {
+      region: args.region,
+      schedule: args.schedule ?? DEFAULT_SCHEDULE.gcp,
+      timeZone: "Etc/UTC",
+      httpTarget: {
+        httpMethod: "POST",
+        uri: pulumi.interpolate`https://run.googleapis.com/v2/projects/${project}/locations/${args.region}/jobs/${this.job.name}:run`,
+        oauthToken: { serviceAccountEmail: scheduler.email },
+      },
+    }, parent);
+    this.registerOutputs({ serviceAccount: this.serviceAccount.email, job: this.job.name });
+  }
+}
+
+/** A service account id (6 to 30 of `a-z0-9-`, starting with a letter) derived from the component name. */
+export function accountId(name: string, suffix: string): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^[^a-z]+/, "") || "skewless";
+  return `${base.slice(0, 29 - suffix.length)}-${suffix}`.replace(/-+/g, "-").padEnd(6, "0");
+}

@@ -1,0 +1,22 @@
+/** The environment variable the materialization job reads the online store's connection string from. */
+export const CONNECTION_ENV = "SKEWLESS_REDIS_CONNECTION";
+/** The environment variable carrying feature_store.yaml (with `${SKEWLESS_REDIS_CONNECTION}`, no secret). */
+export const CONFIG_ENV = "SKEWLESS_FEATURE_STORE_YAML";
+/** Where the job's image holds the feature repo, by default. */
+export const DEFAULT_REPO_DIR = "/feature_repo";
+/** Every hour, as the demo's hourly features want. */
+export const DEFAULT_SCHEDULE = { aws: "rate(1 hour)", gcp: "0 * * * *" } as const;
+
+/**
+ * The job's command: write the deployment's feature_store.yaml into the repo the image carries, then
+ * materialize everything new up to now. The secret stays in the environment, where the cloud's
+ * secret store puts it; feature_store.yaml names it as `${SKEWLESS_REDIS_CONNECTION}`.
+ */
+export function materializeCommand(repoDir = DEFAULT_REPO_DIR): string[] {
+  const repo = JSON.stringify(repoDir);
+  return [
+    "sh", "-c",
+    `printf '%s' "$${CONFIG_ENV}" > ${repo}/feature_store.yaml && ` +
+      `exec skewless -C ${repo} materialize-incremental "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
+  ];
+}

@@ -1,0 +1,40 @@
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  InvalidArgumentError, specsFromDefinitions, type Definitions, type ManagedKind, type ObjectSpecs,
+} from "@skewless/runtime";
+
+/** Where registry objects are written: a FeatureStore, or a registry location and project. */
+export interface RegistryTarget {
+  /** Registry location: a path relative to the Pulumi project folder, or an s3:// / gs:// URI. */
+  readonly registry: pulumi.Input<string>;
+  /** The Feast project. */
+  readonly project: pulumi.Input<string>;
+}
+
+// Compiling is cheap but a store compiles the same definitions once per child: cache per object.
+const compiled = new WeakMap<Definitions, ReturnType<typeof specsFromDefinitions>>();
+
+/**
+ * The spec of the object `name` among `definitions`, compiled as `skewless apply` compiles the
+ * whole repo (so an entity's value type inferred from a view's schema, for one, is the same).
+ */
+export function specOf<K extends ManagedKind>(kind: K, name: string, definitions: Definitions): ObjectSpecs[K] {
+  let specs = compiled.get(definitions);
+  if (!specs) {
+    specs = specsFromDefinitions(definitions, SPEC_PROJECT);
+    compiled.set(definitions, specs);
+  }
+  const spec = (specs[kind] as ObjectSpecs[K][]).find((s) => s.name === name);
+  if (!spec) {
+    throw new InvalidArgumentError(`${kind} ${name} is not among the definitions given`, "pass `definitions` that contain it (a FeatureStore passes the whole repo's)");
+  }
+  return spec;
+}
+
+/** Specs leave the project out (it is a resource input of its own); compiling still needs one. */
+const SPEC_PROJECT = "skewless";
+
+/** An empty set of definitions to add to. */
+export function definitionsOf(parts: Partial<Definitions>): Definitions {
+  return { entities: [], dataSources: [], featureViews: [], featureServices: [], ...parts };
+}

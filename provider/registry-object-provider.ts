@@ -1,0 +1,125 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ManagedKind, ObjectSpecs } from "@skewless/runtime";
+
+// Pulumi serializes this provider into the stack (closure serialization) and runs it in its own
+// process. So the methods load the runtime with `require` when they run, and the helpers below
+// capture nothing but each other: a captured import would drag whole modules into the text.
+
+/** A registry object resource's inputs: where the object lives, and its spec (flat, readable). */
+export type RegistryObjectInputs<K extends ManagedKind = ManagedKind> = ObjectSpecs[K] & {
+  /** Registry location: a path relative to the Pulumi project folder, or an s3:// / gs:// URI. */
+  registry: string;
+  project: string;
+};
+
+/** Its outputs: the spec of what the registry holds, and who manages it. */
+export type RegistryObjectOutputs<K extends ManagedKind = ManagedKind> = RegistryObjectInputs<K> & { managedBy: string };
+
+type Runtime = typeof import("@skewless/runtime");
+type Provider<K extends ManagedKind> = pulumi.dynamic.ResourceProvider<RegistryObjectInputs<K>, RegistryObjectOutputs<K>>;
+
+/** The tag value objects written through Pulumi carry: `skewless apply` never deletes them. */
+const MANAGER = "pulumi";
+
+/**
+ * The dynamic provider for one kind of registry object (entity, data source, feature view,
+ * feature service): create/update/delete write registry.pb through its compare-and-swap, and
+ * diff/read compare with what registry.pb holds now, so edits made out of band show up.
+ */
+export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider<K> {
+  return {
+    async check(_olds, news) {
+      if (hasUnknowns(news)) return { inputs: news };   // preview: values not known yet
+      const rt: Runtime = require("@skewless/runtime");
+      const { registry, project, spec } = splitInputs<K>(news);
+      const failures = rt.checkObject(kind, registry, project, spec);
+      return failures.length ? { inputs: news, failures } : { inputs: news };
+    },
+
+    async diff(_id, olds, news) {
+      const identity = (["registry", "project", "name"] as const).filter((key) => olds[key] !== news[key]);
+      if (identity.length) {
+        // Another object: write it, then delete the old one. An unknown value might turn out to be
+        // the old one, though, and writing first would then be undone by the delete: delete first.
+        return { changes: true, replaces: identity, deleteBeforeReplace: identity.some((key) => hasUnknowns(news[key])) };
+      }
+      if (hasUnknowns(news)) return { changes: true };   // preview: compare once the values are known
+      const rt: Runtime = require("@skewless/runtime");
+      const { registry, project, spec } = splitInputs<K>(news);
+      const plan = await rt.RegistryObjects.open(registry).plan(kind, project, spec);
+      if (!plan.exists) return { changes: true };   // deleted out of band: update writes it again
+      // Same name, so the old object must go before the new one is written.
+      return {
+        changes: plan.changes.length > 0 || plan.managedBy !== MANAGER,
+        replaces: plan.replaces,
+        deleteBeforeReplace: plan.replaces.length > 0,
+      };
+    },
+
+    async create(inputs) {
+      const rt: Runtime = require("@skewless/runtime");
+      const { registry, project, spec } = splitInputs<K>(inputs);
+      const written = await rt.RegistryObjects.open(registry).put(kind, project, spec, MANAGER, { takeOver: false });
+      return { id: objectId(project, written.name), outs: outputs<K>(registry, project, written, MANAGER) };
+    },
+
+    async read(id, props) {
+      const rt: Runtime = require("@skewless/runtime");
+      const { registry, project, name } = locate(id, props);
+      const state = await rt.RegistryObjects.open(registry).get(kind, project, name);
+      if (!state) return { id: "" };   // gone: Pulumi drops it from the stack on refresh
+      // Inputs as the registry holds them, so after a refresh `preview --diff` shows exactly what drifted.
+      const inputs = { ...state.spec, registry, project };
+      return { id, props: outputs<K>(registry, project, state.spec, state.managedBy ?? ""), inputs: inputs as unknown as RegistryObjectOutputs<K> };
+    },
+
+    async update(_id, _olds, news) {
+      const rt: Runtime = require("@skewless/runtime");
+      const { registry, project, spec } = splitInputs<K>(news);
+      // diff replaces the resource when registry, project or name change, so this is the same object.
+      const written = await rt.RegistryObjects.open(registry).put(kind, project, spec, MANAGER);
+      return { outs: outputs<K>(registry, project, written, MANAGER) };
+    },
+
+    async delete(id, props) {
+      const rt: Runtime = require("@skewless/runtime");
+      const { registry, project, name } = locate(id, props);
+      await rt.RegistryObjects.open(registry).delete(kind, project, name);   // already gone is fine
+    },
+  };
+}
+
+/** Pulumi's placeholder for values a preview does not know yet. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function hasUnknowns(value: unknown): boolean {
+  return JSON.stringify(value ?? null).includes(UNKNOWN);
+}
+
+function splitInputs<K extends ManagedKind>(inputs: RegistryObjectInputs<K>): { registry: string; project: string; spec: ObjectSpecs[K] } {
+  // `__provider` (the serialized provider) and `managedBy` (an output) ride along in Pulumi's bags.
+  const { registry, project, __provider: _p, managedBy: _m, ...spec } = inputs as RegistryObjectInputs<K> & { __provider?: unknown; managedBy?: unknown };
+  return { registry, project, spec: spec as unknown as ObjectSpecs[K] };
+}
+
+function outputs<K extends ManagedKind>(registry: string, project: string, spec: ObjectSpecs[K], managedBy: string): RegistryObjectOutputs<K> {
+  return { ...spec, registry, project, managedBy } as unknown as RegistryObjectOutputs<K>;
+}
+
+/** `project/name`: unique per kind and registry, readable in `pulumi stack` listings. */
+function objectId(project: string, name: string): string {
+  return `${project}/${name}`;
+}
+
+function locate(id: string, props: Partial<RegistryObjectOutputs> | undefined): { registry: string; project: string; name: string } {
+  const [idProject, ...rest] = id.split("/");
+  const registry = props?.registry;
+  if (!registry) {
+    const rt: Runtime = require("@skewless/runtime");
+    throw new rt.InvalidArgumentError(
+      `registry object ${id}: the registry location is unknown`,
+      "give the resource its registry input: an id alone does not say which registry.pb holds the object",
+    );
+  }
+  return { registry, project: props?.project ?? idProject, name: props?.name ?? rest.join("/") };
+}

@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ManagedKind, ObjectSpecs } from "@skewless/runtime";
+import { registryObjectProvider, type RegistryObjectInputs } from "./registry-object-provider";
+
+/** The resource type of each kind: `pulumi-nodejs:dynamic/skewless:FeatureView`, ... */
+export const REGISTRY_OBJECT_TYPES: Record<ManagedKind, string> = {
+  entity: "Entity",
+  dataSource: "DataSource",
+  featureView: "FeatureView",
+  featureService: "FeatureService",
+};
+
+export interface RegistryObjectArgs<K extends ManagedKind> {
+  /** Registry location: a path relative to the Pulumi project folder, or an s3:// / gs:// URI. */
+  registry: pulumi.Input<string>;
+  /** The Feast project the object belongs to. */
+  project: pulumi.Input<string>;
+  /** The object, as readable properties (`ttl: "1d"`, `features: ["clicks: Int64"]`). */
+  spec: ObjectSpecs[K];
+}
+
+// One provider object per kind: Pulumi caches a provider's serialized text per object, so 50
+// views serialize it once.
+const providers = new Map<ManagedKind, pulumi.dynamic.ResourceProvider>();
+
+function providerFor(kind: ManagedKind): pulumi.dynamic.ResourceProvider {
+  let provider = providers.get(kind);
+  if (!provider) {
+    provider = registryObjectProvider(kind) as unknown as pulumi.dynamic.ResourceProvider;
+    providers.set(kind, provider);
+  }
+  return provider;
+}
+
+/**
+ * One object in registry.pb, managed by Pulumi. Its spec's properties are the resource's inputs, so
+ * `pulumi preview --diff` shows `~ ttl: "1d" => "2d"`; the provider diffs against registry.pb as it is
+ * now, so edits made with `feast apply` or by hand show up as changes too.
+ */
+export class RegistryObject<K extends ManagedKind = ManagedKind> extends pulumi.dynamic.Resource {
+  declare readonly registry: pulumi.Output<string>;
+  declare readonly project: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  /** Who the registry says manages the object: `pulumi` unless someone else took it over. */
+  declare readonly managedBy: pulumi.Output<string>;
+
+  constructor(readonly kind: K, name: string, args: RegistryObjectArgs<K>, opts?: pulumi.CustomResourceOptions) {
+    // `managedBy: undefined` asks Pulumi for that output without sending it as an input.
+    const props: pulumi.Inputs = { ...args.spec, registry: args.registry, project: args.project, managedBy: undefined };
+    super(providerFor(kind), name, props, opts, "skewless", REGISTRY_OBJECT_TYPES[kind]);
+  }
+}
+
+export type { RegistryObjectInputs };

@@ -1,0 +1,93 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import type { FeatureStore as FeatureStoreType } from "../../components";
+import { accountId } from "../../components/gcp/materialization-schedule";
+import { parseRepoConfig } from "../../runtime/src/config";
+import { isSecretInput, settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
+
+// The mocks give Memorystore this AUTH string, as GCP generates one.
+const AUTH = "gcp-generated-auth";
+
+describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
+  let registered: Registered[];
+  let store: FeatureStoreType;
+  const ofType = (type: string) => registered.filter((r) => r.type === type);
+  const one = (type: string) => {
+    const found = ofType(type);
+    expect(found, type).toHaveLength(1);
+    return found[0];
+  };
+
+  beforeAll(async () => {
+    registered = await startMocks();
+    const { FeatureStore } = await import("../../components/index.js");
+    store = await FeatureStore.fromRepo("credit", {
+      cloud: "gcp",
+      repoPath: path.resolve("stacks/feature_repo"),
+      gcp: {
+        project: "acme-ml", region: "europe-west1", network: "projects/acme-ml/global/networks/ml", subnetwork: "ml-europe-west1",
+        materialization: { image: "europe-docker.pkg.dev/acme-ml/skewless/job:1" },
+      },
+    });
+    await valueOf(store.featureStoreYaml);
+    await Promise.all(Object.values(store.objects.featureViews).map((v) => valueOf(v.object.urn)));
+    await settle();
+  });
+
+  it("keeps the registry in a versioned bucket with uniform access and public access prevented", () => {
+    expect(one("gcp:storage/bucket:Bucket").inputs).toMatchObject({
+      location: "europe-west1", uniformBucketLevelAccess: true, publicAccessPrevention: "enforced", versioning: { enabled: true }, forceDestroy: false,
+    });
+    for (const o of registered.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/skewless:"))) {
+      expect(o.inputs.registry).toBe("gs://credit-data/registry/registry.pb");
+    }
+  });
+
+  it("runs Memorystore with AUTH and TLS, on the given network", () => {
+    expect(one("gcp:redis/instance:Instance").inputs).toMatchObject({
+      authEnabled: true, transitEncryptionMode: "SERVER_AUTHENTICATION", authorizedNetwork: "projects/acme-ml/global/networks/ml", tier: "STANDARD_HA",
+    });
+  });
+
+  it("exports feature_store.yaml as a secret, with the generated AUTH string and TLS", async () => {
+    expect(await pulumi.isSecret(store.featureStoreYaml)).toBe(true);
+    const config = parseRepoConfig(parseYaml(await valueOf(store.featureStoreYaml)), "/repo");
+    expect(config).toMatchObject({ provider: "gcp", registry: { path: "gs://credit-data/registry/registry.pb" } });
+    expect(config.onlineStore).toMatchObject({ type: "redis", connectionString: `10.0.0.3:6378,ssl=true,password=${AUTH}` });
+  });
+
+  it("grants the job's account bucket reads, writes under registry/ only, and one secret", () => {
+    const job = "serviceAccount:credit-materialize-job@project.iam.gserviceaccount.com";
+    const bucketGrants = ofType("gcp:storage/bucketIAMMember:BucketIAMMember").map((r) => r.inputs);
+    expect(bucketGrants.map((g) => [g.role, g.member])).toEqual([
+      ["roles/storage.objectViewer", job], ["roles/storage.objectUser", job],
+    ]);
+    expect((bucketGrants[1].condition as { expression: string }).expression)
+      .toBe('resource.name.startsWith("projects/_/buckets/credit-data/objects/registry/")');
+    expect(one("gcp:secretmanager/secretIamMember:SecretIamMember").inputs).toMatchObject({ role: "roles/secretmanager.secretAccessor", member: job });
+    expect(isSecretInput(one("gcp:secretmanager/secretVersion:SecretVersion").inputs.secretData)).toBe(true);
+    expect(one("gcp:cloudrunv2/jobIamMember:JobIamMember").inputs).toMatchObject({
+      role: "roles/run.jobsExecutor", member: "serviceAccount:credit-materialize-scheduler@project.iam.gserviceaccount.com",
+    });
+  });
+
+  it("schedules the Cloud Run job hourly, reading the connection string from Secret Manager", () => {
+    const schedule = one("gcp:cloudscheduler/job:Job").inputs as { schedule: string; httpTarget: { uri: string; oauthToken: unknown } };
+    expect(schedule.schedule).toBe("0 * * * *");
+    expect(schedule.httpTarget.uri).toBe("https://run.googleapis.com/v2/projects/acme-ml/locations/europe-west1/jobs/credit-materialize:run");
+    const job = one("gcp:cloudrunv2/job:Job").inputs as { template: { template: { containers: { commands: string[]; args: string[]; envs: { name: string; value?: string; valueSource?: unknown }[] }[] } } };
+    const [container] = job.template.template.containers;
+    expect([...container.commands, ...container.args].join(" ")).toMatch(/materialize-incremental/);
+    expect(container.envs[0].value).toContain('connection_string: "${SKEWLESS_REDIS_CONNECTION}"');
+    expect(container.envs[1]).toEqual({ name: "SKEWLESS_REDIS_CONNECTION", valueSource: { secretKeyRef: { secret: "credit-materialize-redis", version: "latest" } } });
+    expect(JSON.stringify(job)).not.toContain(AUTH);
+  });
+
+  it("derives valid service account ids from any component name", () => {
+    expect(accountId("credit", "job")).toBe("credit-job");
+    expect(accountId("9_Very_Long_Feature_Store_Name_Indeed", "sched")).toMatch(/^[a-z][a-z0-9-]{5,29}$/);
+    expect(accountId("x", "job")).toMatch(/^[a-z][a-z0-9-]{5,29}$/);
+  });
+});
