@@ -119,3 +119,24 @@ export class ObjectOwnershipError extends SkewlessError {
     });
   }
 }
+
+/** A registry URI (`s3://bucket/key`, `gs://bucket/key`) is malformed or uses an unknown scheme. */
+export class RegistryUriError extends SkewlessError {
+  constructor(readonly location: string, problem: string, hint: string) {
+    super("REGISTRY_URI_INVALID", `registry ${location}: ${problem}`, { hint });
+  }
+}
+
+/** The bucket a registry URI names does not exist (on this endpoint, for these credentials). */
+export class RegistryBucketNotFoundError extends SkewlessError {
+  constructor(readonly location: string, bucket: string, hint: string, cause?: unknown) {
+    super("REGISTRY_BUCKET_NOT_FOUND", `registry ${location}: bucket ${bucket} does not exist`, { hint, cause });
+  }
+}
+
+/** The credentials in use (or the lack of any) do not allow reading or writing the registry object. */
+export class RegistryAccessDeniedError extends SkewlessError {
+  constructor(readonly location: string, action: string, detail: string, hint: string, cause?: unknown) {
+    super("REGISTRY_ACCESS_DENIED", `registry ${location}: access denied while trying to ${action}: ${detail}`, { hint, cause });
+  }
+}

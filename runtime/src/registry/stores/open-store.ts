@@ -1,14 +1,17 @@
 import type { RegistryConfig } from "../../config";
-import { ConfigError } from "../../errors";
 import { FileRegistryStore } from "./file-store";
+import { GcsRegistryStore } from "./gcs-store";
+import { parseObjectUri } from "./object-uri";
 import type { RegistryStore } from "./registry-store";
+import { S3RegistryStore } from "./s3-store";
 
-/** The store for a `registry:` setting: a local file now; `s3://` and `gs://` are named but not yet served. */
+/**
+ * The store for a `registry:` setting: a local path (or `file://`), `s3://bucket/key` or
+ * `gs://bucket/key`. Any other scheme, or a malformed URI, is a RegistryUriError.
+ */
 export function openRegistryStore(config: RegistryConfig): RegistryStore {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(config.path)?.[1]?.toLowerCase();
   if (!scheme || scheme === "file") return new FileRegistryStore(config.path.replace(/^file:\/\//i, ""));
-  throw new ConfigError(
-    `registry ${config.path}: ${scheme}:// registries are not supported by this version of Skewless`,
-    "use a local path (e.g. data/registry.db) or a mounted file system",
-  );
+  const uri = parseObjectUri(config.path);
+  return uri.scheme === "s3" ? new S3RegistryStore(uri.uri) : new GcsRegistryStore(uri.uri);
 }

@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import * as net from "node:net";
+import * as path from "node:path";
+import { REPO_ROOT, run } from "./processes";
+
+/** Where scripts/setup-emulators.sh installs moto and fake-gcs-server. */
+export const EMULATORS_DIR = process.env.SKEWLESS_EMULATORS_DIR ?? path.join(REPO_ROOT, ".venv-emulators");
+
+/** Installs the emulators if needed (idempotent: instant once installed; a first install takes minutes). */
+export async function ensureEmulators(): Promise<void> {
+  const result = await run("bash", [path.join(REPO_ROOT, "scripts", "setup-emulators.sh")], { timeoutMs: 15 * 60_000 });
+  if (result.code !== 0) throw new Error(`scripts/setup-emulators.sh failed (${result.code}):\n${result.stderr}`);
+}
+
+export interface LocalServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the S3-compatible server (moto, serialized; see scripts/emulators/s3_server.py) on a free
+ * port. `env` reaches the server process, e.g. INITIAL_NO_AUTH_ACTION_COUNT=0 to check credentials.
+ */
+export async function startS3Server(env: NodeJS.ProcessEnv = {}): Promise<LocalServer> {
+  const child = spawn(path.join(EMULATORS_DIR, "bin", "python"), [path.join(REPO_ROOT, "scripts", "emulators", "s3_server.py"), "--port", "0"], {
+    env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
+  });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`s3_server.py did not start within 30 s:\n${err}`)), 30_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.stderr!.on("data", (chunk: Buffer) => { err += chunk.toString(); });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`s3_server.py exited with ${code}:\n${err}`));
+    });
+  });
+  return { endpoint, stop: () => stopProcess(child) };
+}
+
+/** Starts fake-gcs-server (in memory, plain HTTP) on a free port. */
+export async function startGcsServer(): Promise<LocalServer> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const child = spawn(path.join(EMULATORS_DIR, "bin", "fake-gcs-server"), [
+      "-scheme", "http", "-host", "127.0.0.1", "-port", String(port), "-backend", "memory",
+      "-external-url", endpoint, "-public-host", `127.0.0.1:${port}`, "-log-level", "error",
+    ], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr!.on("data", (chunk: Buffer) => { err += chunk.toString(); });
+    try {
+      await waitForHttp(`${endpoint}/storage/v1/b`, child, () => err);
+      return { endpoint, stop: () => stopProcess(child) };
+    } catch (e) {
+      lastError = e;   // most likely the port was taken between freePort() and the bind: try another
+      await stopProcess(child);
+    }
+  }
+  throw lastError;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}:\n${stderr()}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url}: no answer within 30 s:\n${stderr()}`);
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
