@@ -67,7 +67,7 @@ describe("registry objects by spec", () => {
   it("points each problem found by check at the property it is about", () => {
     expect(checkObject("featureView", "data/registry.db", PROJECT, view)).toEqual([]);
     expect(checkObject("featureView", "gs://b/registry.pb", "my-project", { ...view, features: ["clicks: Int65"] })).toEqual([
-      { property: "registry", reason: expect.stringContaining("gs:// registries are not supported") },
+      { property: "registry", reason: expect.stringContaining('bucket name "b" must be 3 to 63 characters long') },
       { property: "project", reason: 'project "my-project" is invalid: use letters, digits and underscores' },
       { property: "features", reason: expect.stringContaining('field clicks has dtype "Int65", which does not exist') },
     ]);
