@@ -27,3 +27,6 @@ export type { RegistryStore, RegistrySnapshot } from "./registry/stores/registry
 export { decodeRegistry, encodeRegistry } from "./registry/integrity";
 export { decodeMessage, encodeMessage, UNKNOWN_FIELDS, type ProtoMessage } from "./registry/proto/codec";
 export { loadDefinitions } from "./repo/load-definitions";
+export type { OfflineStore, PulledBatch, PullLatestOptions } from "./offline/offline-store";
+export { openOfflineStore } from "./offline/open-offline-store";
+export { DuckDBOfflineStore, type DuckDBOfflineStoreOptions } from "./offline/duckdb/duckdb-offline-store";
