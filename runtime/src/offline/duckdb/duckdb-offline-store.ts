@@ -1,11 +1,18 @@
 import type { FeatureViewInfo } from "../../registry/catalog";
-import type { OfflineStore, PulledBatch, PullLatestOptions } from "../offline-store";
+import type { HistoricalRetrievalRequest, OfflineStore, PulledBatch, PullLatestOptions } from "../offline-store";
+import type { RetrievalJob } from "../retrieval-job";
 import { sourceRelation } from "../source-relation";
+import type { JoinStrategy } from "../sql/compile-point-in-time";
 import { DuckDBDialect } from "./duckdb-dialect";
+import type { DuckDBRetrievalJob } from "./duckdb-retrieval-job";
 import { DuckDBSession, type DuckDBSettings } from "./duckdb-session";
+import { prepareRetrieval } from "./historical-retrieval";
 import { pullLatestBatches } from "./pull-latest";
 
-export interface DuckDBOfflineStoreOptions extends DuckDBSettings {}
+export interface DuckDBOfflineStoreOptions extends DuckDBSettings {
+  /** `auto` (default) uses ASOF joins where they give the same answer; `window` forces the portable plan. */
+  joinStrategy?: JoinStrategy;
+}
 
 /**
  * The embedded offline store: parquet files (Feast's FileSource) queried in-process by DuckDB.
@@ -18,6 +25,7 @@ export class DuckDBOfflineStore implements OfflineStore {
   readonly dialect = new DuckDBDialect();
   private session?: Promise<DuckDBSession>;
   private closed = false;
+  private readonly jobs = new Set<DuckDBRetrievalJob>();
 
   constructor(readonly options: DuckDBOfflineStoreOptions) {}
 
@@ -31,9 +39,22 @@ export class DuckDBOfflineStore implements OfflineStore {
     };
   }
 
+  async getHistoricalFeatures(request: HistoricalRetrievalRequest): Promise<RetrievalJob> {
+    const job = await prepareRetrieval({
+      session: await this.duckdb(),
+      dialect: this.dialect,
+      repoPath: this.options.repoPath,
+      strategy: this.options.joinStrategy ?? "auto",
+      onClose: (closed) => this.jobs.delete(closed),
+    }, request);
+    this.jobs.add(job);
+    return job;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const job of [...this.jobs]) await job.close();
     const session = this.session;
     this.session = undefined;
     if (session) (await session).close();
