@@ -53,5 +53,5 @@ function parquet(file: string): EntityInput {
 
 /** How an input is named in messages. */
 export function describeEntityInput(input: EntityInput): string {
-  return input.kind === "rows" ? "the entity rows" : input.kind === "parquet" ? `entity file ${input.path}` : "the entity query";
+  return input.kind === "rows" ? "entityDf (rows)" : input.kind === "parquet" ? `entityDf (file ${input.path})` : "entityDf (query)";
 }

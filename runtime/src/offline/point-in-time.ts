@@ -5,7 +5,7 @@ import type { SourceLocation, SourceRelation } from "./source-relation";
 /** The entity rows as a relation: where they are, their columns in output order, and their order. */
 export interface EntityRelation {
   location: SourceLocation;
-  /** For messages: "entity rows", "entity file x.parquet", ... */
+  /** For messages: "entityDf (rows)", "entityDf (file x.parquet)", ... */
   description: string;
   /** A column (or pseudo-column) numbering the rows in input order. */
   rowId: string;
