@@ -41,3 +41,4 @@ export { compilePointInTime, type JoinStrategy } from "./offline/sql/compile-poi
 export { compileLatest } from "./offline/sql/compile-latest";
 export type { SqlDialect } from "./offline/sql/dialect";
 export { DuckDBDialect } from "./offline/duckdb/duckdb-dialect";
+export { BigQueryDialect } from "./offline/bigquery/bigquery-dialect";
