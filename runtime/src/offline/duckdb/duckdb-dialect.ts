@@ -65,6 +65,6 @@ export class DuckDBDialect implements SqlDialect {
     } else {
       on.push(`${parts.leftTimestamp} >= ${parts.rightTimestamp}`);
     }
-    return `ASOF LEFT JOIN ${parts.right} AS ${parts.rightAlias} ON ${on.join(" AND ")}`;
+    return `ASOF JOIN ${parts.right} AS ${parts.rightAlias} ON ${on.join(" AND ")}`;
   }
 }

@@ -21,7 +21,6 @@ const RANK = "__rank";
 export function compilePointInTime(plan: PointInTimePlan, dialect: SqlDialect, strategy: JoinStrategy = "auto"): string {
   const q = (name: string) => dialect.quoteIdentifier(name);
   const entity = plan.entity;
-  const entityTs = `${q(ENTITY)}.${q(entity.timestampColumn)}`;
   const rowId = `${q(ENTITY)}.${q(entity.rowId)}`;
   const ctes: string[] = [];
   const joins: string[] = [];
@@ -29,30 +28,16 @@ export function compilePointInTime(plan: PointInTimePlan, dialect: SqlDialect, s
   for (const view of plan.views) {
     const sourceCte = `${view.alias}__source`;
     ctes.push(`${q(sourceCte)} AS (\n${indent(compileSourceSelect(view.source, dialect, eventTimeBounds(view, entity)))}\n)`);
+    const useAsof = strategy === "auto" && dialect.asofJoin !== undefined && !(view.createdTimestampCutoff && view.source.createdTimestamp);
+    ctes.push(`${q(view.alias)} AS (\n${indent(useAsof ? asofMatches(plan, view, dialect) : windowMatches(plan, view, dialect))}\n)`);
+    // Each view's matches are narrow (row id, timestamps, features) and joined back by row id, so
+    // adding a view adds one join of entity-row size: cost grows linearly with the views.
+    joins.push(`LEFT JOIN ${q(view.alias)} ON ${q(view.alias)}.${q(ROW)} = ${rowId}`);
     const a = (column: string) => `${q(view.alias)}.${q(column)}`;
-    const outputs: [string, string][] = view.features.map((f) => [a(f.name), f.outputName]);
+    for (const f of view.features) selects.push(`${a(f.name)} AS ${q(f.outputName)}`);
     if (view.sourceTimestampNames) {
-      outputs.push([a(EVENT_TS), view.sourceTimestampNames.event]);
-      if (view.sourceTimestampNames.created) outputs.push([a(CREATED_TS), view.sourceTimestampNames.created]);
-    }
-    if (strategy === "auto" && dialect.asofJoin && !(view.createdTimestampCutoff && view.source.createdTimestamp)) {
-      joins.push(dialect.asofJoin({
-        right: q(sourceCte),
-        rightAlias: q(view.alias),
-        leftAlias: q(ENTITY),
-        keys: view.keys.map((k) => [`${q(ENTITY)}.${q(k.entityColumn)}`, a(k.sourceColumn)]),
-        leftTimestamp: entityTs,
-        rightTimestamp: a(EVENT_TS),
-        rightCreated: view.source.createdTimestamp ? a(CREATED_TS) : undefined,
-      }));
-      // The ASOF match is the latest row at or before the entity timestamp; if even that one is
-      // older than the TTL window, no row is inside it.
-      const inWindow = view.ttlSeconds > 0 ? `${a(EVENT_TS)} >= ${dialect.subtractSeconds(entityTs, view.ttlSeconds)}` : undefined;
-      for (const [expr, name] of outputs) selects.push(`${inWindow ? `CASE WHEN ${inWindow} THEN ${expr} END` : expr} AS ${q(name)}`);
-    } else {
-      ctes.push(`${q(view.alias)} AS (\n${indent(windowMatches(plan, view, dialect))}\n)`);
-      joins.push(`LEFT JOIN ${q(view.alias)} ON ${a(ROW)} = ${rowId}`);
-      for (const [expr, name] of outputs) selects.push(`${expr} AS ${q(name)}`);
+      selects.push(`${a(EVENT_TS)} AS ${q(view.sourceTimestampNames.event)}`);
+      if (view.sourceTimestampNames.created) selects.push(`${a(CREATED_TS)} AS ${q(view.sourceTimestampNames.created)}`);
     }
   }
   return [
@@ -61,6 +46,33 @@ export function compilePointInTime(plan: PointInTimePlan, dialect: SqlDialect, s
     `FROM ${dialect.relation(entity.location)} AS ${q(ENTITY)}`,
     ...joins,
     `ORDER BY ${rowId}`,
+  ].join("\n");
+}
+
+/** Per entity row, the ASOF match (latest row at or before the entity timestamp), kept if inside the TTL. */
+function asofMatches(plan: PointInTimePlan, view: ViewJoin, dialect: SqlDialect): string {
+  const q = (name: string) => dialect.quoteIdentifier(name);
+  const e = (column: string) => `${q(ENTITY)}.${q(column)}`;
+  const s = (column: string) => `${q(view.alias)}.${q(column)}`;
+  const entityTs = e(plan.entity.timestampColumn);
+  const hasCreated = view.source.createdTimestamp !== undefined;
+  const carried = [EVENT_TS, ...(hasCreated ? [CREATED_TS] : []), ...view.features.map((f) => f.name)];
+  const join = dialect.asofJoin!({
+    right: q(`${view.alias}__source`),
+    rightAlias: q(view.alias),
+    leftAlias: q(ENTITY),
+    keys: view.keys.map((k) => [e(k.entityColumn), s(k.sourceColumn)]),
+    leftTimestamp: entityTs,
+    rightTimestamp: s(EVENT_TS),
+    rightCreated: hasCreated ? s(CREATED_TS) : undefined,
+  });
+  return [
+    `SELECT ${e(plan.entity.rowId)} AS ${q(ROW)}, ${carried.map(s).join(", ")}`,
+    `FROM ${dialect.relation(plan.entity.location)} AS ${q(ENTITY)}`,
+    join,
+    // The match is the latest row at or before the entity timestamp; if even it is older than
+    // the TTL window, no row is inside the window.
+    ...(view.ttlSeconds > 0 ? [`WHERE ${s(EVENT_TS)} >= ${dialect.subtractSeconds(entityTs, view.ttlSeconds)}`] : []),
   ].join("\n");
 }
 

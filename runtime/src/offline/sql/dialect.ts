@@ -35,7 +35,7 @@ export interface SqlDialect {
   /** The FROM-clause spelling of a source. */
   relation(location: SourceLocation): string;
   /**
-   * The ASOF join clause matching, per left row, the right row with the greatest event timestamp
+   * The (inner) ASOF join clause matching, per left row, the right row with the greatest event timestamp
    * at or before the left timestamp (ties: greatest created timestamp). Absent when the engine
    * has no ASOF join; plans then use the portable window-function form.
    */

@@ -20,6 +20,11 @@ WITH "fv0__source" AS (
   SELECT "user_id", "merchant_id", CAST("ts" AS TIMESTAMPTZ) AS "__event_ts", "amount"
   FROM read_parquet('/repo/data/transfers.parquet')
   WHERE CAST("ts" AS TIMESTAMPTZ) <= TIMESTAMPTZ '2024-03-31 12:30:00.250+00'
+),
+"fv1" AS (
+  SELECT "entity"."rowid" AS "__row", "fv1"."__event_ts", "fv1"."amount"
+  FROM "skewless_entity" AS "entity"
+  ASOF JOIN "fv1__source" AS "fv1" ON "entity"."customer_id" = "fv1"."user_id" AND "entity"."merchant_id" = "fv1"."merchant_id" AND "entity"."event_timestamp" >= "fv1"."__event_ts"
 )
 SELECT "entity"."customer_id",
   "entity"."merchant_id",
@@ -30,5 +35,5 @@ SELECT "entity"."customer_id",
   "fv1"."amount" AS "amount"
 FROM "skewless_entity" AS "entity"
 LEFT JOIN "fv0" ON "fv0"."__row" = "entity"."rowid"
-ASOF LEFT JOIN "fv1__source" AS "fv1" ON "entity"."customer_id" = "fv1"."user_id" AND "entity"."merchant_id" = "fv1"."merchant_id" AND "entity"."event_timestamp" >= "fv1"."__event_ts"
+LEFT JOIN "fv1" ON "fv1"."__row" = "entity"."rowid"
 ORDER BY "entity"."rowid"
