@@ -42,3 +42,4 @@ export { compileLatest } from "./offline/sql/compile-latest";
 export type { SqlDialect } from "./offline/sql/dialect";
 export { DuckDBDialect } from "./offline/duckdb/duckdb-dialect";
 export { BigQueryDialect } from "./offline/bigquery/bigquery-dialect";
+export { runQuickstart, quickstartSteps, type QuickstartStep, type QuickstartContext } from "./demo/quickstart";
