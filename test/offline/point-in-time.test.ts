@@ -39,13 +39,18 @@ const datedView = new FeatureView({
   source: new FileSource({ name: "dated_source", path: "data/dated.parquet", timestampField: "day" }),
   schema: [{ name: "daily_total", dtype: "Float64" }],
 });
+const globalStats = new FeatureView({
+  name: "global_stats", ttl: "1d",
+  source: new FileSource({ name: "global_source", path: "data/global.parquet", timestampField: "event_timestamp" }),
+  schema: [{ name: "total_users", dtype: "Int64" }],
+});
 const friendService = new FeatureService({
   name: "friends",
   features: [userStats.select("clicks"), userStats.select("level").withName("friend_stats").withJoinKeyMap({ user_id: "friend_id" })],
 });
 
 describe("getHistoricalFeatures point-in-time semantics", async () => {
-  const { store, dir } = await featureRepo([user, merchant, userStats, userStatsV2, merchantRisk, mappedStats, datedView, friendService]);
+  const { store, dir } = await featureRepo([user, merchant, userStats, userStatsV2, merchantRisk, mappedStats, datedView, globalStats, friendService]);
   const retrieve = retriever(store, dir);
   await writeRows(path.join(dir, "data/user_stats.parquet"),
     [["user_id", "BIGINT"], ["event_timestamp", "TIMESTAMPTZ"], ["created", "TIMESTAMPTZ"], ["clicks", "BIGINT"], ["ctr", "FLOAT"], ["level", "INTEGER"]],
@@ -64,6 +69,9 @@ describe("getHistoricalFeatures point-in-time semantics", async () => {
     [[1, "2024-01-01 10:30:00", 3], [1, "2024-01-01 11:30:00", 4]]);
   await writeRows(path.join(dir, "data/dated.parquet"), [["user_id", "BIGINT"], ["day", "DATE"], ["daily_total", "DOUBLE"]],
     [[1, "2023-12-31", 12.5], [1, "2024-01-01", 20.0], [1, "2024-01-02", 7.5]]);
+
+  await writeRows(path.join(dir, "data/global.parquet"), [["event_timestamp", "TIMESTAMPTZ"], ["total_users", "BIGINT"]],
+    [[utc("2024-01-01T09:00"), 100], [utc("2024-01-01T11:00"), 120]]);
 
   for (const strategy of STRATEGIES) {
     describe(`with the ${strategy} plan`, () => {
@@ -152,6 +160,16 @@ describe("getHistoricalFeatures point-in-time semantics", async () => {
         const entityDf = [{ user_id: 1, friend_id: 2, event_timestamp: utc("2024-01-01T09:30") }];
         const rows = await rowsOf(retrieve(strategy, { entityDf, features: friendService, fullFeatureNames: true }));
         expect(rows).toEqual([{ user_id: 1n, friend_id: 2n, event_timestamp: utc("2024-01-01T09:30"), user_stats__clicks: null, friend_stats__level: 60 }]);
+      });
+
+      it("joins an entityless view on time alone", async () => {
+        const entityDf = [
+          { user_id: 1, event_timestamp: utc("2024-01-01T10:59") },
+          { user_id: 2, event_timestamp: utc("2024-01-01T11:00") },
+          { user_id: 3, event_timestamp: utc("2024-01-01T08:00") },
+        ];
+        const rows = await rowsOf(retrieve(strategy, { entityDf, features: ["global_stats:total_users", "user_stats:clicks"] }));
+        expect(rows.map((r) => [r.total_users, r.clicks])).toEqual([[100n, 1n], [120n, null], [null, null]]);
       });
 
       it("says which source row each value came from when asked", async () => {

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Entity } from "../../../runtime/src/definitions/entity";
-import { FeatureView } from "../../../runtime/src/definitions/feature-view";
+import { FeatureView, type FeatureViewOptions } from "../../../runtime/src/definitions/feature-view";
 import { FileSource } from "../../../runtime/src/definitions/sources";
 import { DataSourceNotFoundError, InvalidArgumentError, SchemaMismatchError } from "../../../runtime/src/errors";
 import { DuckDBOfflineStore } from "../../../runtime/src/offline/duckdb/duckdb-offline-store";
@@ -12,7 +12,7 @@ import { featureRepo, utc } from "../helpers/repo";
 
 const user = new Entity({ name: "user", joinKeys: ["user_id"], valueType: "Int64" });
 
-function view(name: string, file: string, options: { created?: string; fieldMapping?: Record<string, string>; schema?: FeatureView["schema"] } = {}) {
+function view(name: string, file: string, options: { created?: string; fieldMapping?: Record<string, string>; schema?: FeatureViewOptions["schema"] } = {}) {
   return new FeatureView({
     name,
     entities: [user],
@@ -49,7 +49,11 @@ describe("DuckDBOfflineStore.pullLatest", async () => {
   const wrongType = view("wrong_type", "wrong_type.parquet");
   const missingColumn = view("missing_column", "missing_column.parquet");
   const missingFile = view("missing_file", "nowhere.parquet");
-  const { store, dir } = await featureRepo([user, history, mapped, wrongType, missingColumn, missingFile]);
+  const entityless = new FeatureView({
+    name: "entityless", source: new FileSource({ name: "entityless_source", path: "data/entityless.parquet", timestampField: "event_timestamp" }),
+    schema: [{ name: "total", dtype: "Int32" }],
+  });
+  const { store, dir } = await featureRepo([user, history, mapped, wrongType, missingColumn, missingFile, entityless]);
   const catalog = await store.catalog();
   const offline = new DuckDBOfflineStore({ repoPath: dir, threads: 2 });
   afterAll(() => offline.close());
@@ -131,6 +135,16 @@ describe("DuckDBOfflineStore.pullLatest", async () => {
     const pulling = pullAll(offline, catalog.featureView("missing_file"), utc("2024-01-01T00:00"), utc("2024-01-02T00:00"));
     await expect(pulling).rejects.toThrow(DataSourceNotFoundError);
     await expect(pulling).rejects.toThrow(/nowhere\.parquet does not exist/);
+  });
+
+  it("gives an entityless view Feast's __dummy_id key with the empty string", async () => {
+    await writeRows(path.join(dir, "data/entityless.parquet"), [["event_timestamp", "TIMESTAMPTZ"], ["total", "INTEGER"]],
+      [[utc("2024-01-01T09:00"), 1], [utc("2024-01-01T10:00"), 2], [utc("2024-01-01T12:00"), 3]]);
+    const info = catalog.featureView("entityless");
+    expect(info.joinKeys.map((k) => k.name)).toEqual(["__dummy_id"]);
+    const batches: PulledBatch[] = [];
+    for await (const b of offline.pullLatest(info, utc("2024-01-01T00:00"), utc("2024-01-01T11:00"))) batches.push(b);
+    expect(batches).toEqual([{ rowCount: 1, joinKeyColumns: [[""]], eventTimestamps: [utc("2024-01-01T10:00")], createdTimestamps: undefined, featureColumns: [[2]] }]);
   });
 
   it("rejects a window whose start is after its end", async () => {
