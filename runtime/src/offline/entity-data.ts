@@ -28,8 +28,7 @@ export function classifyEntityData(entityDf: EntityDataFrame, repoPath: string):
   }
   if (typeof entityDf === "string") {
     const text = entityDf.trim();
-    const resolved = path.resolve(repoPath, text);
-    if (/\.parquet$/i.test(text) || (!/\s/.test(text) && existsSync(resolved))) return parquet(resolved);
+    if (/\.parquet$/i.test(text) || (!/\s/.test(text) && existsSync(path.resolve(repoPath, text)))) return parquet(text, repoPath);
     if (/^(select|with|from|values|\()/i.test(text)) return { kind: "sql", query: text };
     throw new InvalidArgumentError(
       `entityDf ${JSON.stringify(text.slice(0, 80))} is neither a parquet file nor a SQL query`,
@@ -38,17 +37,18 @@ export function classifyEntityData(entityDf: EntityDataFrame, repoPath: string):
   }
   if (entityDf && typeof entityDf === "object") {
     const spec = entityDf as { parquet?: unknown; sql?: unknown };
-    if (typeof spec.parquet === "string") return parquet(path.resolve(repoPath, spec.parquet));
+    if (typeof spec.parquet === "string") return parquet(spec.parquet, repoPath);
     if (typeof spec.sql === "string" && spec.sql.trim()) return { kind: "sql", query: spec.sql.trim() };
   }
   throw new InvalidArgumentError("entityDf must be an array of rows, a parquet path, { parquet: path } or { sql: query }");
 }
 
-function parquet(file: string): EntityInput {
-  if (!/[*?[]/.test(file) && !existsSync(file)) {
-    throw new InvalidArgumentError(`entity file ${file} does not exist`, "relative paths are relative to the feature repo");
-  }
-  return { kind: "parquet", path: file };
+/** Relative paths are the feature repo's (as in SQL queries); failing that, the working directory's. */
+function parquet(given: string, repoPath: string): EntityInput {
+  const file = path.resolve(repoPath, given);
+  if (/[*?[]/.test(file) || existsSync(file)) return { kind: "parquet", path: file };
+  if (existsSync(path.resolve(given))) return { kind: "parquet", path: path.resolve(given) };
+  throw new InvalidArgumentError(`entity file ${file} does not exist`, "relative paths are relative to the feature repo (or the working directory)");
 }
 
 /** How an input is named in messages. */
