@@ -62,6 +62,7 @@ describe("getHistoricalFeatures point-in-time semantics", async () => {
       [1, utc("2024-01-01T12:30"), utc("2024-01-01T12:30"), 5, 2.5, 50],
       [2, utc("2024-01-01T09:00"), utc("2024-01-01T09:00"), 6, 3.5, 60],
       [2, utc("2024-01-01T08:00"), utc("2024-01-01T13:00"), 7, 4.5, 70],
+      [1, null, utc("2024-01-01T11:00"), 99, 9.5, 990], // no event time: never matches
     ]);
   await writeRows(path.join(dir, "data/merchant.parquet"), [["merchant_id", "VARCHAR"], ["event_timestamp", "TIMESTAMP"], ["risk", "DOUBLE"]],
     [["m1", "2023-01-01 00:00:00", 0.1], ["m1", "2024-01-01 11:30:00", 0.2], ["m2", "2024-01-01 10:59:59", 0.3]]);

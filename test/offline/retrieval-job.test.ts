@@ -99,6 +99,15 @@ describe("retrieval jobs", async () => {
     expect(rows.slice(0, 6).map((r) => r.level)).toEqual([null, -7, null, null, null, 2147483647]);
   });
 
+  it("reads a relative entity path against the repo, or failing that the working directory", async () => {
+    const fromCwd = path.relative(process.cwd(), path.join(dir, "data/entities.parquet"));
+    for (const entityDf of ["data/entities.parquet", fromCwd]) {
+      const job = await store.getHistoricalFeatures({ entityDf, features: ["stats:level"] });
+      expect((await job.toParquet(path.join(dir, "relative.parquet"))).rows).toBe(3000);
+      await job.close();
+    }
+  });
+
   it("keeps the entity rows' extra columns and their JS types", async () => {
     const rows = await rowsOf(store.getHistoricalFeatures({
       entityDf: [{ user_id: 2n, event_timestamp: utc("2024-01-01T11:00"), label: 0.5, note: "x", ok: true, seen: utc("2020-01-01T00:00") }],
