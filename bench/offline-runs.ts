@@ -17,10 +17,10 @@ export function repoDir(files: BenchFiles): string {
 export async function setUpRepo(files: BenchFiles): Promise<void> {
   const dir = repoDir(files);
   mkdirSync(path.join(dir, "data"), { recursive: true });
-  writeFileSync(path.join(dir, "feature_store.yaml"), [
-    "project: bench", "registry: data/registry.db", "provider: local",
-    `offline_store:\n  type: file\n  threads: ${DUCKDB_THREADS}\n  memory_limit: ${DUCKDB_MEMORY_LIMIT}`, "",
-  ].join("\n"));
+  writeFileSync(path.join(dir, "feature_store.yaml"), "project: bench\nregistry: data/registry.db\nprovider: local\noffline_store:\n  type: file\n");
+  // DuckDB tuning goes through the environment, so the yaml stays one Feast can read too.
+  process.env.SKEWLESS_DUCKDB_THREADS = String(DUCKDB_THREADS);
+  process.env.SKEWLESS_DUCKDB_MEMORY_LIMIT = DUCKDB_MEMORY_LIMIT;
   const user = new Entity({ name: "user", joinKeys: ["user_id"], valueType: "Int64" });
   const schema = [{ name: "spend", dtype: "Float64" }, { name: "visits", dtype: "Int32" }, { name: "ratio", dtype: "Float32" }] as const;
   const plain = new FeatureView({

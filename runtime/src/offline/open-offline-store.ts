@@ -5,16 +5,19 @@ import type { OfflineStore } from "./offline-store";
 
 /**
  * The offline store `feature_store.yaml` asks for. `file`, `dask` and `duckdb` all mean parquet
- * files read by DuckDB; options `threads`, `memory_limit` and `temp_directory` tune DuckDB.
+ * files read by DuckDB, tuned by `SKEWLESS_DUCKDB_THREADS`, `SKEWLESS_DUCKDB_MEMORY_LIMIT` and
+ * `SKEWLESS_DUCKDB_TEMP_DIRECTORY` (or offline_store keys `threads`, `memory_limit`,
+ * `temp_directory`, which Feast's Python SDK rejects: prefer the environment in shared repos).
  */
-export function openOfflineStore(config: RepoConfig): OfflineStore {
+export function openOfflineStore(config: RepoConfig, env: NodeJS.ProcessEnv = process.env): OfflineStore {
   const { type, options } = config.offlineStore;
   if (type === "duckdb" || type === "file" || type === "dask") {
+    const threads = options.threads ?? (env.SKEWLESS_DUCKDB_THREADS ? Number(env.SKEWLESS_DUCKDB_THREADS) : undefined);
     return new DuckDBOfflineStore({
       repoPath: config.repoPath,
-      threads: optionalNumber(options.threads, "threads"),
-      memoryLimit: optionalString(options.memory_limit, "memory_limit"),
-      tempDirectory: optionalString(options.temp_directory, "temp_directory"),
+      threads: optionalNumber(threads, "threads"),
+      memoryLimit: optionalString(options.memory_limit ?? env.SKEWLESS_DUCKDB_MEMORY_LIMIT, "memory_limit"),
+      tempDirectory: optionalString(options.temp_directory ?? env.SKEWLESS_DUCKDB_TEMP_DIRECTORY, "temp_directory"),
     });
   }
   throw new ConfigError(
