@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "../../errors";
 import type { FeatureViewInfo } from "../../registry/catalog";
 import type { HistoricalRetrievalRequest, OfflineStore, PulledBatch, PullLatestOptions } from "../offline-store";
 import type { RetrievalJob } from "../retrieval-job";
@@ -62,7 +63,7 @@ export class DuckDBOfflineStore implements OfflineStore {
 
   /** The DuckDB database, opened on first use. */
   protected duckdb(): Promise<DuckDBSession> {
-    if (this.closed) throw new Error("the offline store is closed");
+    if (this.closed) throw new InvalidArgumentError("the offline store is closed", "open the FeatureStore again");
     this.session ??= DuckDBSession.open(this.options);
     return this.session;
   }
