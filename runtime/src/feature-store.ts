@@ -1,7 +1,12 @@
 import { loadRepoConfig, parseRepoConfig, type RepoConfig } from "./config";
+import type { EntityDataFrame } from "./offline/entity-data";
+import type { OfflineStore } from "./offline/offline-store";
+import { openOfflineStore } from "./offline/open-offline-store";
+import type { RetrievalJob } from "./offline/retrieval-job";
 import { RegistryCatalog } from "./registry/catalog";
 import type { Definitions } from "./registry/compile";
 import type { RegistryPlan } from "./registry/diff";
+import { resolveFeatures, type FeatureSelection } from "./registry/feature-refs";
 import { Registry } from "./registry/registry";
 import { openRegistryStore } from "./registry/stores/open-store";
 import { loadDefinitions } from "./repo/load-definitions";
@@ -9,6 +14,20 @@ import { applyRepo, planRepo } from "./repo/plan-repo";
 
 /** Where a store comes from: a feature repo folder, or a parsed config. */
 export type FeatureStoreSource = string | RepoConfig;
+
+/** What `getHistoricalFeatures` takes (Feast's `get_historical_features`, camelCased). */
+export interface HistoricalFeaturesRequest {
+  /** Entity rows (with `event_timestamp`), a parquet path, or a SQL query for the offline store. */
+  entityDf: EntityDataFrame;
+  /** `"view:feature"` references or a feature service. */
+  features: FeatureSelection;
+  /** Name columns `view__feature` (needed when two views share a feature name). */
+  fullFeatureNames?: boolean;
+  /** Ignore source rows created after the entity timestamp (late data). Default false, as in Feast. */
+  createdTimestampCutoff?: boolean;
+  /** Add `<view>__event_timestamp` (and `__created_timestamp`) columns: which source row each value came from. */
+  includeSourceTimestamps?: boolean;
+}
 
 /**
  * The entry point: one feature repo's registry, offline store and online store. It coordinates;
@@ -21,6 +40,7 @@ export type FeatureStoreSource = string | RepoConfig;
  */
 export class FeatureStore {
   readonly registry: Registry;
+  private offline?: OfflineStore;
 
   private constructor(readonly config: RepoConfig) {
     this.registry = new Registry(openRegistryStore(config.registry));
@@ -56,9 +76,33 @@ export class FeatureStore {
     return applyRepo(this.registry, definitions ?? (await this.definitions()), this.config);
   }
 
+  /**
+   * A point-in-time correct training set: for each entity row, every requested feature as of the
+   * row's `event_timestamp` (within the view's TTL). Rows are kept, duplicates included, in order.
+   *
+   * @example
+   * const job = await store.getHistoricalFeatures({
+   *   entityDf: [{ user_id: 1001, event_timestamp: new Date("2024-05-01T10:00:00Z") }],
+   *   features: ["user_stats:clicks"],
+   * });
+   * console.table(await job.toRows());
+   */
+  async getHistoricalFeatures(request: HistoricalFeaturesRequest): Promise<RetrievalJob> {
+    const { views } = resolveFeatures(await this.catalog(), request.features, request.fullFeatureNames);
+    return this.offlineStore().getHistoricalFeatures({ ...request, views });
+  }
+
+  /** The offline store `feature_store.yaml` configures, opened on first use. */
+  offlineStore(): OfflineStore {
+    this.offline ??= openOfflineStore(this.config);
+    return this.offline;
+  }
+
   /** Releases connections and files. */
   async close(): Promise<void> {
-    // nothing held open yet
+    const offline = this.offline;
+    this.offline = undefined;
+    await offline?.close();
   }
 
   private async definitions(): Promise<Definitions> {
