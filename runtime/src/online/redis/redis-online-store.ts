@@ -1,0 +1,204 @@
+import type { Cluster } from "ioredis";
+import type { RedisOnlineStoreConfig } from "../../config";
+import { BackendError } from "../../errors";
+import { entityKeyPrefix, type EntityKeyVersion } from "../entity-key";
+import type {
+  OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult,
+} from "../online-store";
+import { CommandBatch } from "./command-batch";
+import { connectRedis, redact, type ConnectedRedis, type RedisClient } from "./redis-client";
+import { compareTime, decodeTimestamp, encodeTimestamp, FieldNames, redisKey, timestampField } from "./redis-layout";
+
+const SCAN_COUNT = 1000;
+const DELETE_BATCH = 1000;
+
+/**
+ * Feast's Redis online store, byte for byte (feast-formats.md 3b): a hash per entity shared by
+ * every view with the same join keys; writes skip rows whose event time is not newer than the
+ * stored one (unless `skip_dedup`), and `key_ttl_seconds` expires the whole hash.
+ */
+export class RedisOnlineStore implements OnlineStore {
+  readonly type = "redis";
+  readonly skipsStaleWrites: boolean;
+  private connection: Promise<ConnectedRedis> | undefined;
+  private readonly projectBytes: Buffer;
+  private readonly fields = new FieldNames();
+
+  constructor(readonly config: RedisOnlineStoreConfig, readonly project: string, readonly entityKeyVersion: EntityKeyVersion) {
+    this.projectBytes = Buffer.from(project, "utf8");
+    this.skipsStaleWrites = !config.skipDedup;
+  }
+
+  async write(table: OnlineTable, rows: readonly OnlineRow[]): Promise<WriteResult> {
+    const { client, description } = await this.connect();
+    const tsField = timestampField(table.name);
+    const featureFields = this.fields.all(table);
+    const keys = rows.map((r) => redisKey(r.entityKey, this.projectBytes));
+    let stored: (Buffer | null)[] | undefined;
+    if (this.skipsStaleWrites) {
+      const check = new CommandBatch();
+      for (const key of keys) check.add("hmget", key, [tsField]);
+      stored = (await check.run(client, description)).map((r) => (r as (Buffer | null)[])[0]);
+    }
+    const latest = new Map<string, [number, number]>();
+    const batch = new CommandBatch();
+    let skipped = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const ms = row.eventTime.getTime();
+      const time: [number, number] = [Math.floor(ms / 1000), (ms % 1000 + 1000) % 1000 * 1_000_000];
+      if (stored) {
+        // Feast: skip unless strictly newer than both the stored row and earlier rows of this batch.
+        const id = keys[i].toString("latin1");
+        const previous = stored[i];
+        const seen = latest.get(id);
+        const before = previous && previous.length ? decodeTimestamp(previous) : undefined;
+        const newest = before && seen ? (compareTime(before, seen) >= 0 ? before : seen) : before ?? seen;
+        if (newest && (newest[0] !== 0 || newest[1] !== 0) && compareTime(time, newest) <= 0) {
+          skipped++;
+          continue;
+        }
+        latest.set(id, time);
+      }
+      const args: Buffer[] = [tsField, encodeTimestamp(ms)];
+      for (let f = 0; f < featureFields.length; f++) args.push(featureFields[f], toBuffer(row.values[f]));
+      batch.add("hset", keys[i], args);
+      if (this.config.keyTtlSeconds) batch.add("expire", keys[i], [this.config.keyTtlSeconds]);
+    }
+    await batch.run(client, description);
+    return { written: rows.length - skipped, skipped };
+  }
+
+  async read(requests: readonly OnlineReadRequest[]): Promise<OnlineReadResult[]> {
+    const batch = new CommandBatch();
+    const plans = requests.map((request) => {
+      const fields = [...request.features.map((f) => this.fields.of(request.table.name, f)), timestampField(request.table.name)];
+      const slotOf = new Map<string, number>();
+      const rowCommand: number[] = [];
+      for (const key of request.entityKeys) {
+        const id = key.toString("latin1");
+        let at = slotOf.get(id);
+        if (at === undefined) {
+          at = batch.length;
+          slotOf.set(id, at);
+          batch.add("hmget", redisKey(key, this.projectBytes), fields);
+        }
+        rowCommand.push(at);
+      }
+      return { request, rowCommand };
+    });
+    if (batch.length === 0) return plans.map(() => ({ eventTimes: [], values: [] }));
+    const { client, description } = await this.connect();
+    const replies = (await batch.run(client, description)) as (Buffer | null)[][];
+    return plans.map(({ request, rowCommand }) => {
+      const nFeatures = request.features.length;
+      const eventTimes: (number | undefined)[] = [];
+      const values: (Uint8Array | undefined)[][] = [];
+      for (const at of rowCommand) {
+        const reply = replies[at];
+        const ts = reply[nFeatures];
+        const row: (Uint8Array | undefined)[] = new Array(nFeatures);
+        let any = ts !== null;
+        for (let f = 0; f < nFeatures; f++) {
+          const v = reply[f];
+          row[f] = v === null ? undefined : v;
+          if (v !== null) any = true;
+        }
+        if (!any) {
+          eventTimes.push(undefined);
+        } else {
+          const [s, ns] = ts ? decodeTimestamp(ts) : [0, 0];
+          eventTimes.push(s * 1000 + Math.floor(ns / 1_000_000));
+        }
+        values.push(row);
+      }
+      return { eventTimes, values };
+    });
+  }
+
+  /** Nothing to create in Redis; removed views lose their fields (Feast's `full_scan_for_deletion`). */
+  async update(change: OnlineInfraUpdate): Promise<void> {
+    if (this.config.fullScanForDeletion && change.remove.length > 0) await this.teardown(change.remove);
+  }
+
+  /** Deletes the views' fields from every entity hash; a hash left without any view is deleted. */
+  async teardown(tables: readonly OnlineTable[]): Promise<void> {
+    const { client, description } = await this.connect();
+    for (const table of tables) {
+      const pattern = Buffer.concat([globEscape(entityKeyPrefix(table.joinKeys, this.entityKeyVersion)), Buffer.from("*"), globEscape(this.projectBytes)]);
+      const tsField = timestampField(table.name);
+      const drop = [...this.fields.all(table), tsField];
+      for await (const keys of scanAll(client, pattern, description)) {
+        const inspect = new CommandBatch();
+        for (const key of keys) inspect.add("hkeys", key);
+        const fieldLists = (await inspect.run(client, description)) as Buffer[][];
+        const remove = new CommandBatch();
+        keys.forEach((key, i) => {
+          const views = fieldLists[i].filter((f) => f.subarray(0, 4).toString("latin1") === "_ts:");
+          if (!views.some((f) => f.equals(tsField))) return;
+          if (views.length === 1) remove.add("del", key);
+          else remove.add("hdel", key, drop);
+        });
+        await remove.run(client, description);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection) return;
+    try {
+      const { client } = await connection;
+      await client.quit();
+    } catch {
+      // a connection that never opened has nothing to close
+    }
+  }
+
+  private connect(): Promise<ConnectedRedis> {
+    this.connection ??= connectRedis(this.config).catch((e: unknown) => {
+      this.connection = undefined;
+      throw e;
+    });
+    return this.connection;
+  }
+}
+
+function toBuffer(value: Uint8Array): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** Escapes glob metacharacters so binary key bytes match literally in SCAN MATCH. */
+function globEscape(bytes: Buffer): Buffer {
+  const out: number[] = [];
+  for (const b of bytes) {
+    if (b === 0x2a || b === 0x3f || b === 0x5b || b === 0x5d || b === 0x5c) out.push(0x5c);
+    out.push(b);
+  }
+  return Buffer.from(out);
+}
+
+/** SCAN over every master (all of them in a cluster), in chunks of keys. */
+async function* scanAll(client: RedisClient, pattern: Buffer, description: string): AsyncGenerator<Buffer[]> {
+  const nodes: RedisClient[] = client.isCluster ? (client as Cluster).nodes("master") : [client];
+  for (const node of nodes) {
+    let cursor = "0";
+    let pending: Buffer[] = [];
+    do {
+      let reply: [Buffer, Buffer[]];
+      try {
+        reply = (await node.callBuffer("scan", [cursor, "MATCH", pattern, "COUNT", SCAN_COUNT])) as [Buffer, Buffer[]];
+      } catch (e) {
+        throw new BackendError("Redis", `SCAN on ${description}`, redact(e));
+      }
+      cursor = reply[0].toString();
+      pending.push(...reply[1]);
+      if (pending.length >= DELETE_BATCH) {
+        yield pending;
+        pending = [];
+      }
+    } while (cursor !== "0");
+    if (pending.length) yield pending;
+  }
+}

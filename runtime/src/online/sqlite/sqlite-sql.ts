@@ -1,0 +1,49 @@
+// The SQL Feast 0.66's SQLite online store runs, spelled once. Tests compare it as exact text.
+
+/** A quoted identifier, as Feast's `_quote_id`. */
+export function quoteId(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+/** `{project}_{view}`: Feast's table name. */
+export function tableName(project: string, view: string): string {
+  return `${project}_${view}`;
+}
+
+export function createTableSql(table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${quoteId(table)} (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT, vector_value BLOB, event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name))`;
+}
+
+export function createIndexSql(table: string): string {
+  return `CREATE INDEX IF NOT EXISTS ${quoteId(`${table}_ek`)} ON ${quoteId(table)} (entity_key)`;
+}
+
+export function dropTableSql(table: string): string {
+  return `DROP TABLE IF EXISTS ${quoteId(table)}`;
+}
+
+export function tableColumnsSql(table: string): string {
+  return `PRAGMA table_info(${quoteId(table)})`;
+}
+
+export function addValueTextSql(table: string): string {
+  return `ALTER TABLE ${quoteId(table)} ADD COLUMN value_text TEXT`;
+}
+
+export const WRITE_COLUMNS = ["entity_key", "feature_name", "value", "value_text", "event_ts", "created_ts"] as const;
+
+/** Feast's upsert, for `rows` rows per statement (one row per entity and feature). */
+export function upsertSql(table: string, rows: number): string {
+  const one = `(${WRITE_COLUMNS.map(() => "?").join(", ")})`;
+  const updates = WRITE_COLUMNS.filter((c) => c !== "entity_key" && c !== "feature_name").map((c) => `${c} = excluded.${c}`);
+  return `INSERT INTO ${quoteId(table)} (${WRITE_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(one).join(", ")} ON CONFLICT(entity_key, feature_name) DO UPDATE SET ${updates.join(", ")}`;
+}
+
+/** Every stored feature of `keys` entities (Feast reads all and keeps the requested ones). */
+export function selectSql(table: string, keys: number): string {
+  return `SELECT entity_key, feature_name, value, event_ts FROM ${quoteId(table)} WHERE entity_key IN (${Array(keys).fill("?").join(",")})`;
+}
+
+export function deleteAllSql(table: string): string {
+  return `DELETE FROM ${quoteId(table)}`;
+}
