@@ -1,11 +1,15 @@
 import { loadRepoConfig, parseRepoConfig, type RepoConfig } from "./config";
+import { openOnlineStore } from "./online/open-online-store";
+import type { OnlineStore } from "./online/online-store";
+import { OnlineRetriever, type OnlineFeaturesRequest } from "./online/retrieval/online-retriever";
+import type { OnlineResponse } from "./online/retrieval/online-response";
 import { RegistryCatalog } from "./registry/catalog";
 import type { Definitions } from "./registry/compile";
-import type { RegistryPlan } from "./registry/diff";
 import { Registry } from "./registry/registry";
+import { RegistryCache } from "./registry/registry-cache";
 import { openRegistryStore } from "./registry/stores/open-store";
 import { loadDefinitions } from "./repo/load-definitions";
-import { applyRepo, planRepo } from "./repo/plan-repo";
+import { applyRepo, planRepo, type RepoPlan } from "./repo/plan-repo";
 
 /** Where a store comes from: a feature repo folder, or a parsed config. */
 export type FeatureStoreSource = string | RepoConfig;
@@ -21,6 +25,9 @@ export type FeatureStoreSource = string | RepoConfig;
  */
 export class FeatureStore {
   readonly registry: Registry;
+  private online: OnlineStore | undefined;
+  private cache: RegistryCache | undefined;
+  private retriever: OnlineRetriever | undefined;
 
   private constructor(readonly config: RepoConfig) {
     this.registry = new Registry(openRegistryStore(config.registry));
@@ -46,19 +53,49 @@ export class FeatureStore {
     return new RegistryCatalog(await this.registry.load(), this.project);
   }
 
-  /** What `apply` would change, for the repo's definitions (or the ones given). */
-  async plan(definitions?: Definitions): Promise<RegistryPlan> {
+  /** What `apply` would change, for the repo's definitions (or the ones given), registry and online store. */
+  async plan(definitions?: Definitions): Promise<RepoPlan> {
     return planRepo(this.registry, definitions ?? (await this.definitions()), this.config);
   }
 
-  /** Makes the registry match the definitions; returns what changed. */
-  async apply(definitions?: Definitions): Promise<RegistryPlan> {
-    return applyRepo(this.registry, definitions ?? (await this.definitions()), this.config);
+  /** Makes the registry and online store match the definitions; returns what changed. */
+  async apply(definitions?: Definitions): Promise<RepoPlan> {
+    const plan = await applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore());
+    await this.cache?.refresh();
+    return plan;
   }
 
-  /** Releases connections and files. */
+  /**
+   * The latest feature values for entities, from the online store, with statuses and event times.
+   * The registry is read once and refreshed in the background (`cache_ttl_seconds`).
+   *
+   * @example
+   * const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 123 }] });
+   * res.toObject();   // { user_id: [123], clicks: [5] }
+   */
+  async getOnlineFeatures(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
+    this.retriever ??= new OnlineRetriever(this.registryCache(), this.onlineStore(), this.config.entityKeySerializationVersion);
+    return this.retriever.get(request);
+  }
+
+  /** The online store `online_store` configures (opened on first use). */
+  onlineStore(): OnlineStore {
+    this.online ??= openOnlineStore(this.config);
+    return this.online;
+  }
+
+  /** Releases connections, files and the registry refresh timer. */
   async close(): Promise<void> {
-    // nothing held open yet
+    this.cache?.close();
+    const online = this.online;
+    this.online = undefined;
+    this.retriever = undefined;
+    await online?.close();
+  }
+
+  private registryCache(): RegistryCache {
+    this.cache ??= new RegistryCache(this.registry, this.project, { ttlSeconds: this.config.registry.cacheTtlSeconds });
+    return this.cache;
   }
 
   private async definitions(): Promise<Definitions> {
