@@ -1,4 +1,11 @@
+import { checkFreshness, type FreshnessOptions, type ViewFreshness } from "./checks/freshness";
+import { validateOnline, type ValidateOptions, type ValidationReport } from "./checks/validate";
 import { loadRepoConfig, parseRepoConfig, type RepoConfig } from "./config";
+import { InvalidArgumentError } from "./errors";
+import {
+  materialize, materializeIncremental, type MaterializeContext, type MaterializeOptions, type MaterializeResult,
+} from "./materialize/materializer";
+import type { OfflineStore } from "./offline/offline-store";
 import { openOnlineStore } from "./online/open-online-store";
 import type { OnlineStore } from "./online/online-store";
 import { OnlineRetriever, type OnlineFeaturesRequest } from "./online/retrieval/online-retriever";
@@ -14,6 +21,11 @@ import { applyRepo, planRepo, type RepoPlan } from "./repo/plan-repo";
 /** Where a store comes from: a feature repo folder, or a parsed config. */
 export type FeatureStoreSource = string | RepoConfig;
 
+export interface FeatureStoreOptions {
+  /** An offline store to use instead of the one `offline_store` configures. */
+  offlineStore?: OfflineStore;
+}
+
 /**
  * The entry point: one feature repo's registry, offline store and online store. It coordinates;
  * the work happens in the registry, offline and online modules.
@@ -28,15 +40,17 @@ export class FeatureStore {
   private online: OnlineStore | undefined;
   private cache: RegistryCache | undefined;
   private retriever: OnlineRetriever | undefined;
+  private offline: OfflineStore | undefined;
 
-  private constructor(readonly config: RepoConfig) {
+  private constructor(readonly config: RepoConfig, options: FeatureStoreOptions) {
     this.registry = new Registry(openRegistryStore(config.registry));
+    this.offline = options.offlineStore;
   }
 
   /** Opens the repo at `source` (reading its feature_store.yaml), or from a config. */
-  static async open(source: FeatureStoreSource): Promise<FeatureStore> {
+  static async open(source: FeatureStoreSource, options: FeatureStoreOptions = {}): Promise<FeatureStore> {
     const config = typeof source === "string" ? loadRepoConfig(source) : source;
-    return new FeatureStore(config);
+    return new FeatureStore(config, options);
   }
 
   /** Builds a config from feature_store.yaml's keys, e.g. `{ project: "demo", registry: "data/registry.db" }`. */
@@ -78,6 +92,41 @@ export class FeatureStore {
     return this.retriever.get(request);
   }
 
+  /**
+   * Loads the latest row per entity with `start <= event time <= end` from the offline store into
+   * the online store, for every online view (or `featureViews`), and records the interval.
+   */
+  async materialize(start: Date, end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
+    const result = await materialize(await this.materializeContext(), start, end, options);
+    await this.cache?.refresh();
+    return result;
+  }
+
+  /** Materializes each view from where its last run ended up to `end`. */
+  async materializeIncremental(end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
+    const result = await materializeIncremental(await this.materializeContext(), end, options);
+    await this.cache?.refresh();
+    return result;
+  }
+
+  /** Compares online values with the latest offline values as of each view's last materialization. */
+  async validate(options: ValidateOptions = {}): Promise<ValidationReport> {
+    return validateOnline(await this.materializeContext(), options);
+  }
+
+  /** Per view: last materialized end, lag, and whether it exceeds the schedule interval. */
+  async freshness(options: FreshnessOptions = {}): Promise<ViewFreshness[]> {
+    return checkFreshness(await this.catalog(), options);
+  }
+
+  /** The offline store `offline_store` configures (opened on first use). */
+  offlineStore(): OfflineStore {
+    if (!this.offline) {
+      throw new InvalidArgumentError(`offline_store type ${this.config.offlineStore.type} is not available in this build`);
+    }
+    return this.offline;
+  }
+
   /** The online store `online_store` configures (opened on first use). */
   onlineStore(): OnlineStore {
     this.online ??= openOnlineStore(this.config);
@@ -88,9 +137,16 @@ export class FeatureStore {
   async close(): Promise<void> {
     this.cache?.close();
     const online = this.online;
+    const offline = this.offline;
     this.online = undefined;
+    this.offline = undefined;
     this.retriever = undefined;
     await online?.close();
+    await offline?.close();
+  }
+
+  private async materializeContext(): Promise<MaterializeContext> {
+    return { config: this.config, registry: this.registry, catalog: await this.catalog(), offline: this.offlineStore(), online: this.onlineStore() };
   }
 
   private registryCache(): RegistryCache {
