@@ -1,8 +1,12 @@
+const SKEWLESS_ERROR: unique symbol = Symbol.for("skewless.error");
+
 /**
  * Every error Skewless raises on purpose is a SkewlessError: a stable `code` for programs, a
  * message that names the object, file or column and what was wrong, and a `hint` saying what to do.
  */
 export class SkewlessError extends Error {
+  /** Marks Skewless errors, so `instanceof` holds even across two loaded copies of this package. */
+  readonly [SKEWLESS_ERROR] = true;
   readonly code: string;
   readonly hint?: string;
 
@@ -11,6 +15,15 @@ export class SkewlessError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.hint = options.hint;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== "object" || value === null || !(value as { [SKEWLESS_ERROR]?: boolean })[SKEWLESS_ERROR]) return false;
+    for (let p = Object.getPrototypeOf(value); p; p = Object.getPrototypeOf(p)) {
+      if (p.constructor?.name === this.name) return true;
+    }
+    return false;
   }
 
   /** The message followed by the hint, as the CLI prints it. */

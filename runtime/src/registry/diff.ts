@@ -94,7 +94,7 @@ function diffValue(property: string, before: FlatValue | undefined, after: FlatV
       .map((k) => ({ property: `${property}.${k}`, before: b[k], after: a[k] }));
   }
   if ((before ?? "") === (after ?? "")) return [];
-  return [{ property, before: before || undefined, after: after || undefined }];
+  return [{ property, before: String(before ?? ""), after: String(after ?? "") }];
 }
 
 /** Lists of `name: type` items are matched by name, so a type change reads `clicks: Int32 -> clicks: Int64`. */

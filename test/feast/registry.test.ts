@@ -1,0 +1,165 @@
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { describeValueType } from "../../runtime/src/definitions/dtypes";
+import { FeatureStore, loadDefinitions } from "../../runtime/src/index";
+import { decodeMessage, encodeMessage } from "../../runtime/src/registry/proto/codec";
+import { ensureFeast, feast, feastCheck } from "../helpers/feast";
+import { skewless } from "../helpers/processes";
+import { tempDir } from "../helpers/tmp";
+
+// Feast check, registry half: Feast 0.66's own SDK reads what `skewless apply` wrote, and a
+// registry `feast apply` wrote survives `skewless apply` with nothing lost.
+
+interface FeastView {
+  name: string;
+  entities: string[];
+  ttl_seconds: number | null;
+  online: boolean;
+  features: { name: string; dtype: string }[];
+  entity_columns: { name: string; dtype: string }[];
+  batch_source: { name: string; path: string | null; timestamp_field: string; created_timestamp_column: string };
+}
+interface FeastDescription {
+  project: string;
+  projects: string[];
+  entities: { name: string; join_key: string; value_type: string }[];
+  data_sources: { name: string; path: string | null }[];
+  feature_views: FeastView[];
+  on_demand_feature_views: string[];
+  feature_services: { name: string; projections: { view: string; alias: string | null; features: string[] }[] }[];
+}
+interface Comparison { kept: number; missing: unknown[]; changed: unknown[] }
+
+beforeAll(ensureFeast, 15 * 60_000);
+
+/** Feast prints Int32/Float32/... for dtypes and INT64/... for entity value types. */
+const feastDtype = (valueType: number) => describeValueType(valueType);
+
+describe("Feast reads a registry that skewless apply wrote", () => {
+  const root = tempDir();
+  const repo = path.join(root, "credit");
+
+  it("lists every entity, source, view and service with the names, keys, dtypes, ttl and paths of the TypeScript definitions", async () => {
+    expect((await skewless(["init", "credit", "--users", "50", "--days", "2"], root)).code).toBe(0);
+    expect((await skewless(["apply"], repo)).code).toBe(0);
+
+    const seen = await feastCheck<FeastDescription>("registry_check.py", ["describe", repo]);
+    const store = await FeatureStore.open(repo);
+    const catalog = await store.catalog();
+    const { definitions } = await loadDefinitions(repo);
+
+    expect(seen.project).toBe(store.project);
+    expect(seen.projects).toContain(store.project);
+    expect(seen.entities.map((e) => [e.name, e.join_key, e.value_type]).sort()).toEqual(
+      definitions.entities.map((e) => [e.name, e.joinKey, e.valueType!.toUpperCase()]).sort(),
+    );
+    expect(seen.data_sources.map((s) => [s.name, s.path]).sort()).toEqual(
+      definitions.featureViews.map((v) => [v.source.name, (v.source as { path: string }).path]).sort(),
+    );
+    expect(seen.feature_views.map((v) => v.name).sort()).toEqual(definitions.featureViews.map((v) => v.name).sort());
+    for (const view of definitions.featureViews) {
+      const fv = seen.feature_views.find((v) => v.name === view.name)!;
+      const info = catalog.featureView(view.name);
+      expect(fv.entities).toEqual(view.entityNames);
+      expect(fv.ttl_seconds).toBe(view.ttlSeconds);
+      expect(fv.online).toBe(view.online);
+      expect(fv.features).toEqual(view.schema.map((f) => ({ name: f.name, dtype: f.dtype })));
+      expect(fv.entity_columns).toEqual(info.joinKeys.map((k) => ({ name: k.name, dtype: feastDtype(k.valueType) })));
+      expect(fv.batch_source.path).toBe((view.source as { path: string }).path);
+      expect(fv.batch_source.timestamp_field).toBe(info.batchSource.timestampField);
+      expect(fv.batch_source.created_timestamp_column).toBe(info.batchSource.createdTimestampColumn);
+    }
+    expect(seen.feature_services.map((s) => s.name)).toEqual(definitions.featureServices.map((s) => s.name));
+    for (const service of definitions.featureServices) {
+      const fs = seen.feature_services.find((s) => s.name === service.name)!;
+      expect(fs.projections).toEqual(service.projections.map((p) => ({
+        view: p.view.name,
+        alias: p.alias ?? null,
+        features: p.features ? [...p.features] : p.view.schema.map((f) => f.name),
+      })));
+    }
+    await store.close();
+  });
+});
+
+describe("skewless apply on a registry that feast apply wrote", () => {
+  const root = tempDir();
+  const repo = path.join(root, "driver_repo", "feature_repo");
+  const registryFile = path.join(repo, "data", "registry.db");
+
+  it("round-trips Feast's bytes exactly through the codec", async () => {
+    expect((await feast(["init", "driver_repo"], root)).code).toBe(0);
+    const applied = await feast(["apply"], repo);
+    expect(applied.code, applied.stderr).toBe(0);
+    const bytes = await fs.readFile(registryFile);
+    const decoded = decodeMessage("feast.core.Registry", bytes);
+    expect(Buffer.from(encodeMessage("feast.core.Registry", decoded)).equals(bytes)).toBe(true);
+  });
+
+  it("adds one view and keeps every object Feast wrote, byte for byte as Feast parses them", async () => {
+    const before = path.join(root, "before.json");
+    const after = path.join(root, "after.json");
+    await fs.writeFile(before, JSON.stringify(await feastCheck("registry_check.py", ["dump", registryFile])));
+    const beforeView = await feastCheck<FeastDescription>("registry_check.py", ["describe", repo]);
+
+    await fs.writeFile(path.join(repo, "extra_view.ts"), EXTRA_VIEW_TS);
+    const result = await skewless(["apply"], repo);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("+ create feature view driver_trips_2h");
+    expect(result.stdout).not.toMatch(/^- delete/m);
+
+    await fs.writeFile(after, JSON.stringify(await feastCheck("registry_check.py", ["dump", registryFile])));
+    const comparison = await feastCheck<Comparison>("registry_check.py", ["compare", before, after]);
+    expect(comparison.missing).toEqual([]);
+    expect(comparison.changed).toEqual([]);
+    expect(comparison.kept).toBeGreaterThan(8);
+
+    const seen = await feastCheck<FeastDescription>("registry_check.py", ["describe", repo]);
+    expect(seen.on_demand_feature_views).toEqual(beforeView.on_demand_feature_views);
+    expect(seen.feature_services).toEqual(beforeView.feature_services);
+    const extra = seen.feature_views.find((v) => v.name === "driver_trips_2h");
+    expect(extra).toMatchObject({
+      entities: ["driver"],
+      ttl_seconds: 7200,
+      features: [{ name: "avg_daily_trips", dtype: "Int64" }, { name: "conv_rate", dtype: "Float32" }],
+      entity_columns: [{ name: "driver_id", dtype: "Int64" }],
+      batch_source: { name: "driver_trips_source", path: "data/driver_stats.parquet", timestamp_field: "event_timestamp" },
+    });
+    expect(seen.feature_views.length).toBe(beforeView.feature_views.length + 1);
+  });
+
+  it("then plans no changes, and Feast can still apply its own repo over it", async () => {
+    const plan = await skewless(["plan", "--detailed-exitcode"], repo);
+    expect(plan.stdout.trim()).toBe("No changes to registry");
+    expect(plan.code).toBe(0);
+    await fs.rm(path.join(repo, "extra_view.ts"));
+    const reapplied = await feast(["apply"], repo);
+    expect(reapplied.code, reapplied.stderr).toBe(0);
+    const seen = await feastCheck<FeastDescription>("registry_check.py", ["describe", repo]);
+    expect(seen.feature_views.map((v) => v.name)).toContain("driver_hourly_stats");
+  });
+});
+
+const EXTRA_VIEW_TS = `import { FeatureView, FileSource } from "@skewless/runtime";
+
+export const driverTripsSource = new FileSource({
+  name: "driver_trips_source",
+  path: "data/driver_stats.parquet",
+  timestampField: "event_timestamp",
+  createdTimestampColumn: "created",
+});
+
+// The driver entity is Feast's (already in the registry, with no value type): the schema gives driver_id's type.
+export const driverTrips2h = new FeatureView({
+  name: "driver_trips_2h",
+  entities: ["driver"],
+  ttl: "2h",
+  source: driverTripsSource,
+  schema: [
+    { name: "driver_id", dtype: "Int64" },
+    { name: "avg_daily_trips", dtype: "Int64" },
+    { name: "conv_rate", dtype: "Float32" },
+  ],
+});
+`;
