@@ -98,6 +98,13 @@ describe("Value decoding", () => {
     expect(decodeValue(json)).toBe('{"a":[1]}');
   });
 
+  it("reads Feast's null timestamp (-2^63 seconds, what its materialization writes for NaT) as null", () => {
+    const sentinel = Buffer.from("4080808080808080808001", "hex");
+    expect(decodeValue(sentinel)).toBeNull();
+    expect(isNullValue(sentinel)).toBe(true);
+    expect(decodeValue(Buffer.from("92010d0a0b0080808080808080808001", "hex"))).toEqual([new Date(0), null]);
+  });
+
   it("rejects bytes that are not a Value", () => {
     expect(() => decodeValue(Buffer.from("18", "hex"))).toThrow(/not a valid feast.types.Value/);
   });

@@ -2,6 +2,7 @@ import { describeValueType, ValueType } from "../definitions/dtypes";
 import { SchemaMismatchError, SkewlessError } from "../errors";
 import { EntityKeyEncoder, type EntityKeyVersion } from "../online/entity-key";
 import type { OnlineRow } from "../online/online-store";
+import { NULL_TIMESTAMP_SECONDS } from "../online/value-decoder";
 import { ValueWriter } from "../online/value-encoder";
 import type { PulledBatch } from "../offline/offline-store";
 import type { ColumnInfo, FeatureViewInfo } from "../registry/catalog";
@@ -52,8 +53,10 @@ export class BatchEncoder {
       for (let f = 0; f < nFeatures; f++) {
         const column = this.features[f];
         let value = batch.featureColumns[f][i];
-        // Feast writes NaN as null (pandas' isnull); do the same so both stores hold the same bytes.
+        // Write what Feast's materialization writes, so both hold the same bytes: NaN floats as null
+        // (pandas' isnull), and a null UnixTimestamp as Feast's NaT sentinel (-2^63 seconds).
         if (typeof value === "number" && Number.isNaN(value) && (column.valueType === ValueType.FLOAT || column.valueType === ValueType.DOUBLE)) value = null;
+        if ((value === null || value === undefined) && column.valueType === ValueType.UNIX_TIMESTAMP) value = NULL_TIMESTAMP_SECONDS;
         try {
           if (column.valueType === ValueType.FLOAT && typeof value === "number" && Math.fround(value) !== value && Number.isFinite(value)) {
             throw new SchemaMismatchError(`${value} is not a 32-bit float (the source column holds doubles)`);

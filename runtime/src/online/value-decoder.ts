@@ -39,9 +39,14 @@ export function decodeValue(bytes: Uint8Array, options: DecodeOptions = {}): Onl
   return result;
 }
 
-/** True for the empty Value and `null_val`: what retrieval reports as NULL_VALUE. */
+/** Feast's NULL_TIMESTAMP_INT_VALUE: a null UnixTimestamp, as Feast's materialization writes it (NaT). */
+export const NULL_TIMESTAMP_SECONDS = -(2n ** 63n);
+const NULL_TIMESTAMP_VALUE = Buffer.from("4080808080808080808001", "hex");
+
+/** True for the empty Value, `null_val`, and Feast's null timestamp: what retrieval reports as NULL_VALUE. */
 export function isNullValue(bytes: Uint8Array): boolean {
-  return bytes.length === 0 || (bytes[0] === 0x98 && bytes[1] === 0x01);
+  if (bytes.length === 0 || (bytes[0] === 0x98 && bytes[1] === 0x01)) return true;
+  return bytes.length === NULL_TIMESTAMP_VALUE.length && bytes[0] === 0x40 && Buffer.compare(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), NULL_TIMESTAMP_VALUE) === 0;
 }
 
 function readScalar(b: Uint8Array, field: number, wire: number, bigints: boolean): OnlineValue {
@@ -160,8 +165,8 @@ function readString(b: Uint8Array): string {
   return s;
 }
 
-function secondsToDate(seconds: bigint): Date {
-  return new Date(Number(seconds) * 1000);
+function secondsToDate(seconds: bigint): Date | null {
+  return seconds === NULL_TIMESTAMP_SECONDS ? null : new Date(Number(seconds) * 1000);
 }
 
 function fail(b: Uint8Array): never {
@@ -192,7 +197,8 @@ function plain(field: string, value: unknown, bigints: boolean): OnlineValue {
   }
   if (field === "zoned_timestamp_val") {
     const z = value as { unix_timestamp?: bigint; zone?: string };
-    return { unixTimestamp: secondsToDate(z.unix_timestamp ?? 0n), zone: z.zone ?? "" };
+    const instant = secondsToDate(z.unix_timestamp ?? 0n);
+    return instant === null ? null : { unixTimestamp: instant, zone: z.zone ?? "" };
   }
   if (field === "scalar_map_val") {
     const entries = (value as { val?: { key?: ProtoMessage; value?: ProtoMessage }[] }).val ?? [];
