@@ -33,7 +33,7 @@ export { SqliteOnlineStore } from "./online/sqlite/sqlite-online-store";
 export { RedisOnlineStore } from "./online/redis/redis-online-store";
 export { EntityKeyEncoder, serializeEntityKey, deserializeEntityKey, entityKeyPrefix, type EntityKeyVersion } from "./online/entity-key";
 export { murmur3, murmur3Field } from "./online/murmur3";
-export { ValueWriter } from "./online/value-encoder";
+export { ValueWriter, packValues, unpackValues } from "./online/value-encoder";
 export { decodeValue, type OnlineValue } from "./online/value-decoder";
 export { OnlineResponse, type FeatureVector, type FieldStatus } from "./online/retrieval/online-response";
 export type { OnlineFeaturesRequest } from "./online/retrieval/online-retriever";
@@ -43,3 +43,4 @@ export { progressReporter, type MaterializeProgress } from "./materialize/progre
 export type { ValidateOptions, ValidationReport, Discrepancy } from "./checks/validate";
 export { INTERVAL_TAG, type FreshnessOptions, type ViewFreshness } from "./checks/freshness";
 export { RegistryCache } from "./registry/registry-cache";
+export type { OfflineStore, PulledBatch, PullLatestOptions } from "./offline/offline-store";

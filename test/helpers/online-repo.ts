@@ -1,8 +1,18 @@
+import { mkdtempSync } from "node:fs";
 import * as path from "node:path";
 import { FeatureStore } from "../../runtime/src/feature-store";
 import { BatchEncoder } from "../../runtime/src/materialize/batch-encoder";
 import { onlineTable } from "../../runtime/src/online/open-online-store";
 import { collectDefinitions, type Definitions } from "../../runtime/src/registry/compile";
+import { tempDir } from "./tmp";
+
+// Created when a test file imports this module, so its cleanup hook belongs to the file.
+const root = tempDir("skewless-online-");
+
+/** A fresh folder, removed after the test file (safe to call inside hooks and tests). */
+export function scratchDir(): string {
+  return mkdtempSync(path.join(root, "repo-"));
+}
 
 /** A FeatureStore over a fresh folder: file registry in `data/`, the given online store. */
 export async function openStore(dir: string, project: string, onlineStore: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<FeatureStore> {

@@ -1,12 +1,30 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll } from "vitest";
-import { tempDir } from "./tmp";
 
 const run = promisify(execFile);
+
+// Servers and folders are tracked here and cleaned up once the test file is done: vitest ignores
+// afterAll hooks registered from inside other hooks, where servers are usually started.
+const running = new Set<ChildProcess>();
+const folders: string[] = [];
+afterAll(async () => {
+  await Promise.all([...running].map(stopProcess));
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+function folder(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  folders.push(dir);
+  return dir;
+}
 
 /** A real redis-server started for a test file, stopped after it. */
 export interface RedisServer {
@@ -48,8 +66,7 @@ export async function freePort(): Promise<number> {
 
 export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
-  const dir = path.join(tempDir("skewless-redis-"), String(port));
-  mkdirSync(dir, { recursive: true });
+  const dir = folder("skewless-redis-");
   const args = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--protected-mode", "no"];
   if (options.tls) {
     args.push("--port", "0", "--tls-port", String(port), "--tls-cert-file", options.tls.cert, "--tls-key-file", options.tls.key,
@@ -59,6 +76,8 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   }
   args.push(...(options.args ?? []));
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let log = "";
   child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
@@ -71,7 +90,6 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     cli: async (...cmd) => (await run("redis-cli", [...cliBase, ...cmd])).stdout.trim(),
     stop: () => stopProcess(child),
   };
-  afterAll(() => server.stop());
   await waitFor(async () => (await server.cli("PING").catch(() => "")).includes("PONG"), () => `redis-server on ${port} did not start:\n${log}`);
   return server;
 }
@@ -96,14 +114,13 @@ export async function startRedisCluster(options: RedisServerOptions = {}): Promi
 
 /** A CA and a server certificate for 127.0.0.1/localhost, made with openssl. */
 export async function makeTlsFiles(): Promise<TlsFiles & { clientCert: string; clientKey: string }> {
-  const dir = tempDir("skewless-tls-");
+  const dir = folder("skewless-tls-");
   const f = (name: string) => path.join(dir, name);
   await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f("ca.key"), "-out", f("ca.crt"), "-days", "2", "-subj", "/CN=skewless-test-ca"]);
   const sign = async (name: string, cn: string, ext?: string) => {
     await run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", f(`${name}.key`), "-out", f(`${name}.csr`), "-subj", `/CN=${cn}`]);
     const extArgs: string[] = [];
     if (ext) {
-      const { writeFileSync } = await import("node:fs");
       writeFileSync(f(`${name}.ext`), ext);
       extArgs.push("-extfile", f(`${name}.ext`));
     }

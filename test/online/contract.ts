@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ValueType } from "../../runtime/src/definitions/dtypes";
 import { EntityKeyEncoder } from "../../runtime/src/online/entity-key";
 import type { OnlineRow, OnlineStore, OnlineTable } from "../../runtime/src/online/online-store";
-import { ValueWriter } from "../../runtime/src/online/value-encoder";
+import { packValues, unpackValues, ValueWriter } from "../../runtime/src/online/value-encoder";
 
 /** What differs between backends, stated once (drizzle's "known gaps" list). */
 export interface StoreTraits {
@@ -24,7 +24,7 @@ const T0 = Date.UTC(2024, 0, 2, 3, 4, 5);
 function statsRow(user: number, clicks: number | null, at: number, name = `user ${user}`): OnlineRow {
   return {
     entityKey: keys.encode([user]),
-    values: [writer.encode(ValueType.INT64, clicks), writer.encode(ValueType.FLOAT, 0.25), writer.encode(ValueType.STRING, name)],
+    packedValues: packValues([writer.encode(ValueType.INT64, clicks), writer.encode(ValueType.FLOAT, 0.25), writer.encode(ValueType.STRING, name)]),
     eventTime: new Date(at),
     createdTime: new Date(at + 1000),
   };
@@ -52,7 +52,7 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       const row = statsRow(1, 7, T0 + 123);
       expect(await store.write(stats, [row])).toEqual({ written: 1, skipped: 0 });
       const [result] = await store.read([{ table: stats, features: stats.features, entityKeys: [row.entityKey] }]);
-      expect(result.values[0].map(hex)).toEqual(row.values.map(hex));
+      expect(result.values[0].map(hex)).toEqual(unpackValues(row.packedValues).map(hex));
       expect(result.eventTimes[0]).toBe(Math.floor((T0 + 123) / traits.timePrecisionMs) * traits.timePrecisionMs);
     });
 
@@ -89,7 +89,7 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
     it("keeps views that share join keys apart, and reads several views in one call", async () => {
       const store = await fresh();
       await store.write(stats, [statsRow(1, 5, T0)]);
-      await store.write(profile, [{ entityKey: keys.encode([1]), values: [writer.encode(ValueType.INT32, 33)], eventTime: new Date(T0 + 60_000) }]);
+      await store.write(profile, [{ entityKey: keys.encode([1]), packedValues: packValues([writer.encode(ValueType.INT32, 33)]), eventTime: new Date(T0 + 60_000) }]);
       const [s, p] = await store.read([
         { table: stats, features: ["clicks"], entityKeys: [keys.encode([1])] },
         { table: profile, features: ["age"], entityKeys: [keys.encode([1]), keys.encode([9])] },
@@ -141,7 +141,7 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       await store.write(stats, rows);
       await store.write(stats, rows);
       const [result] = await store.read([{ table: stats, features: stats.features, entityKeys: rows.map((r) => r.entityKey) }]);
-      expect(result.values.map((v) => v.map(hex))).toEqual(rows.map((r) => r.values.map(hex)));
+      expect(result.values.map((v) => v.map(hex))).toEqual(rows.map((r) => unpackValues(r.packedValues).map(hex)));
     });
 
     it("reads many entities in one request", async () => {
@@ -149,13 +149,13 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       const rows = Array.from({ length: 1200 }, (_, i) => statsRow(i, i, T0));
       await store.write(stats, rows);
       const [result] = await store.read([{ table: stats, features: ["clicks"], entityKeys: rows.map((r) => r.entityKey) }]);
-      expect(result.values.map((v) => hex(v[0]))).toEqual(rows.map((r) => hex(r.values[0])));
+      expect(result.values.map((v) => hex(v[0]))).toEqual(rows.map((r) => hex(unpackValues(r.packedValues)[0])));
     });
 
     it("removes a view's data on teardown, leaving other views of the same entities", async () => {
       const store = await fresh();
       await store.write(stats, [statsRow(1, 5, T0), statsRow(2, 6, T0)]);
-      await store.write(profile, [{ entityKey: keys.encode([1]), values: [writer.encode(ValueType.INT32, 33)], eventTime: new Date(T0) }]);
+      await store.write(profile, [{ entityKey: keys.encode([1]), packedValues: packValues([writer.encode(ValueType.INT32, 33)]), eventTime: new Date(T0) }]);
       await store.update({ keep: [profile], remove: [stats] });
       const [s, p] = await store.read([
         { table: stats, features: ["clicks"], entityKeys: [keys.encode([1]), keys.encode([2])] },

@@ -5,8 +5,7 @@ import { Entity, FeatureService, FeatureView, FileSource } from "../../runtime/s
 import type { FeatureStore } from "../../runtime/src/feature-store";
 import { FeatureReferenceError, InvalidArgumentError } from "../../runtime/src/errors";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
-import { definitions, openStore, writeRows } from "../helpers/online-repo";
-import { tempDir } from "../helpers/tmp";
+import { definitions, openStore, scratchDir, writeRows } from "../helpers/online-repo";
 
 const user = new Entity({ name: "user", joinKeys: ["user_id"], valueType: "Int64" });
 const shop = new Entity({ name: "shop", joinKeys: ["shop_id"], valueType: "String" });
@@ -38,7 +37,7 @@ const backends: [string, () => Record<string, unknown>][] = [
 describe.each(backends)("getOnlineFeatures on %s", (backend, onlineConfig) => {
   let store: FeatureStore;
   beforeAll(async () => {
-    store = await openStore(tempDir(), `retrieval_${backend.toLowerCase()}`, onlineConfig());
+    store = await openStore(scratchDir(), `retrieval_${backend.toLowerCase()}`, onlineConfig());
     await store.apply(defs);
     await writeRows(store, "user_stats", [
       { user_id: 1, clicks: 5n, ctr: 0.25, name: "ann", tags: ["a", "b"] },
@@ -111,7 +110,7 @@ describe.each(backends)("getOnlineFeatures on %s", (backend, onlineConfig) => {
 
 describe("the registry cache", () => {
   it("serves from memory once loaded, even if the registry file disappears", async () => {
-    const dir = tempDir();
+    const dir = scratchDir();
     const store = await openStore(dir, "cache_a", { type: "sqlite" });
     await store.apply(defs);
     await writeRows(store, "user_profile", [{ user_id: 1, age: 41, name: "Ann" }], recent);
@@ -122,7 +121,7 @@ describe("the registry cache", () => {
   });
 
   it("picks up another writer's changes in the background, and keeps serving through a corrupt registry", async () => {
-    const dir = tempDir();
+    const dir = scratchDir();
     const reader = await openStore(dir, "cache_b", { type: "sqlite" }, { registry: { path: path.join(dir, "data", "registry.db"), cache_ttl_seconds: 0.2 } });
     const writer = await openStore(dir, "cache_b", { type: "sqlite" });
     await writer.apply(definitions(user, source, userProfile));

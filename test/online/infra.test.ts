@@ -5,8 +5,7 @@ import { Entity, FeatureView, FileSource } from "../../runtime/src/index";
 import { SQLITE_TABLE_CLASS } from "../../runtime/src/online/infra";
 import { renderPlan } from "../../runtime/src/registry/render-plan";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
-import { definitions, openStore, writeRows } from "../helpers/online-repo";
-import { tempDir } from "../helpers/tmp";
+import { definitions, openStore, scratchDir, writeRows } from "../helpers/online-repo";
 
 const user = new Entity({ name: "user", joinKeys: ["user_id"], valueType: "Int64" });
 const source = new FileSource({ name: "events", path: "data/events.parquet", timestampField: "event_timestamp" });
@@ -22,7 +21,7 @@ function tables(file: string): string[] {
 
 describe("apply with a SQLite online store", () => {
   it("creates a table per view, records it in registry.infra as Feast does, and prints Feast's infra lines", async () => {
-    const dir = tempDir();
+    const dir = scratchDir();
     const store = await openStore(dir, "shop", { type: "sqlite", path: "data/online.db" });
     const plan = await store.plan(definitions(user, source, stats, profile));
     expect(renderPlan(plan)).toMatch(/\n\nCreated sqlite table shop_user_profile\nCreated sqlite table shop_user_stats$/);
@@ -46,7 +45,7 @@ describe("apply with a SQLite online store", () => {
   });
 
   it("keeps other projects' infra objects and recreates tables that went missing", async () => {
-    const dir = tempDir();
+    const dir = scratchDir();
     const a = await openStore(dir, "alpha", { type: "sqlite" });
     const b = await openStore(dir, "beta", { type: "sqlite" });
     await a.apply(definitions(user, source, stats));
@@ -73,7 +72,7 @@ describe("apply with a Redis online store", () => {
   });
 
   it("deletes a removed view's data and says so; creates nothing", async () => {
-    const dir = tempDir();
+    const dir = scratchDir();
     const store = await openStore(dir, "shop", { type: "redis", connection_string: `127.0.0.1:${redis.port}` });
     const first = await store.apply(definitions(user, source, stats, profile));
     expect(renderPlan(first)).toMatch(/\n\nNo changes to infrastructure$/);

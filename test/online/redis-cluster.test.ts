@@ -5,7 +5,7 @@ import { ValueType } from "../../runtime/src/definitions/dtypes";
 import { EntityKeyEncoder } from "../../runtime/src/online/entity-key";
 import { keySlot } from "../../runtime/src/online/redis/key-slot";
 import { RedisOnlineStore } from "../../runtime/src/online/redis/redis-online-store";
-import { ValueWriter } from "../../runtime/src/online/value-encoder";
+import { packValues, unpackValues, ValueWriter } from "../../runtime/src/online/value-encoder";
 import { startRedisCluster, type RedisServer } from "../helpers/redis-server";
 import { onlineStoreContract } from "./contract";
 
@@ -44,12 +44,12 @@ describe("Redis Cluster", () => {
     const writer = new ValueWriter();
     const table = { name: "spread", joinKeys: ["user_id"], features: ["v"] };
     const store = new RedisOnlineStore(clusterConfig(), "spread_project", 3);
-    const rows = Array.from({ length: 500 }, (_, i) => ({ entityKey: keys.encode([i]), values: [writer.encode(ValueType.INT64, i)], eventTime: new Date(1000) }));
+    const rows = Array.from({ length: 500 }, (_, i) => ({ entityKey: keys.encode([i]), packedValues: packValues([writer.encode(ValueType.INT64, i)]), eventTime: new Date(1000) }));
     await store.write(table, rows);
     const counts = await Promise.all(nodes.map(async (n) => Number(await n.cli("DBSIZE"))));
     expect(counts.every((c) => c > 50)).toBe(true);
     const [result] = await store.read([{ table, features: ["v"], entityKeys: rows.map((r) => r.entityKey) }]);
-    expect(result.values.map((v) => Buffer.from(v[0]!).toString("hex"))).toEqual(rows.map((r) => Buffer.from(r.values[0]).toString("hex")));
+    expect(result.values.map((v) => Buffer.from(v[0]!).toString("hex"))).toEqual(rows.map((r) => unpackValues(r.packedValues)[0].toString("hex")));
     await store.close();
   });
 });

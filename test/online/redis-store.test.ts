@@ -7,7 +7,7 @@ import { BackendError } from "../../runtime/src/errors";
 import { EntityKeyEncoder } from "../../runtime/src/online/entity-key";
 import { murmur3Field } from "../../runtime/src/online/murmur3";
 import { RedisOnlineStore } from "../../runtime/src/online/redis/redis-online-store";
-import { ValueWriter } from "../../runtime/src/online/value-encoder";
+import { packValues, ValueWriter } from "../../runtime/src/online/value-encoder";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 import { onlineStoreContract } from "./contract";
 
@@ -31,7 +31,7 @@ describe("Redis layout", () => {
   const table = { name: "driver_hourly_stats", joinKeys: ["driver_id"], features: ["conv_rate", "trips"] };
   const row = (id: number, at: string) => ({
     entityKey: keys.encode([id]),
-    values: [writer.encode(ValueType.FLOAT, 0.5), writer.encode(ValueType.INT64, 308)],
+    packedValues: packValues([writer.encode(ValueType.FLOAT, 0.5), writer.encode(ValueType.INT64, 308)]),
     eventTime: new Date(at),
   });
 
@@ -53,6 +53,16 @@ describe("Redis layout", () => {
     });
   });
 
+  it("reloads its write script when the server lost it (restart, SCRIPT FLUSH)", async () => {
+    const store = new RedisOnlineStore(config(), "flush_project", 3);
+    await store.write(table, [row(1, "2024-01-01T00:00:00Z")]);
+    expect(await server.cli("SCRIPT", "FLUSH")).toBe("OK");
+    expect(await store.write(table, [row(1, "2024-01-02T00:00:00Z"), row(2, "2024-01-02T00:00:00Z")])).toEqual({ written: 2, skipped: 0 });
+    const [result] = await store.read([{ table, features: ["trips"], entityKeys: [keys.encode([1]), keys.encode([2])] }]);
+    expect(result.eventTimes).toEqual([Date.parse("2024-01-02T00:00:00Z"), Date.parse("2024-01-02T00:00:00Z")]);
+    await store.close();
+  });
+
   it("expires the whole entity hash after key_ttl_seconds", async () => {
     const store = new RedisOnlineStore(config({ keyTtlSeconds: 3600 }), "ttl_project", 3);
     await store.write(table, [row(5, "2024-01-01T00:00:00Z")]);
@@ -69,7 +79,7 @@ describe("Redis layout", () => {
   it("with skip_dedup, writes older rows over newer ones (Feast's fast path)", async () => {
     const store = new RedisOnlineStore(config({ skipDedup: true }), "dedup_project", 3);
     await store.write(table, [row(1, "2024-01-02T00:00:00Z")]);
-    const older = { ...row(1, "2024-01-01T00:00:00Z"), values: [writer.encode(ValueType.FLOAT, 1), writer.encode(ValueType.INT64, 1)] };
+    const older = { ...row(1, "2024-01-01T00:00:00Z"), packedValues: packValues([writer.encode(ValueType.FLOAT, 1), writer.encode(ValueType.INT64, 1)]) };
     expect(await store.write(table, [older])).toEqual({ written: 1, skipped: 0 });
     const [result] = await store.read([{ table, features: ["trips"], entityKeys: [keys.encode([1])] }]);
     await store.close();
@@ -99,7 +109,7 @@ describe("Redis layout", () => {
     await keep.close();
 
     const store = new RedisOnlineStore(config(), "scan_project", 3);
-    await store.write(other, [{ entityKey: keys.encode([1]), values: [writer.encode(ValueType.INT64, 1)], eventTime: new Date(0) }]);
+    await store.write(other, [{ entityKey: keys.encode([1]), packedValues: packValues([writer.encode(ValueType.INT64, 1)]), eventTime: new Date(0) }]);
     await store.update({ keep: [other], remove: [table] });
     const [gone, kept] = await store.read([
       { table, features: ["trips"], entityKeys: [keys.encode([1])] },
@@ -124,7 +134,7 @@ describe("Redis AUTH", () => {
   const writer = new ValueWriter();
   beforeAll(async () => {
     secured = await startRedis({
-      args: ["--requirepass", "default-pw", "--user", ..."alice on >alice-pw ~* &* +@all".split(" "), "--user", ..."bob on >bob-pw ~other:* +@all".split(" ")],
+      args: ["--requirepass", "default-pw", "--user", ..."alice on >alice-pw ~* &* +@all".split(" "), "--user", ..."bob on >bob-pw ~other:* +@all".split(" "), "--user", ..."carol on >carol-pw ~* +@all -@scripting".split(" ")],
       cliArgs: ["-a", "default-pw", "--no-auth-warning"],
     });
   });
@@ -133,7 +143,7 @@ describe("Redis AUTH", () => {
   it("authenticates with a password and with an ACL user and password", async () => {
     for (const extra of ["password=default-pw", "username=alice,password=alice-pw"]) {
       const store = new RedisOnlineStore(at(extra), "auth_project", 3);
-      await store.write(table, [{ entityKey: keys.encode(["a"]), values: [writer.encode(ValueType.STRING, extra)], eventTime: new Date(Date.now() + extra.length) }]);
+      await store.write(table, [{ entityKey: keys.encode(["a"]), packedValues: packValues([writer.encode(ValueType.STRING, extra)]), eventTime: new Date(Date.now() + extra.length) }]);
       const [result] = await store.read([{ table, features: ["f"], entityKeys: [keys.encode(["a"])] }]);
       expect(Buffer.from(result.values[0][0]!).toString()).toContain(extra);
       await store.close();
@@ -150,6 +160,16 @@ describe("Redis AUTH", () => {
       expect((error as BackendError).hint).toMatch(/username and password/);
       expect(inspect(error, { depth: 10, showHidden: true })).not.toContain("hunter2");
     }
+  });
+
+  it("writes as Feast does (HMGET, then HSET) for a user who may not run scripts", async () => {
+    const store = new RedisOnlineStore(at("username=carol,password=carol-pw"), "carol_project", 3);
+    const row = (v: string, at: number) => ({ entityKey: keys.encode(["c"]), packedValues: packValues([writer.encode(ValueType.STRING, v)]), eventTime: new Date(at) });
+    expect(await store.write(table, [row("new", 2000)])).toEqual({ written: 1, skipped: 0 });
+    expect(await store.write(table, [row("old", 1000)])).toEqual({ written: 0, skipped: 1 });
+    const [result] = await store.read([{ table, features: ["f"], entityKeys: [keys.encode(["c"])] }]);
+    expect(Buffer.from(result.values[0][0]!).toString()).toContain("new");
+    await store.close();
   });
 
   it("reports a command the ACL user may not run, naming the command", async () => {

@@ -6,7 +6,7 @@ import { BackendError, ConfigError } from "../../runtime/src/errors";
 import { EntityKeyEncoder } from "../../runtime/src/online/entity-key";
 import { parseConnectionString } from "../../runtime/src/online/redis/connection-string";
 import { RedisOnlineStore } from "../../runtime/src/online/redis/redis-online-store";
-import { ValueWriter } from "../../runtime/src/online/value-encoder";
+import { packValues, ValueWriter } from "../../runtime/src/online/value-encoder";
 import { freePort, makeTlsFiles, startRedis, type RedisServer } from "../helpers/redis-server";
 
 const keys = new EntityKeyEncoder([{ name: "id", valueType: ValueType.INT32 }], 3);
@@ -17,7 +17,7 @@ const config = (connectionString: string): RedisOnlineStoreConfig => ({
 });
 
 async function roundTrip(store: RedisOnlineStore): Promise<string> {
-  await store.write(table, [{ entityKey: keys.encode([1]), values: [writer.encode(ValueType.STRING, "over tls")], eventTime: new Date() }]);
+  await store.write(table, [{ entityKey: keys.encode([1]), packedValues: packValues([writer.encode(ValueType.STRING, "over tls")]), eventTime: new Date() }]);
   const [result] = await store.read([{ table, features: ["f"], entityKeys: [keys.encode([1])] }]);
   await store.close();
   return Buffer.from(result.values[0][0]!).toString("hex");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ValueType } from "../../runtime/src/definitions/dtypes";
 import { EntityKeyEncoder } from "../../runtime/src/online/entity-key";
 import { SqliteOnlineStore } from "../../runtime/src/online/sqlite/sqlite-online-store";
-import { ValueWriter } from "../../runtime/src/online/value-encoder";
+import { packValues, ValueWriter } from "../../runtime/src/online/value-encoder";
 import { tempDir } from "../helpers/tmp";
 import { onlineStoreContract } from "./contract";
 
@@ -39,7 +39,7 @@ describe("SQLite layout", () => {
     const store = new SqliteOnlineStore(file, "my_project");
     await store.write(table, [{
       entityKey: keys.encode([1001]),
-      values: [writer.encode(ValueType.FLOAT, 0.5), writer.encode(ValueType.INT64, 308), writer.encode(ValueType.STRING, null)],
+      packedValues: packValues([writer.encode(ValueType.FLOAT, 0.5), writer.encode(ValueType.INT64, 308), writer.encode(ValueType.STRING, null)]),
       eventTime: new Date("2021-12-31T23:00:00.900Z"),
       createdTime: null,
     }]);
@@ -64,7 +64,7 @@ describe("SQLite layout", () => {
     const store = new SqliteOnlineStore(file, "p");
     const [before] = await store.read([{ table, features: ["trips"], entityKeys: [keys.encode([7])] }]);
     expect(before.eventTimes).toEqual([1640991600000]);
-    await store.write(table, [{ entityKey: keys.encode([8]), values: table.features.map(() => writer.encode(ValueType.INT64, 1)), eventTime: new Date(0) }]);
+    await store.write(table, [{ entityKey: keys.encode([8]), packedValues: packValues(table.features.map(() => writer.encode(ValueType.INT64, 1))), eventTime: new Date(0) }]);
     await store.close();
     const check = new Database(file, { readonly: true });
     expect((check.prepare(`SELECT count(*) AS n FROM "p_driver_stats" WHERE value_text = '1'`).get() as { n: number }).n).toBe(3);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ValueType } from "../../runtime/src/definitions/dtypes";
 import { encodeMessage } from "../../runtime/src/registry/proto/codec";
 import { decodeValue, isNullValue } from "../../runtime/src/online/value-decoder";
-import { ValueEncodingError, ValueWriter } from "../../runtime/src/online/value-encoder";
+import { packValues, unpackValues, ValueEncodingError, ValueWriter } from "../../runtime/src/online/value-encoder";
 import { pythonFloatRepr, valueText, valueTextOf } from "../../runtime/src/online/value-text";
 
 // Each case: a value type, a JS value, and the bytes Feast 0.66's Python protobuf writes for it
@@ -52,6 +52,26 @@ describe("Value encoding", () => {
     expect(decodeValue(many[4321])).toEqual([4321, 4321000, -4321]);
     expect(decodeValue(big)).toBe(long);
     expect(decodeValue(writer.encode(ValueType.STRING_LIST, [long, "y"]))).toEqual([long, "y"]);
+  });
+
+  it("packs a row's values with u32 lengths, nulls as zero length", () => {
+    const w = new ValueWriter();
+    w.beginRow();
+    w.appendField(ValueType.INT64, 308);
+    w.appendField(ValueType.STRING, null);
+    w.appendField(ValueType.FLOAT, 0.5);
+    const packed = w.endRow();
+    expect(packed.toString("hex")).toBe("0300000020b402" + "00000000" + "05000000350000003f");
+    expect(unpackValues(packed).map((v) => v.toString("hex"))).toEqual(["20b402", "", "350000003f"]);
+    expect(packValues(unpackValues(packed))).toEqual(packed);
+    const rows = Array.from({ length: 3000 }, (_, i) => {
+      w.beginRow();
+      w.appendField(ValueType.STRING, "x".repeat(i % 50));
+      w.appendField(ValueType.INT64_LIST, [i, -i]);
+      return w.endRow();
+    });
+    expect(unpackValues(rows[2999]).map((v) => decodeValue(v))).toEqual(["x".repeat(2999 % 50), [2999, -2999]]);
+    expect(unpackValues(rows[0]).map((v) => decodeValue(v))).toEqual(["", [0, 0]]);
   });
 
   it("refuses values that do not fit the declared type, instead of casting", () => {

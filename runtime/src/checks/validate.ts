@@ -5,6 +5,7 @@ import type { OfflineStore, PulledBatch } from "../offline/offline-store";
 import { onlineTable } from "../online/open-online-store";
 import type { OnlineStore, OnlineTable } from "../online/online-store";
 import { decodeValue, type OnlineValue } from "../online/value-decoder";
+import { unpackValues } from "../online/value-encoder";
 import type { FeatureViewInfo, RegistryCatalog } from "../registry/catalog";
 import { DUMMY_ENTITY_ID } from "../registry/to-proto";
 
@@ -92,7 +93,7 @@ async function validateView(ctx: ValidateContext, view: FeatureViewInfo, options
   let seen = 0;
   for await (const batch of ctx.offline.pullLatest(view, from, asOf, { batchRows: options.batchRows })) {
     const rows = encoder.encode(batch);
-    const sampled = rows.map((r, i) => ({ key: r.entityKey, values: r.values, entity: entityOf(view, batch, i) }));
+    const sampled = rows.map((r, i) => ({ key: r.entityKey, values: unpackValues(r.packedValues), entity: entityOf(view, batch, i) }));
     if (options.sample === undefined) {
       await compare(ctx.online, table, sampled, result, examples, options.maxExamples ?? 10);
       continue;

@@ -49,7 +49,8 @@ export class BatchEncoder {
       } catch (e) {
         throw this.mismatch(batch, i, this.view.joinKeys[this.badKey(keyValues)], e);
       }
-      const values: Buffer[] = new Array(nFeatures);
+      const writer = this.writer;
+      writer.beginRow();
       for (let f = 0; f < nFeatures; f++) {
         const column = this.features[f];
         let value = batch.featureColumns[f][i];
@@ -61,14 +62,14 @@ export class BatchEncoder {
           if (column.valueType === ValueType.FLOAT && typeof value === "number" && Math.fround(value) !== value && Number.isFinite(value)) {
             throw new SchemaMismatchError(`${value} is not a 32-bit float (the source column holds doubles)`);
           }
-          values[f] = this.writer.encode(column.valueType, value);
+          writer.appendField(column.valueType, value);
         } catch (e) {
           throw this.mismatch(batch, i, column, e);
         }
       }
       rows[i] = {
         entityKey,
-        values,
+        packedValues: writer.endRow(),
         eventTime: batch.eventTimestamps[i],
         createdTime: batch.createdTimestamps?.[i] ?? null,
       };

@@ -12,8 +12,12 @@ export interface OnlineTable {
 export interface OnlineRow {
   /** Serialized entity key (Feast's `serialize_entity_key`, without the project). */
   entityKey: Buffer;
-  /** Serialized `feast.types.Value` per feature, aligned with `OnlineTable.features`; empty = null. */
-  values: readonly Uint8Array[];
+  /**
+   * Every feature's serialized `feast.types.Value`, in `OnlineTable.features` order, packed as
+   * `u32 little-endian length ‖ bytes` (an empty Value is null). One buffer per row instead of one
+   * per value: materialization writes millions of rows. See `packValues` / `unpackValues`.
+   */
+  packedValues: Buffer;
   eventTime: Date;
   createdTime?: Date | null;
 }

@@ -18,17 +18,44 @@ const CHUNK = 64 * 1024;
 
 /**
  * Writes Values back to back into shared chunks and hands out views of them, so encoding a batch
- * costs a few large allocations instead of one per value.
+ * costs a few large allocations instead of one per value. A row's values can also be packed into
+ * one view ({@link beginRow}, {@link appendField}, {@link endRow}): the form online rows carry.
  */
 export class ValueWriter {
   private buf = Buffer.allocUnsafe(CHUNK);
   private pos = 0;
+  /** Start of the unit being written (a value, or a packed row); `reserve` moves it with the data. */
   private start = 0;
 
   /** Encodes `value` as a Value of `valueType`; null and undefined give the empty (null) Value. */
   encode(valueType: number, value: unknown): Buffer {
     if (value === null || value === undefined) return EMPTY;
     this.start = this.pos;
+    this.writeValue(valueType, value);
+    return this.buf.subarray(this.start, this.pos);
+  }
+
+  /** Starts a packed row: `u32 little-endian length ‖ Value` per field, back to back. */
+  beginRow(): void {
+    this.start = this.pos;
+  }
+
+  /** Appends one field to the packed row; null gives a zero length (the empty Value). */
+  appendField(valueType: number, value: unknown): void {
+    this.reserve(4);
+    const mark = this.pos - this.start;
+    this.pos += 4;
+    if (value !== null && value !== undefined) this.writeValue(valueType, value);
+    const at = this.start + mark;
+    this.buf.writeUInt32LE(this.pos - at - 4, at);
+  }
+
+  /** The packed row. */
+  endRow(): Buffer {
+    return this.buf.subarray(this.start, this.pos);
+  }
+
+  private writeValue(valueType: number, value: unknown): void {
     this.reserve(16);
     switch (valueType) {
       case ValueType.INT32: this.int32Field(3, value); break;
@@ -45,7 +72,6 @@ export class ValueWriter {
         }
         this.list(valueType, value);
     }
-    return this.buf.subarray(this.start, this.pos);
   }
 
   private list(valueType: number, value: unknown): void {
@@ -112,6 +138,8 @@ export class ValueWriter {
 
   /** `n` is a number (safe integer) or a bigint, already range-checked. */
   private varint64(n: number | bigint): void {
+    // most bigints from parquet INT64 columns are small: take the number path for them
+    if (typeof n === "bigint" && n >= 0n && n <= MAX_SAFE) n = Number(n);
     if (typeof n === "number" && n >= 0) {
       while (n > 0x7f) {
         this.buf[this.pos++] = (n % 128) | 0x80;
@@ -207,6 +235,7 @@ const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function toInt32(value: unknown): number {
   if (typeof value === "number" && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX) return value;
@@ -260,4 +289,31 @@ function describe(value: unknown): string {
   if (typeof value === "bigint") return `the bigint ${value}`;
   if (typeof value === "number" || typeof value === "boolean") return `the ${typeof value} ${value}`;
   return typeName(value);
+}
+
+/** Packs serialized Values as online rows carry them: `u32 little-endian length ‖ bytes` each. */
+export function packValues(values: readonly Uint8Array[]): Buffer {
+  let size = 0;
+  for (const v of values) size += 4 + v.length;
+  const out = Buffer.allocUnsafe(size);
+  let pos = 0;
+  for (const v of values) {
+    out.writeUInt32LE(v.length, pos);
+    out.set(v, pos + 4);
+    pos += 4 + v.length;
+  }
+  return out;
+}
+
+/** The Values of a packed row, as views into it. */
+export function unpackValues(packed: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let pos = 0;
+  while (pos < packed.length) {
+    const length = packed.readUInt32LE(pos);
+    out.push(packed.subarray(pos + 4, pos + 4 + length));
+    pos += 4 + length;
+  }
+  if (pos !== packed.length) throw new ValueEncodingError("a packed row overruns its length");
+  return out;
 }

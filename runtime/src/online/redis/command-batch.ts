@@ -5,9 +5,12 @@ import { redact, type RedisClient } from "./redis-client";
 
 type Arg = Buffer | string | number;
 interface Command {
-  name: "hmget" | "hset" | "expire" | "hkeys" | "del" | "hdel";
+  name: "hmget" | "hset" | "expire" | "hkeys" | "del" | "hdel" | "evalsha";
+  /** The key that routes the command to a cluster node. */
   key: Buffer;
+  /** Arguments after the key (for evalsha: everything after the SHA). */
   args: Arg[];
+  sha?: string;
 }
 
 /**
@@ -21,8 +24,13 @@ export class CommandBatch {
     return this.commands.length;
   }
 
-  add(name: Command["name"], key: Buffer, args: Arg[] = []): void {
+  add(name: Exclude<Command["name"], "evalsha">, key: Buffer, args: Arg[] = []): void {
     this.commands.push({ name, key, args });
+  }
+
+  /** EVALSHA over `keys` (all in one cluster slot), routed by the first. */
+  addScript(sha: string, keys: Buffer[], argv: Arg[]): void {
+    this.commands.push({ name: "evalsha", key: keys[0], args: [keys.length, ...keys, ...argv], sha });
   }
 
   async run(client: RedisClient, description: string): Promise<unknown[]> {
@@ -51,6 +59,7 @@ export class CommandBatch {
     for (const c of commands) {
       if (c.name === "hmget") pipeline.hmgetBuffer(c.key, ...(c.args as Buffer[]));
       else if (c.name === "hkeys") pipeline.hkeysBuffer(c.key);
+      else if (c.name === "evalsha") pipeline.call("evalsha", c.sha!, ...c.args);
       else pipeline.call(c.name, c.key, ...c.args);
     }
     let replies: [Error | null, unknown][] | null;

@@ -67,13 +67,17 @@ export class SqliteOnlineStore implements OnlineStore {
       for (const row of rows) {
         const eventTs = Math.trunc(row.eventTime.getTime() / 1000);
         const createdTs = row.createdTime ? Math.trunc(row.createdTime.getTime() / 1000) : null;
+        const packed = row.packedValues;
+        let at = 0;
         for (let f = 0; f < features.length; f++) {
-          const value = row.values[f];
+          const length = packed.readUInt32LE(at);
+          const value = packed.subarray(at + 4, at + 4 + length);
+          at += 4 + length;
           const base = filled * perRow;
           params[base] = row.entityKey;
           params[base + 1] = features[f];
-          params[base + 2] = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-          params[base + 3] = value.length === 0 ? null : valueTextOf(value, decodeValue(value));
+          params[base + 2] = value;
+          params[base + 3] = length === 0 ? null : valueTextOf(value, decodeValue(value));
           params[base + 4] = eventTs;
           params[base + 5] = createdTs;
           if (++filled === ROWS_PER_STATEMENT) {
