@@ -38,6 +38,7 @@ export function syntheticValue(dtype: string, entity: number, feature: number): 
     case "Int64": return BigInt(entity) * 1000n + BigInt(feature);
     case "Float32": return Math.fround(((entity + feature) % 1000) / 7);
     case "String": return `v${entity % 997}-${feature}`;
+    case "Bool": return (entity + feature) % 2 === 0;
     default: return (entity % 10_000) / 3 + feature;
   }
 }

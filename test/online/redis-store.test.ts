@@ -177,7 +177,7 @@ describe("Redis AUTH", () => {
     const error = await store.read([{ table, features: ["f"], entityKeys: [keys.encode(["a"])] }]).catch((e: unknown) => e);
     await store.close();
     expect(error).toBeInstanceOf(BackendError);
-    expect((error as Error).message).toMatch(/HMGET .*NOPERM/s);
+    expect((error as Error).message).toMatch(/(EVALSHA|HMGET) .*NOPERM/s);
     expect(inspect(error, { depth: 10, showHidden: true })).not.toContain("bob-pw");
   });
 });

@@ -59,7 +59,7 @@ export class CommandBatch {
     for (const c of commands) {
       if (c.name === "hmget") pipeline.hmgetBuffer(c.key, ...(c.args as Buffer[]));
       else if (c.name === "hkeys") pipeline.hkeysBuffer(c.key);
-      else if (c.name === "evalsha") pipeline.call("evalsha", c.sha!, ...c.args);
+      else if (c.name === "evalsha") pipeline.callBuffer("evalsha", c.sha!, ...c.args);
       else pipeline.call(c.name, c.key, ...c.args);
     }
     let replies: [Error | null, unknown][] | null;

@@ -6,11 +6,11 @@ import type {
   OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult,
 } from "../online-store";
 import { CommandBatch } from "./command-batch";
-import { keySlot } from "./key-slot";
 import { connectRedis, redact, type ConnectedRedis, type RedisClient } from "./redis-client";
 import { compareTime, decodeTimestamp, encodeTimestamp, FieldNames, redisKey, timestampField } from "./redis-layout";
+import { assemble, planRead, slotGroups, type ReadPlan } from "./redis-read";
 import { unpackValues } from "../value-encoder";
-import { WRITE_SCRIPT, WRITE_SCRIPT_SHA } from "./write-script";
+import { READ_SCRIPT, READ_SCRIPT_SHA, WRITE_SCRIPT, WRITE_SCRIPT_SHA } from "./redis-scripts";
 
 const SCAN_COUNT = 1000;
 /** Rows per EVALSHA: large enough to amortize the call, small enough not to block the server. */
@@ -55,32 +55,19 @@ export class RedisOnlineStore implements OnlineStore {
   private async writeWithScript({ client, description }: ConnectedRedis, table: OnlineTable, rows: readonly OnlineRow[]): Promise<WriteResult> {
     const fields = Buffer.concat(this.fields.all(table));
     const argv = [timestampField(table.name), this.config.keyTtlSeconds ?? 0, this.skipsStaleWrites ? "1" : "0", fields];
-    const groups = new Map<number, number[]>();
-    rows.forEach((_r, i) => {
-      const slot = client.isCluster ? keySlot(redisKey(rows[i].entityKey, this.projectBytes)) : 0;
-      const group = groups.get(slot);
-      if (group) group.push(i);
-      else groups.set(slot, [i]);
-    });
+    const allKeys = rows.map((r) => redisKey(r.entityKey, this.projectBytes));
     const batch = new CommandBatch();
-    for (const indexes of groups.values()) {
+    for (const indexes of slotGroups(allKeys, client.isCluster)) {
       for (let start = 0; start < indexes.length; start += SCRIPT_ROWS) {
         const chunk = indexes.slice(start, start + SCRIPT_ROWS);
-        const keys = chunk.map((i) => redisKey(rows[i].entityKey, this.projectBytes));
+        const keys = chunk.map((i) => allKeys[i]);
         const perRow: Buffer[] = [];
         for (const i of chunk) perRow.push(encodeTimestamp(rows[i].eventTime.getTime()), rows[i].packedValues);
         batch.addScript(WRITE_SCRIPT_SHA, keys, [...argv, ...perRow]);
       }
     }
-    let results: unknown[];
-    try {
-      results = await batch.run(client, description);
-    } catch (e) {
-      if (!/NOSCRIPT/.test(causeMessage(e))) throw e;
-      await this.loadScript(client, description);
-      // rows already written are not newer than themselves, so running the batch again is safe
-      results = await batch.run(client, description);
-    }
+    // after a NOSCRIPT retry, rows already written are not newer than themselves: safe to rerun
+    const results = await this.runScripts(batch, client, description);
     const written = results.reduce<number>((sum, n) => sum + Number(n), 0);
     return { written, skipped: rows.length - written };
   }
@@ -88,7 +75,7 @@ export class RedisOnlineStore implements OnlineStore {
   private async loadScript(client: RedisClient, description: string): Promise<void> {
     const nodes: RedisClient[] = client.isCluster ? (client as Cluster).nodes("master") : [client];
     try {
-      await Promise.all(nodes.map((n) => n.script("LOAD", WRITE_SCRIPT)));
+      await Promise.all(nodes.flatMap((n) => [n.script("LOAD", WRITE_SCRIPT), n.script("LOAD", READ_SCRIPT)]));
     } catch (e) {
       throw new BackendError("Redis", `SCRIPT LOAD on ${description}`, redact(e));
     }
@@ -136,50 +123,64 @@ export class RedisOnlineStore implements OnlineStore {
   }
 
   async read(requests: readonly OnlineReadRequest[]): Promise<OnlineReadResult[]> {
+    const plans = requests.map((request) => planRead(request, this.fields, this.projectBytes));
+    if (plans.every((p) => p.keys.length === 0)) return plans.map(() => ({ eventTimes: [], values: [] }));
+    const connection = await this.connect();
+    let replies: (Buffer | null)[][][] | undefined;
+    if (this.scripts !== "denied") {
+      try {
+        replies = await this.readWithScript(connection, plans);
+      } catch (e) {
+        if (!/NOPERM.*'(evalsha|script)/i.test(causeMessage(e))) throw e;
+        this.scripts = "denied";
+      }
+    }
+    replies ??= await this.readWithHmget(connection, plans);
+    return plans.map((plan, r) => assemble(plan, replies![r]));
+  }
+
+  /** One EVALSHA per request (per slot on a cluster): HMGET of every key, the fields sent once. */
+  private async readWithScript({ client, description }: ConnectedRedis, plans: ReadPlan[]): Promise<(Buffer | null)[][][]> {
     const batch = new CommandBatch();
-    const plans = requests.map((request) => {
-      const fields = [...request.features.map((f) => this.fields.of(request.table.name, f)), timestampField(request.table.name)];
-      const slotOf = new Map<string, number>();
-      const rowCommand: number[] = [];
-      for (const key of request.entityKeys) {
-        const id = key.toString("latin1");
-        let at = slotOf.get(id);
-        if (at === undefined) {
-          at = batch.length;
-          slotOf.set(id, at);
-          batch.add("hmget", redisKey(key, this.projectBytes), fields);
+    const parts: { plan: number; keys: number[] }[] = [];
+    plans.forEach((plan, p) => {
+      for (const group of slotGroups(plan.keys, client.isCluster)) {
+        for (let start = 0; start < group.length; start += SCRIPT_ROWS) {
+          const chunk = group.slice(start, start + SCRIPT_ROWS);
+          batch.addScript(READ_SCRIPT_SHA, chunk.map((k) => plan.keys[k]), plan.fields);
+          parts.push({ plan: p, keys: chunk });
         }
-        rowCommand.push(at);
       }
-      return { request, rowCommand };
     });
-    if (batch.length === 0) return plans.map(() => ({ eventTimes: [], values: [] }));
-    const { client, description } = await this.connect();
+    const results = await this.runScripts(batch, client, description);
+    const out = plans.map((plan) => new Array<(Buffer | null)[]>(plan.keys.length));
+    parts.forEach((part, i) => {
+      const reply = results[i] as (Buffer | null)[][];
+      part.keys.forEach((k, j) => {
+        out[part.plan][k] = reply[j];
+      });
+    });
+    return out;
+  }
+
+  /** Feast's read: HMGET per key, pipelined (one round trip per node). */
+  private async readWithHmget({ client, description }: ConnectedRedis, plans: ReadPlan[]): Promise<(Buffer | null)[][][]> {
+    const batch = new CommandBatch();
+    for (const plan of plans) for (const key of plan.keys) batch.add("hmget", key, plan.fields);
     const replies = (await batch.run(client, description)) as (Buffer | null)[][];
-    return plans.map(({ request, rowCommand }) => {
-      const nFeatures = request.features.length;
-      const eventTimes: (number | undefined)[] = [];
-      const values: (Uint8Array | undefined)[][] = [];
-      for (const at of rowCommand) {
-        const reply = replies[at];
-        const ts = reply[nFeatures];
-        const row: (Uint8Array | undefined)[] = new Array(nFeatures);
-        let any = ts !== null;
-        for (let f = 0; f < nFeatures; f++) {
-          const v = reply[f];
-          row[f] = v === null ? undefined : v;
-          if (v !== null) any = true;
-        }
-        if (!any) {
-          eventTimes.push(undefined);
-        } else {
-          const [s, ns] = ts ? decodeTimestamp(ts) : [0, 0];
-          eventTimes.push(s * 1000 + Math.floor(ns / 1_000_000));
-        }
-        values.push(row);
-      }
-      return { eventTimes, values };
-    });
+    let at = 0;
+    return plans.map((plan) => replies.slice(at, (at += plan.keys.length)));
+  }
+
+  /** Runs script calls, loading the scripts once if the server does not have them (new or restarted server). */
+  private async runScripts(batch: CommandBatch, client: RedisClient, description: string): Promise<unknown[]> {
+    try {
+      return await batch.run(client, description);
+    } catch (e) {
+      if (!/NOSCRIPT/.test(causeMessage(e))) throw e;
+      await this.loadScript(client, description);
+      return batch.run(client, description);
+    }
   }
 
   /** Nothing to create in Redis; removed views lose their fields (Feast's `full_scan_for_deletion`). */

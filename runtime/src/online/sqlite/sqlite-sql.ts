@@ -39,9 +39,13 @@ export function upsertSql(table: string, rows: number): string {
   return `INSERT INTO ${quoteId(table)} (${WRITE_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(one).join(", ")} ON CONFLICT(entity_key, feature_name) DO UPDATE SET ${updates.join(", ")}`;
 }
 
-/** Every stored feature of `keys` entities (Feast reads all and keeps the requested ones). */
-export function selectSql(table: string, keys: number): string {
-  return `SELECT entity_key, feature_name, value, event_ts FROM ${quoteId(table)} WHERE entity_key IN (${Array(keys).fill("?").join(",")})`;
+/**
+ * Every stored feature of one entity as a single row: `name 0x1F hex(value)` joined by 0x1E, and
+ * the latest event time (Feast reads all features and keeps the requested ones). One string per
+ * entity instead of a row and two blobs per feature: creating blobs is what costs on large reads.
+ */
+export function selectEntitySql(table: string): string {
+  return `SELECT group_concat(feature_name || char(31) || hex(value), char(30)), max(event_ts) FROM ${quoteId(table)} WHERE entity_key = ?`;
 }
 
 export function deleteAllSql(table: string): string {

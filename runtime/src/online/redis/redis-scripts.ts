@@ -74,3 +74,15 @@ return written
 `;
 
 export const WRITE_SCRIPT_SHA = createHash("sha1").update(WRITE_SCRIPT).digest("hex");
+
+/**
+ * HMGET of the same fields (ARGV) for every key (KEYS), as one command: one call with the field
+ * names once instead of one HMGET per key repeating them, which is what costs most on the client.
+ */
+export const READ_SCRIPT = `
+local out = {}
+for i = 1, #KEYS do out[i] = redis.call('HMGET', KEYS[i], unpack(ARGV)) end
+return out
+`;
+
+export const READ_SCRIPT_SHA = createHash("sha1").update(READ_SCRIPT).digest("hex");
