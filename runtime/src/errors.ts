@@ -110,3 +110,21 @@ export class BackendError extends SkewlessError {
     super("BACKEND_FAILED", `${backend}: ${action} failed: ${detail}`, { hint, cause });
   }
 }
+
+/** A data source's file, folder or table does not exist where the registry says it is. */
+export class DataSourceNotFoundError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("DATA_SOURCE_NOT_FOUND", message, { hint });
+  }
+}
+
+/** A query failed in a backend. `sql` is the statement as sent (it never holds secrets). */
+export class QueryError extends BackendError {
+  readonly sql: string;
+
+  constructor(backend: string, sql: string, cause: unknown, hint?: string) {
+    const firstLine = sql.trim().split("\n")[0];
+    super(backend, `query ${firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine}`, cause, hint);
+    this.sql = sql;
+  }
+}

@@ -1,17 +1,20 @@
 import { checkFreshness, type FreshnessOptions, type ViewFreshness } from "./checks/freshness";
 import { validateOnline, type ValidateOptions, type ValidationReport } from "./checks/validate";
 import { loadRepoConfig, parseRepoConfig, type RepoConfig } from "./config";
-import { InvalidArgumentError } from "./errors";
 import {
   materialize, materializeIncremental, type MaterializeContext, type MaterializeOptions, type MaterializeResult,
 } from "./materialize/materializer";
+import type { EntityDataFrame } from "./offline/entity-data";
 import type { OfflineStore } from "./offline/offline-store";
+import { openOfflineStore } from "./offline/open-offline-store";
+import type { RetrievalJob } from "./offline/retrieval-job";
 import { openOnlineStore } from "./online/open-online-store";
 import type { OnlineStore } from "./online/online-store";
 import { OnlineRetriever, type OnlineFeaturesRequest } from "./online/retrieval/online-retriever";
 import type { OnlineResponse } from "./online/retrieval/online-response";
 import { RegistryCatalog } from "./registry/catalog";
 import type { Definitions } from "./registry/compile";
+import { resolveFeatures, type FeatureSelection } from "./registry/feature-refs";
 import { Registry } from "./registry/registry";
 import { RegistryCache } from "./registry/registry-cache";
 import { openRegistryStore } from "./registry/stores/open-store";
@@ -24,6 +27,20 @@ export type FeatureStoreSource = string | RepoConfig;
 export interface FeatureStoreOptions {
   /** An offline store to use instead of the one `offline_store` configures. */
   offlineStore?: OfflineStore;
+}
+
+/** What `getHistoricalFeatures` takes (Feast's `get_historical_features`, camelCased). */
+export interface HistoricalFeaturesRequest {
+  /** Entity rows (with `event_timestamp`), a parquet path, or a SQL query for the offline store. */
+  entityDf: EntityDataFrame;
+  /** `"view:feature"` references or a feature service. */
+  features: FeatureSelection;
+  /** Name columns `view__feature` (needed when two views share a feature name). */
+  fullFeatureNames?: boolean;
+  /** Ignore source rows created after the entity timestamp (late data). Default false, as in Feast. */
+  createdTimestampCutoff?: boolean;
+  /** Add `<view>__event_timestamp` (and `__created_timestamp`) columns: which source row each value came from. */
+  includeSourceTimestamps?: boolean;
 }
 
 /**
@@ -80,6 +97,22 @@ export class FeatureStore {
   }
 
   /**
+   * A point-in-time correct training set: for each entity row, every requested feature as of the
+   * row's `event_timestamp` (within the view's TTL). Rows are kept, duplicates included, in order.
+   *
+   * @example
+   * const job = await store.getHistoricalFeatures({
+   *   entityDf: [{ user_id: 1001, event_timestamp: new Date("2024-05-01T10:00:00Z") }],
+   *   features: ["user_stats:clicks"],
+   * });
+   * console.table(await job.toRows());
+   */
+  async getHistoricalFeatures(request: HistoricalFeaturesRequest): Promise<RetrievalJob> {
+    const { views } = resolveFeatures(await this.catalog(), request.features, request.fullFeatureNames);
+    return this.offlineStore().getHistoricalFeatures({ ...request, views });
+  }
+
+  /**
    * The latest feature values for entities, from the online store, with statuses and event times.
    * The registry is read once and refreshed in the background (`cache_ttl_seconds`).
    *
@@ -119,11 +152,9 @@ export class FeatureStore {
     return checkFreshness(await this.catalog(), options);
   }
 
-  /** The offline store `offline_store` configures (opened on first use). */
+  /** The offline store `feature_store.yaml` configures (or the one given to `open`), opened on first use. */
   offlineStore(): OfflineStore {
-    if (!this.offline) {
-      throw new InvalidArgumentError(`offline_store type ${this.config.offlineStore.type} is not available in this build`);
-    }
+    this.offline ??= openOfflineStore(this.config);
     return this.offline;
   }
 

@@ -44,3 +44,18 @@ export type { ValidateOptions, ValidationReport, Discrepancy } from "./checks/va
 export { INTERVAL_TAG, type FreshnessOptions, type ViewFreshness } from "./checks/freshness";
 export { RegistryCache } from "./registry/registry-cache";
 export type { OfflineStore, PulledBatch, PullLatestOptions } from "./offline/offline-store";
+export { openOfflineStore } from "./offline/open-offline-store";
+export { DuckDBOfflineStore, type DuckDBOfflineStoreOptions } from "./offline/duckdb/duckdb-offline-store";
+export type { HistoricalFeaturesRequest } from "./feature-store";
+export type { HistoricalRetrievalRequest } from "./offline/offline-store";
+export type { RetrievalJob, ParquetWriteResult } from "./offline/retrieval-job";
+export { ENTITY_TIMESTAMP, type EntityDataFrame, type EntityRow } from "./offline/entity-data";
+export { resolveFeatures, type FeatureSelection, type RequestedView, type ResolvedFeatures } from "./registry/feature-refs";
+export { planPointInTime, type PointInTimePlan, type EntityRelation, type ViewJoin } from "./offline/point-in-time";
+export { sourceRelation, type SourceRelation, type SourceLocation, type SourceColumn } from "./offline/source-relation";
+export { compilePointInTime, type JoinStrategy } from "./offline/sql/compile-point-in-time";
+export { compileLatest } from "./offline/sql/compile-latest";
+export type { SqlDialect } from "./offline/sql/dialect";
+export { DuckDBDialect } from "./offline/duckdb/duckdb-dialect";
+export { BigQueryDialect } from "./offline/bigquery/bigquery-dialect";
+export { runQuickstart, quickstartSteps, type QuickstartStep, type QuickstartContext } from "./demo/quickstart";

@@ -1,4 +1,7 @@
 import type { FeatureViewInfo } from "../registry/catalog";
+import type { RequestedView } from "../registry/feature-refs";
+import type { EntityDataFrame } from "./entity-data";
+import type { RetrievalJob } from "./retrieval-job";
 
 /**
  * One batch of rows read from a view's source, column by column, aligned by index. Values are
@@ -23,6 +26,16 @@ export interface PullLatestOptions {
   batchRows?: number;
 }
 
+/** A point-in-time retrieval, with features already resolved against the registry. */
+export interface HistoricalRetrievalRequest {
+  entityDf: EntityDataFrame;
+  views: readonly RequestedView[];
+  /** Ignore source rows created after the entity timestamp (late data). Default false, as in Feast. */
+  createdTimestampCutoff?: boolean;
+  /** Add `<view>__event_timestamp` (and `__created_timestamp`) columns saying which source row was chosen. */
+  includeSourceTimestamps?: boolean;
+}
+
 /**
  * The offline store: where history lives (parquet files via DuckDB, BigQuery, ...). One
  * implementation per backend; `FeatureStore` picks it from `offline_store.type`.
@@ -33,6 +46,12 @@ export interface OfflineStore {
    * the greatest created timestamp) with `start <= event_timestamp <= end`, streamed in batches.
    */
   pullLatest(view: FeatureViewInfo, start: Date, end: Date, options?: PullLatestOptions): AsyncIterable<PulledBatch>;
+  /**
+   * Point-in-time correct feature values for every entity row: per view, the source row with the
+   * same join keys and the greatest event timestamp in `[entity_ts - ttl, entity_ts]`, ties broken
+   * by the greatest created timestamp. Checks inputs and sources before returning the job.
+   */
+  getHistoricalFeatures(request: HistoricalRetrievalRequest): Promise<RetrievalJob>;
   /** Releases connections and temporary files. */
   close(): Promise<void>;
 }

@@ -1,0 +1,54 @@
+import type { Dtype, ScalarDtype } from "../../definitions/dtypes";
+import { InvalidArgumentError } from "../../errors";
+import type { SourceLocation } from "../source-relation";
+import type { SqlDialect } from "../sql/dialect";
+import { formatUtc } from "../sql/timestamps";
+
+const SCALAR_TYPES: Record<ScalarDtype, string> = {
+  Int32: "INT64", Int64: "INT64", Float32: "FLOAT64", Float64: "FLOAT64", String: "STRING",
+  Bool: "BOOL", Bytes: "BYTES", UnixTimestamp: "TIMESTAMP",
+};
+
+/**
+ * BigQuery's spelling (GoogleSQL). It renders SQL text only: Skewless has no BigQuery client yet.
+ * BigQuery has no ASOF join, so point-in-time plans use the portable window-function form.
+ */
+export class BigQueryDialect implements SqlDialect {
+  readonly name = "bigquery";
+
+  quoteIdentifier(name: string): string {
+    return `\`${name.replace(/\\/g, "\\\\").replace(/`/g, "\\`")}\``;
+  }
+
+  stringLiteral(value: string): string {
+    return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+  }
+
+  timestampLiteral(value: Date): string {
+    return `TIMESTAMP '${formatUtc(value)}'`;
+  }
+
+  subtractSeconds(expr: string, seconds: number): string {
+    return `TIMESTAMP_SUB(${expr}, INTERVAL ${Math.trunc(seconds)} SECOND)`;
+  }
+
+  toTimestamp(expr: string): string {
+    return `CAST(${expr} AS TIMESTAMP)`;
+  }
+
+  castTo(expr: string, dtype: Dtype): string {
+    const array = /^Array\((\w+)\)$/.exec(dtype);
+    return `CAST(${expr} AS ${array ? `ARRAY<${SCALAR_TYPES[array[1] as ScalarDtype]}>` : SCALAR_TYPES[dtype as ScalarDtype]})`;
+  }
+
+  relation(location: SourceLocation): string {
+    switch (location.kind) {
+      case "table":
+        return this.quoteIdentifier(location.table);
+      case "query":
+        return `(${location.query})`;
+      case "file":
+        throw new InvalidArgumentError(`BigQuery cannot read the file ${location.path}`, "load it into a table, or use the DuckDB offline store");
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { Dtype, ScalarDtype } from "../../definitions/dtypes";
+import type { SourceLocation } from "../source-relation";
+import type { AsofJoinParts, SqlDialect } from "../sql/dialect";
+import { formatUtc } from "../sql/timestamps";
+
+const SCALAR_TYPES: Record<ScalarDtype, string> = {
+  Int32: "INTEGER", Int64: "BIGINT", Float32: "FLOAT", Float64: "DOUBLE", String: "VARCHAR",
+  Bool: "BOOLEAN", Bytes: "BLOB", UnixTimestamp: "TIMESTAMPTZ",
+};
+
+/** The DuckDB type a dtype is stored as: `Int32` → `INTEGER`, `Array(Int64)` → `BIGINT[]`. */
+export function duckdbType(dtype: Dtype): string {
+  const array = /^Array\((\w+)\)$/.exec(dtype);
+  return array ? `${SCALAR_TYPES[array[1] as ScalarDtype]}[]` : SCALAR_TYPES[dtype as ScalarDtype];
+}
+
+/** DuckDB's spelling: parquet files through `read_parquet`, ASOF joins, `TIMESTAMPTZ` (sessions run in UTC). */
+export class DuckDBDialect implements SqlDialect {
+  readonly name = "duckdb";
+
+  quoteIdentifier(name: string): string {
+    return `"${name.replace(/"/g, '""')}"`;
+  }
+
+  stringLiteral(value: string): string {
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+
+  timestampLiteral(value: Date): string {
+    return `TIMESTAMPTZ '${formatUtc(value)}'`;
+  }
+
+  subtractSeconds(expr: string, seconds: number): string {
+    return `(${expr} - INTERVAL ${Math.trunc(seconds)} SECOND)`;
+  }
+
+  toTimestamp(expr: string): string {
+    return `CAST(${expr} AS TIMESTAMPTZ)`;
+  }
+
+  castTo(expr: string, dtype: Dtype): string {
+    return `CAST(${expr} AS ${duckdbType(dtype)})`;
+  }
+
+  relation(location: SourceLocation): string {
+    switch (location.kind) {
+      case "file":
+        return `read_parquet(${this.stringLiteral(location.path)})`;
+      case "table":
+        return location.table.split(".").map((part) => this.quoteIdentifier(part)).join(".");
+      case "query":
+        return `(${location.query})`;
+    }
+  }
+
+  asofJoin(parts: AsofJoinParts): string {
+    const on = parts.keys.map(([left, right]) => `${left} = ${right}`);
+    if (parts.rightCreated) {
+      // Structs compare field by field, so this picks the greatest (event ts, created ts) at or
+      // before (entity ts, +infinity): the tie-break rides inside the ASOF join's single inequality.
+      on.push(
+        `{'ts': ${parts.leftTimestamp}, 'created': 'infinity'::TIMESTAMPTZ} >= ` +
+          `{'ts': ${parts.rightTimestamp}, 'created': coalesce(${parts.rightCreated}, '-infinity'::TIMESTAMPTZ)}`,
+      );
+    } else {
+      on.push(`${parts.leftTimestamp} >= ${parts.rightTimestamp}`);
+    }
+    return `ASOF JOIN ${parts.right} AS ${parts.rightAlias} ON ${on.join(" AND ")}`;
+  }
+}

@@ -1,0 +1,69 @@
+import type { FeatureViewInfo } from "../../registry/catalog";
+import type { HistoricalRetrievalRequest, OfflineStore, PulledBatch, PullLatestOptions } from "../offline-store";
+import type { RetrievalJob } from "../retrieval-job";
+import { sourceRelation } from "../source-relation";
+import type { JoinStrategy } from "../sql/compile-point-in-time";
+import { DuckDBDialect } from "./duckdb-dialect";
+import type { DuckDBRetrievalJob } from "./duckdb-retrieval-job";
+import { DuckDBSession, type DuckDBSettings } from "./duckdb-session";
+import { prepareRetrieval } from "./historical-retrieval";
+import { pullLatestBatches } from "./pull-latest";
+
+export interface DuckDBOfflineStoreOptions extends DuckDBSettings {
+  /** `auto` (default) uses ASOF joins where they give the same answer; `window` forces the portable plan. */
+  joinStrategy?: JoinStrategy;
+}
+
+/**
+ * The embedded offline store: parquet files (Feast's FileSource) queried in-process by DuckDB.
+ *
+ * @example
+ * const store = new DuckDBOfflineStore({ repoPath: "feature_repo" });
+ * for await (const batch of store.pullLatest(view, start, end)) console.log(batch.rowCount);
+ */
+export class DuckDBOfflineStore implements OfflineStore {
+  readonly dialect = new DuckDBDialect();
+  private session?: Promise<DuckDBSession>;
+  private closed = false;
+  private readonly jobs = new Set<DuckDBRetrievalJob>();
+
+  constructor(readonly options: DuckDBOfflineStoreOptions) {}
+
+  pullLatest(view: FeatureViewInfo, start: Date, end: Date, options: PullLatestOptions = {}): AsyncIterable<PulledBatch> {
+    const relation = sourceRelation(view, this.options.repoPath);
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        yield* pullLatestBatches(await self.duckdb(), self.dialect, relation, start, end, options.batchRows);
+      },
+    };
+  }
+
+  async getHistoricalFeatures(request: HistoricalRetrievalRequest): Promise<RetrievalJob> {
+    const job = await prepareRetrieval({
+      session: await this.duckdb(),
+      dialect: this.dialect,
+      repoPath: this.options.repoPath,
+      strategy: this.options.joinStrategy ?? "auto",
+      onClose: (closed) => this.jobs.delete(closed),
+    }, request);
+    this.jobs.add(job);
+    return job;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const job of [...this.jobs]) await job.close();
+    const session = this.session;
+    this.session = undefined;
+    if (session) (await session).close();
+  }
+
+  /** The DuckDB database, opened on first use. */
+  protected duckdb(): Promise<DuckDBSession> {
+    if (this.closed) throw new Error("the offline store is closed");
+    this.session ??= DuckDBSession.open(this.options);
+    return this.session;
+  }
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { JSDuckDBValueConverter, type DuckDBConnection } from "@duckdb/node-api";
+import * as arrow from "apache-arrow";
+import { InvalidArgumentError } from "../../errors";
+import type { ParquetWriteResult, RetrievalJob } from "../retrieval-job";
+import { nextChunk, run, stream } from "./duckdb-session";
+import { arrowSchema, chunkToRecordBatch } from "./to-arrow";
+
+/** A retrieval over one DuckDB connection that holds the entity rows as a temporary table. */
+export class DuckDBRetrievalJob implements RetrievalJob {
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    readonly sql: string,
+    readonly columns: readonly string[],
+    private readonly onClose: (job: DuckDBRetrievalJob) => void = () => {},
+  ) {}
+
+  toRows(): Promise<Record<string, unknown>[]> {
+    return this.exclusive(async () => {
+      const result = await stream(this.connection, this.sql);
+      const names = result.columnNames();
+      const rows: Record<string, unknown>[] = [];
+      for (let chunk = await nextChunk(result, this.sql); chunk && chunk.rowCount > 0; chunk = await nextChunk(result, this.sql)) {
+        for (const values of chunk.convertRows(JSDuckDBValueConverter)) {
+          const row: Record<string, unknown> = {};
+          names.forEach((name, i) => (row[name] = values[i]));
+          rows.push(row);
+        }
+      }
+      return rows;
+    });
+  }
+
+  toArrow(): Promise<arrow.Table> {
+    return this.exclusive(async () => {
+      const result = await stream(this.connection, this.sql);
+      const schema = arrowSchema(result.columnNames(), result.columnTypes());
+      const batches: arrow.RecordBatch[] = [];
+      for (let chunk = await nextChunk(result, this.sql); chunk && chunk.rowCount > 0; chunk = await nextChunk(result, this.sql)) {
+        batches.push(chunkToRecordBatch(chunk, schema));
+      }
+      return new arrow.Table(schema, batches);
+    });
+  }
+
+  toParquet(target: string): Promise<ParquetWriteResult> {
+    if (typeof target !== "string" || target.length === 0) throw new InvalidArgumentError("toParquet needs a file path");
+    const file = path.resolve(target);
+    return this.exclusive(async () => {
+      // DuckDB streams the query into a temporary file beside the target; the rename makes the
+      // file appear whole, so a failure never leaves half a training set behind.
+      const partial = `${file}.${randomBytes(4).toString("hex")}.partial`;
+      try {
+        const result = await run(this.connection, `COPY (${this.sql}) TO '${partial.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd)`);
+        await fs.rename(partial, file);
+        return { path: file, rows: result.rowsChanged };
+      } catch (error) {
+        await fs.rm(partial, { force: true });
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    this.connection.closeSync();
+    this.onClose(this);
+  }
+
+  /** One query at a time per connection. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new InvalidArgumentError("this retrieval job is closed", "call getHistoricalFeatures again"));
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}

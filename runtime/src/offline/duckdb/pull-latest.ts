@@ -1,0 +1,61 @@
+import { JSDuckDBValueConverter } from "@duckdb/node-api";
+import { InvalidArgumentError } from "../../errors";
+import type { PulledBatch } from "../offline-store";
+import type { SourceRelation } from "../source-relation";
+import { compileLatest } from "../sql/compile-latest";
+import type { SqlDialect } from "../sql/dialect";
+import { nextChunk, stream, type DuckDBSession } from "./duckdb-session";
+import { inspectSource } from "./source-inspector";
+
+const DEFAULT_BATCH_ROWS = 10_000;
+
+/** Streams the latest row per entity key in `[start, end]` as batches of about `batchRows` rows. */
+export async function* pullLatestBatches(
+  session: DuckDBSession, dialect: SqlDialect, relation: SourceRelation, start: Date, end: Date, batchRows = DEFAULT_BATCH_ROWS,
+): AsyncGenerator<PulledBatch> {
+  if (!(start instanceof Date) || !(end instanceof Date) || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) {
+    throw new InvalidArgumentError(`pullLatest for ${relation.viewName}: start and end must be valid Dates`);
+  }
+  if (start.getTime() > end.getTime()) {
+    throw new InvalidArgumentError(`pullLatest for ${relation.viewName}: start ${start.toISOString()} is after end ${end.toISOString()}`);
+  }
+  const connection = await session.connect();
+  try {
+    const checked = await inspectSource(connection, relation, dialect);
+    const sql = compileLatest(checked, dialect, start, end);
+    const result = await stream(connection, sql);
+    const keys = checked.joinKeys.length;
+    const hasCreated = checked.createdTimestamp !== undefined;
+    let pending = emptyColumns(result.columnCount);
+    let pendingRows = 0;
+    for (let chunk = await nextChunk(result, sql); chunk && chunk.rowCount > 0; chunk = await nextChunk(result, sql)) {
+      const columns = chunk.convertColumns(JSDuckDBValueConverter);
+      columns.forEach((values, i) => pending[i].push(...values));
+      pendingRows += chunk.rowCount;
+      if (pendingRows >= batchRows) {
+        yield toBatch(pending, pendingRows, keys, hasCreated);
+        pending = emptyColumns(result.columnCount);
+        pendingRows = 0;
+      }
+    }
+    if (pendingRows > 0) yield toBatch(pending, pendingRows, keys, hasCreated);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+function emptyColumns(count: number): unknown[][] {
+  return Array.from({ length: count }, () => []);
+}
+
+// Column order is compileLatest's: join keys, event ts, created ts (if any), features.
+function toBatch(columns: unknown[][], rowCount: number, keys: number, hasCreated: boolean): PulledBatch {
+  const featureStart = keys + 1 + (hasCreated ? 1 : 0);
+  return {
+    rowCount,
+    joinKeyColumns: columns.slice(0, keys),
+    eventTimestamps: columns[keys] as Date[],
+    createdTimestamps: hasCreated ? (columns[keys + 1] as (Date | null)[]) : undefined,
+    featureColumns: columns.slice(featureStart),
+  };
+}

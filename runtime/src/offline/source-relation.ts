@@ -1,0 +1,98 @@
+import * as path from "node:path";
+import type { Dtype } from "../definitions/dtypes";
+import { InvalidArgumentError } from "../errors";
+import type { ColumnInfo, FeatureViewInfo, SourceInfo } from "../registry/catalog";
+import { DUMMY_ENTITY_ID } from "../registry/to-proto";
+
+/** Where a source's rows live, in terms every dialect can spell. */
+export type SourceLocation =
+  | { kind: "file"; path: string }
+  | { kind: "table"; table: string }
+  | { kind: "query"; query: string };
+
+/** One column a plan reads from a source, under its Skewless name. */
+export interface SourceColumn {
+  /** The feature or join key name. */
+  name: string;
+  /** The column in the source data (`field_mapping` reversed). */
+  sourceColumn: string;
+  valueType: number;
+  dtype?: Dtype;
+  /** Set by a store that inspected the data: the stored type is narrower and must be cast to `dtype`. */
+  cast?: boolean;
+  /** A constant instead of a column: Feast's entityless views join on `__dummy_id = ''`. */
+  constant?: string;
+}
+
+export interface TimestampColumn {
+  sourceColumn: string;
+  /** The stored type is not the dialect's UTC timestamp (naive, date, other unit) and must be converted. */
+  cast?: boolean;
+}
+
+/**
+ * A view's source as a relation of Skewless names: the one place that applies `field_mapping`,
+ * shared by point-in-time retrieval and materialization so both read the same columns.
+ */
+export interface SourceRelation {
+  viewName: string;
+  sourceName: string;
+  location: SourceLocation;
+  joinKeys: SourceColumn[];
+  features: SourceColumn[];
+  eventTimestamp: TimestampColumn;
+  createdTimestamp?: TimestampColumn;
+}
+
+/** Internal column names in generated SQL (`__` is reserved, as in Feast). */
+export const EVENT_TS = "__event_ts";
+export const CREATED_TS = "__created_ts";
+
+/**
+ * The relation for `view`'s batch source with `features` (default: all). Relative file paths are
+ * resolved against `repoPath`, as Feast resolves them against the repo.
+ */
+export function sourceRelation(view: FeatureViewInfo, repoPath: string, features: readonly ColumnInfo[] = view.features): SourceRelation {
+  const source = view.batchSource;
+  const reverse = reverseMapping(source.fieldMapping);
+  const column = (c: ColumnInfo): SourceColumn => ({
+    name: c.name, sourceColumn: reverse.get(c.name) ?? c.name, valueType: c.valueType, dtype: c.dtype,
+  });
+  const joinKeys = view.joinKeys.map((k) => (k.name === DUMMY_ENTITY_ID ? { ...column(k), constant: "" } : column(k)));
+  if (!source.timestampField) {
+    throw new InvalidArgumentError(
+      `feature view ${view.name}: source ${source.name || "(unnamed)"} has no timestamp field`,
+      "set timestampField on the source so rows can be placed in time",
+    );
+  }
+  return {
+    viewName: view.name,
+    sourceName: source.name,
+    location: sourceLocation(view.name, source, repoPath),
+    joinKeys,
+    features: features.map(column),
+    eventTimestamp: { sourceColumn: reverse.get(source.timestampField) ?? source.timestampField },
+    createdTimestamp: source.createdTimestampColumn
+      ? { sourceColumn: reverse.get(source.createdTimestampColumn) ?? source.createdTimestampColumn }
+      : undefined,
+  };
+}
+
+function sourceLocation(viewName: string, source: SourceInfo, repoPath: string): SourceLocation {
+  if (source.type === "file" && source.path) {
+    const isUri = /^[a-z][a-z0-9+.-]*:\/\//i.test(source.path);
+    return { kind: "file", path: isUri ? source.path : path.resolve(repoPath, source.path) };
+  }
+  if (source.type === "bigquery" && (source.table || source.query)) {
+    // Feast writes `project:dataset.table`; SQL wants `project.dataset.table`.
+    return source.table ? { kind: "table", table: source.table.replace(":", ".") } : { kind: "query", query: source.query ?? "" };
+  }
+  throw new InvalidArgumentError(
+    `feature view ${viewName}: source ${source.name || "(unnamed)"} (${source.type}) has no offline data to read`,
+    "give the view a FileSource or BigQuerySource (a PushSource needs a batchSource)",
+  );
+}
+
+function reverseMapping(fieldMapping: Record<string, string>): Map<string, string> {
+  return new Map(Object.entries(fieldMapping).map(([sourceColumn, name]) => [name, sourceColumn]));
+}

@@ -1,0 +1,48 @@
+import type { Dtype } from "../../definitions/dtypes";
+import type { SourceLocation } from "../source-relation";
+
+/** What an ASOF join clause needs: the right side, and which columns pair up. */
+export interface AsofJoinParts {
+  /** The right relation (a CTE name, already quoted) and its alias (quoted). */
+  right: string;
+  rightAlias: string;
+  leftAlias: string;
+  /** Equality conditions: [left column, right column] expressions, already qualified. */
+  keys: [string, string][];
+  leftTimestamp: string;
+  rightTimestamp: string;
+  /** The right side's created timestamp, when ties between equal event timestamps must be broken. */
+  rightCreated?: string;
+}
+
+/**
+ * How one SQL engine spells what the point-in-time and latest-row plans need. The plans are
+ * compiled once (`compile-*.ts`); a dialect only answers spelling questions, so adding an engine
+ * means adding a folder with a dialect, not editing the compiler.
+ */
+export interface SqlDialect {
+  readonly name: string;
+  quoteIdentifier(name: string): string;
+  stringLiteral(value: string): string;
+  /** A literal of the dialect's UTC timestamp type. */
+  timestampLiteral(value: Date): string;
+  /** `expr` minus a whole number of seconds. */
+  subtractSeconds(expr: string, seconds: number): string;
+  /** Converts a stored timestamp (naive = UTC, date, other unit) to the dialect's UTC timestamp type. */
+  toTimestamp(expr: string): string;
+  /** Casts a stored value to the type a dtype declares (used when the stored type is narrower). */
+  castTo(expr: string, dtype: Dtype): string;
+  /** The FROM-clause spelling of a source. */
+  relation(location: SourceLocation): string;
+  /**
+   * The (inner) ASOF join clause matching, per left row, the right row with the greatest event timestamp
+   * at or before the left timestamp (ties: greatest created timestamp). Absent when the engine
+   * has no ASOF join; plans then use the portable window-function form.
+   */
+  asofJoin?(parts: AsofJoinParts): string;
+}
+
+/** Joins quoted names with dots: `"a"."b"`. */
+export function qualified(dialect: SqlDialect, ...names: string[]): string {
+  return names.map((n) => dialect.quoteIdentifier(n)).join(".");
+}
