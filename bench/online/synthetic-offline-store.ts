@@ -1,4 +1,4 @@
-import type { FeatureViewInfo, OfflineStore } from "@skewless/runtime";
+import type { FeatureViewInfo, OfflineStore, RetrievalJob } from "@skewless/runtime";
 
 /**
  * An offline store that makes rows up instead of reading files: it isolates the online side of
@@ -27,6 +27,10 @@ export class SyntheticOfflineStore implements OfflineStore {
         totalRows: this.entities,
       };
     }
+  }
+
+  async getHistoricalFeatures(): Promise<RetrievalJob> {
+    throw new Error("the synthetic offline store only feeds materialization");
   }
 
   async close(): Promise<void> {}
