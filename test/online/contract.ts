@@ -10,6 +10,8 @@ export interface StoreTraits {
   timePrecisionMs: number;
   /** Writes skip rows not newer than the stored one (Redis) instead of overwriting (SQLite). */
   skipsStaleWrites: boolean;
+  /** Offers `bulkWrite` (SQLite: staged, visible at commit). */
+  bulkWrite: boolean;
 }
 
 /** Makes a store whose data is isolated by `project`. */
@@ -171,6 +173,26 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       expect(await store.read([])).toEqual([]);
       expect(await store.read([{ table: stats, features: ["clicks"], entityKeys: [] }])).toEqual([{ eventTimes: [], values: [] }]);
       expect(await store.write(stats, [])).toEqual({ written: 0, skipped: 0 });
+    });
+
+    it(traits.bulkWrite ? "makes a bulk write visible at commit, and discards it on abort" : "has no bulk write path", async () => {
+      const store = await fresh();
+      if (!traits.bulkWrite) {
+        expect(store.bulkWrite).toBeUndefined();
+        return;
+      }
+      await store.write(stats, [statsRow(1, 1, T0), statsRow(2, 2, T0)]);
+      const bulk = await store.bulkWrite!(stats);
+      await bulk.write([statsRow(1, 10, T0 + 1000), statsRow(3, 30, T0)]);
+      await bulk.write([statsRow(1, 11, T0 + 2000)]);
+      const read = async () => (await store.read([{ table: stats, features: ["clicks"], entityKeys: [1, 2, 3].map((i) => keys.encode([i])) }]))[0];
+      expect((await read()).values.map((v) => hex(v[0]))).toEqual([hex(writer.encode(ValueType.INT64, 1)), hex(writer.encode(ValueType.INT64, 2)), undefined]);
+      expect(await bulk.commit()).toBe(3);
+      expect((await read()).values.map((v) => hex(v[0]))).toEqual([11, 2, 30].map((n) => hex(writer.encode(ValueType.INT64, n))));
+      const discarded = await store.bulkWrite!(stats);
+      await discarded.write([statsRow(2, 99, T0 + 5000)]);
+      await discarded.abort();
+      expect(hex((await read()).values[1][0])).toBe(hex(writer.encode(ValueType.INT64, 2)));
     });
 
     it("keeps projects apart", async () => {

@@ -134,7 +134,7 @@ describe("value_text", () => {
   it.each(CASES)("derives %s's text as Feast's extract_text_and_num", (_name, type, value, hex, text) => {
     expect(valueText(type, value)).toBe(text);
     const bytes = Buffer.from(hex, "hex");
-    expect(valueTextOf(bytes, decodeValue(bytes))).toBe(text);
+    expect(valueTextOf(bytes, decodeValue)).toBe(text);
   });
 
   it("formats floats as Python's repr", () => {

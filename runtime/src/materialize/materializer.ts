@@ -2,7 +2,7 @@ import type { RepoConfig } from "../config";
 import { InvalidArgumentError } from "../errors";
 import type { OfflineStore, PulledBatch } from "../offline/offline-store";
 import { onlineTable } from "../online/open-online-store";
-import type { OnlineStore, WriteResult } from "../online/online-store";
+import type { OnlineRow, OnlineStore, WriteResult } from "../online/online-store";
 import type { FeatureViewInfo, RegistryCatalog } from "../registry/catalog";
 import type { Registry } from "../registry/registry";
 import { BatchEncoder } from "./batch-encoder";
@@ -13,7 +13,7 @@ export interface MaterializeOptions {
   /** View names (default: every online view of the project). */
   featureViews?: readonly string[];
   progress?: MaterializeProgress;
-  /** Rows per batch pulled from the offline store (default 10,000): bounds memory. */
+  /** Rows per batch pulled from the offline store (default: what the online store prefers, else 10,000): bounds memory. */
   batchRows?: number;
 }
 
@@ -49,6 +49,7 @@ interface Job {
 }
 
 const DEFAULT_BATCH_ROWS = 10_000;
+const MAX_WRITES_IN_FLIGHT = 2;
 
 /** Feast's `materialize(start, end)`: every chosen view over the same window. */
 export async function materialize(ctx: MaterializeContext, start: Date, end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
@@ -84,7 +85,7 @@ async function run(ctx: MaterializeContext, jobs: Job[], options: MaterializeOpt
   const progress = options.progress ?? silentProgress;
   progress.begin({ views: jobs.map((j) => ({ name: j.view.name, start: j.start, end: j.end })), onlineStore: ctx.online.type });
   const done: ViewMaterialization[] = [];
-  for (const job of jobs) done.push(await materializeView(ctx, job, options.batchRows ?? DEFAULT_BATCH_ROWS, progress));
+  for (const job of jobs) done.push(await materializeView(ctx, job, options.batchRows ?? ctx.online.preferredBatchRows ?? DEFAULT_BATCH_ROWS, progress));
   // Record only once every view is written: a failed or killed run records nothing, and since
   // writes are idempotent, running it again is always safe.
   if (done.length > 0) {
@@ -105,27 +106,31 @@ async function materializeView(ctx: MaterializeContext, job: Job, batchRows: num
   let rows = 0;
   let written = 0;
   let skipped = 0;
-  let inFlight: Promise<WriteResult> | undefined;
-  const settle = async () => {
-    if (!inFlight) return;
-    const result = await inFlight;
-    inFlight = undefined;
+  // Up to two batches are being written while the next is read and encoded: the server works on
+  // one while the client sends the other, and memory stays bounded by a few batches.
+  const inFlight: Promise<WriteResult>[] = [];
+  const bulk = ctx.online.bulkWrite ? await ctx.online.bulkWrite(table) : undefined;
+  const write = (rows: OnlineRow[]) => (bulk ? bulk.write(rows) : ctx.online.write(table, rows));
+  const settleOldest = async () => {
+    const result = await inFlight.shift()!;
     written += result.written;
     skipped += result.skipped;
   };
   try {
-    // One batch is written while the next is read and encoded: at most two batches in memory.
     for await (const batch of ctx.offline.pullLatest(view, start, end, { batchRows })) {
       const encoded = encoder.encode(batch);
-      await settle();
+      while (inFlight.length >= MAX_WRITES_IN_FLIGHT) await settleOldest();
       rows += batch.rowCount;
-      inFlight = ctx.online.write(table, encoded);
+      inFlight.push(write(encoded));
       progress.rows(view.name, rows, totalOf(batch));
     }
-    await settle();
-  } finally {
-    // a failed read must not leave a write unobserved (an unhandled rejection)
-    if (inFlight) await (inFlight as Promise<WriteResult>).catch(() => undefined);
+    while (inFlight.length > 0) await settleOldest();
+    await bulk?.commit();
+  } catch (e) {
+    // a failed read or write must not leave other writes unobserved (an unhandled rejection)
+    await Promise.allSettled(inFlight);
+    await bulk?.abort().catch(() => undefined);
+    throw e;
   }
   const summary = { rows, written, skipped, seconds: (Date.now() - began) / 1000 };
   progress.viewDone(view.name, summary);

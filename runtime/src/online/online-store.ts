@@ -44,6 +44,15 @@ export interface OnlineReadResult {
   values: (Uint8Array | undefined)[][];
 }
 
+/** One view's materialization written as a unit: rows become visible at `commit`. */
+export interface BulkWrite {
+  write(rows: readonly OnlineRow[]): Promise<WriteResult>;
+  /** Makes every written row visible; returns how many rows were written. */
+  commit(): Promise<number>;
+  /** Discards what was written (after a failure). */
+  abort(): Promise<void>;
+}
+
 /** What `apply` asks of the online store: tables for current views, cleanup for removed ones. */
 export interface OnlineInfraUpdate {
   keep: readonly OnlineTable[];
@@ -60,10 +69,14 @@ export interface OnlineStore {
   readonly type: string;
   /** True when writes keep the stored row if it is at least as new (Feast's Redis); SQLite overwrites, as Feast's does. */
   readonly skipsStaleWrites: boolean;
+  /** Rows per write that suit the backend, for materialization (default 10,000). */
+  readonly preferredBatchRows?: number;
   /** Creates what views need (SQLite tables) and removes the data of removed views. Idempotent. */
   update(change: OnlineInfraUpdate): Promise<void>;
   /** Writes one batch of rows of a view. Pipelined/transactional per batch; safe to repeat. */
   write(table: OnlineTable, rows: readonly OnlineRow[]): Promise<WriteResult>;
+  /** Optional: a faster path for writing a whole materialization of one view (SQLite stages and merges in key order). */
+  bulkWrite?(table: OnlineTable): Promise<BulkWrite>;
   /** Reads many views for many entities, in as few round trips as the backend allows (Redis: one). */
   read(requests: readonly OnlineReadRequest[]): Promise<OnlineReadResult[]>;
   /** Removes every row of these views. */

@@ -39,8 +39,8 @@ export function pythonFloatRepr(x: number): string {
 }
 
 /** `value_text` of a serialized Value: the oneof member (its first byte) says which type it is. */
-export function valueTextOf(bytes: Uint8Array, decoded: unknown): string | null {
+export function valueTextOf(bytes: Uint8Array, decode: (bytes: Uint8Array) => unknown): string | null {
   if (bytes.length === 0) return null;
   const field = bytes[0] >>> 3;
-  return field >= 2 && field <= 7 ? valueText(field, decoded) : null;
+  return field >= 2 && field <= 7 ? valueText(field, decode(bytes)) : null;
 }

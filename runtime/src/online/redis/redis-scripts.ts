@@ -42,6 +42,8 @@ local function timeOf(s)
   if sec >= 9223372036854775808 then sec = sec - 18446744073709551616 end
   return sec, nano
 end
+local args = {tsField, ''}
+for f = 1, nf do args[2 * f + 1] = fields[f] end
 local written = 0
 for i = 1, #KEYS do
   local ts = ARGV[3 + 2 * i]
@@ -56,12 +58,11 @@ for i = 1, #KEYS do
     end
   end
   if not skip then
-    local args = {tsField, ts}
+    args[2] = ts
     local pos = 1
     for f = 1, nf do
       local b1, b2, b3, b4 = string.byte(blob, pos, pos + 3)
       local len = b1 + b2 * 256 + b3 * 65536 + b4 * 16777216
-      args[2 * f + 1] = fields[f]
       args[2 * f + 2] = string.sub(blob, pos + 4, pos + 3 + len)
       pos = pos + 4 + len
     end

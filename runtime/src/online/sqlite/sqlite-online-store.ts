@@ -3,13 +3,12 @@ import * as path from "node:path";
 import Database from "better-sqlite3";
 import { BackendError } from "../../errors";
 import type {
-  OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult,
+  BulkWrite, OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult,
 } from "../online-store";
-import { decodeValue } from "../value-decoder";
-import { valueTextOf } from "../value-text";
+import { forEachStatement } from "./row-params";
 import {
-  addValueTextSql, createIndexSql, createTableSql, deleteAllSql, dropTableSql, tableColumnsSql, tableName,
-  upsertSql, WRITE_COLUMNS, selectEntitySql,
+  addValueTextSql, createIndexSql, createStagingSql, createTableSql, deleteAllSql, dropStagingSql, dropTableSql,
+  insertStagingSql, mergeStagingSql, selectEntitySql, tableColumnsSql, tableName, upsertSql,
 } from "./sqlite-sql";
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -28,6 +27,8 @@ const UNIT = "\u001f";
 export class SqliteOnlineStore implements OnlineStore {
   readonly type = "sqlite";
   readonly skipsStaleWrites = false;
+  /** Larger transactions touch each B-tree page fewer times per row (Feast's layout has three per row). */
+  readonly preferredBatchRows = 50_000;
   private db: Database.Database | undefined;
   /** Tables created (or checked) through this connection, with 0.66's columns. */
   private readonly ready = new Set<string>();
@@ -35,6 +36,7 @@ export class SqliteOnlineStore implements OnlineStore {
   private readonly existing = new Set<string>();
   private readonly upserts = new Map<string, Statement>();
   private readonly selects = new Map<string, Statement>();
+  private stagings = 0;
 
   constructor(readonly path: string, readonly project: string) {}
 
@@ -51,48 +53,44 @@ export class SqliteOnlineStore implements OnlineStore {
   async write(table: OnlineTable, rows: readonly OnlineRow[]): Promise<WriteResult> {
     const name = this.tableOf(table.name);
     this.ensureTable(name);
-    const features = table.features;
-    const perRow = WRITE_COLUMNS.length;
-    const full = this.upsert(name, ROWS_PER_STATEMENT);
-    const params: unknown[] = new Array(ROWS_PER_STATEMENT * perRow);
-    let filled = 0;
-    const run = (statement: Statement, values: unknown[]) => {
-      try {
-        statement.run(values);
-      } catch (e) {
-        throw new BackendError("SQLite", `writing to table ${name} (${statement.source.slice(0, 120)}...)`, e);
-      }
-    };
-    // Inserting in key order touches each B-tree page once per batch instead of at random.
-    const order = rows.map((_r, i) => i).sort((a, b) => Buffer.compare(rows[a].entityKey, rows[b].entityKey) || a - b);
-    const insertAll = this.connection().transaction(() => {
-      for (const index of order) {
-        const row = rows[index];
-        const eventTs = Math.trunc(row.eventTime.getTime() / 1000);
-        const createdTs = row.createdTime ? Math.trunc(row.createdTime.getTime() / 1000) : null;
-        const packed = row.packedValues;
-        let at = 0;
-        for (let f = 0; f < features.length; f++) {
-          const length = packed.readUInt32LE(at);
-          const value = packed.subarray(at + 4, at + 4 + length);
-          at += 4 + length;
-          const base = filled * perRow;
-          params[base] = row.entityKey;
-          params[base + 1] = features[f];
-          params[base + 2] = value;
-          params[base + 3] = length === 0 ? null : valueTextOf(value, decodeValue(value));
-          params[base + 4] = eventTs;
-          params[base + 5] = createdTs;
-          if (++filled === ROWS_PER_STATEMENT) {
-            run(full, params);
-            filled = 0;
-          }
-        }
-      }
-      if (filled > 0) run(this.upsert(name, filled), params.slice(0, filled * perRow));
-    });
-    insertAll.immediate();
+    this.connection().transaction(() => {
+      forEachStatement(table.features, rows, ROWS_PER_STATEMENT, (params, n) => this.run(this.upsert(name, n), params, `writing to table ${name}`));
+    }).immediate();
     return { written: rows.length, skipped: 0 };
+  }
+
+  /**
+   * A materialization's rows go to a temporary staging table first and move into the view's table
+   * in key order at `commit`, in one transaction: with Feast's layout (three B-trees per entity
+   * and feature) that is about twice as fast at a million rows, and readers see the whole new
+   * state at once. `abort` drops what was staged.
+   */
+  async bulkWrite(table: OnlineTable): Promise<BulkWrite> {
+    const name = this.tableOf(table.name);
+    this.ensureTable(name);
+    const staging = `skewless_staging_${process.pid}_${++this.stagings}`;
+    this.exec(createStagingSql(staging));
+    const insert = (n: number) => this.prepare(insertStagingSql(staging, n));
+    const full = insert(ROWS_PER_STATEMENT);
+    let staged = 0;
+    return {
+      write: async (rows) => {
+        this.connection().transaction(() => {
+          forEachStatement(table.features, rows, ROWS_PER_STATEMENT, (params, n) => this.run(n === ROWS_PER_STATEMENT ? full : insert(n), params, `staging rows for table ${name}`));
+        })();
+        staged += rows.length;
+        return { written: rows.length, skipped: 0 };
+      },
+      commit: async () => {
+        const merge = mergeStagingSql(name, staging);
+        this.connection().transaction(() => this.exec(merge)).immediate();
+        this.exec(dropStagingSql(staging));
+        return staged;
+      },
+      abort: async () => {
+        if (this.db) this.exec(dropStagingSql(staging));
+      },
+    };
   }
 
   async read(requests: readonly OnlineReadRequest[]): Promise<OnlineReadResult[]> {
@@ -181,6 +179,14 @@ export class SqliteOnlineStore implements OnlineStore {
       return db;
     } catch (e) {
       throw new BackendError("SQLite", `opening ${this.path}`, e, "check that the folder is writable and the file is a SQLite database");
+    }
+  }
+
+  private run(statement: Statement, params: unknown[], action: string): void {
+    try {
+      statement.run(params);
+    } catch (e) {
+      throw new BackendError("SQLite", `${action} (${statement.source.slice(0, 120)}...)`, e);
     }
   }
 

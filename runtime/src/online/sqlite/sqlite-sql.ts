@@ -32,11 +32,36 @@ export function addValueTextSql(table: string): string {
 
 export const WRITE_COLUMNS = ["entity_key", "feature_name", "value", "value_text", "event_ts", "created_ts"] as const;
 
+const UPSERT = `ON CONFLICT(entity_key, feature_name) DO UPDATE SET ${WRITE_COLUMNS.filter((c) => c !== "entity_key" && c !== "feature_name").map((c) => `${c} = excluded.${c}`).join(", ")}`;
+
 /** Feast's upsert, for `rows` rows per statement (one row per entity and feature). */
 export function upsertSql(table: string, rows: number): string {
   const one = `(${WRITE_COLUMNS.map(() => "?").join(", ")})`;
-  const updates = WRITE_COLUMNS.filter((c) => c !== "entity_key" && c !== "feature_name").map((c) => `${c} = excluded.${c}`);
-  return `INSERT INTO ${quoteId(table)} (${WRITE_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(one).join(", ")} ON CONFLICT(entity_key, feature_name) DO UPDATE SET ${updates.join(", ")}`;
+  return `INSERT INTO ${quoteId(table)} (${WRITE_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(one).join(", ")} ${UPSERT}`;
+}
+
+/** A bulk write's staging table: the rows of a whole materialization, appended without indexes. */
+export function createStagingSql(staging: string): string {
+  return `CREATE TEMP TABLE ${quoteId(staging)} (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT, event_ts INTEGER, created_ts INTEGER)`;
+}
+
+export function insertStagingSql(staging: string, rows: number): string {
+  const one = `(${WRITE_COLUMNS.map(() => "?").join(", ")})`;
+  return `INSERT INTO temp.${quoteId(staging)} (${WRITE_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(one).join(", ")}`;
+}
+
+/**
+ * Moves staged rows into the table in key order, so each B-tree is written front to back instead
+ * of at random; later staged rows win, as later writes do. (`WHERE true` is SQLite's required
+ * disambiguation between a SELECT and an upsert clause.)
+ */
+export function mergeStagingSql(table: string, staging: string): string {
+  const columns = WRITE_COLUMNS.join(", ");
+  return `INSERT INTO ${quoteId(table)} (${columns}) SELECT ${columns} FROM temp.${quoteId(staging)} WHERE true ORDER BY entity_key, feature_name, rowid ${UPSERT}`;
+}
+
+export function dropStagingSql(staging: string): string {
+  return `DROP TABLE IF EXISTS temp.${quoteId(staging)}`;
 }
 
 /**
