@@ -27,7 +27,7 @@ export type { RegistryStore, RegistrySnapshot } from "./registry/stores/registry
 export { decodeRegistry, encodeRegistry } from "./registry/integrity";
 export { decodeMessage, encodeMessage, UNKNOWN_FIELDS, type ProtoMessage } from "./registry/proto/codec";
 export { loadDefinitions } from "./repo/load-definitions";
-export type { OnlineStore, OnlineTable, OnlineRow, OnlineReadRequest, OnlineReadResult, WriteResult } from "./online/online-store";
+export type { OnlineStore, OnlineTable, OnlineRow, OnlineReadRequest, OnlineReadResult, WriteResult, BulkWrite } from "./online/online-store";
 export { openOnlineStore, onlineTable } from "./online/open-online-store";
 export { SqliteOnlineStore } from "./online/sqlite/sqlite-online-store";
 export { RedisOnlineStore } from "./online/redis/redis-online-store";

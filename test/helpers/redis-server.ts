@@ -112,6 +112,25 @@ export async function startRedisCluster(options: RedisServerOptions = {}): Promi
   return nodes;
 }
 
+/** A redis-server in sentinel mode watching `master` under the name `name`. */
+export async function startSentinel(master: RedisServer, name = "mymaster"): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = folder("skewless-sentinel-");
+  const conf = path.join(dir, "sentinel.conf");
+  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor ${name} 127.0.0.1 ${master.port} 1\nsentinel down-after-milliseconds ${name} 5000\n`);
+  const child = spawn("redis-server", [conf, "--sentinel"], { stdio: "ignore" });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  const base = ["-h", "127.0.0.1", "-p", String(port)];
+  const server: RedisServer = {
+    host: "127.0.0.1", port, dir,
+    cli: async (...cmd) => (await run("redis-cli", [...base, ...cmd])).stdout.trim(),
+    stop: () => stopProcess(child),
+  };
+  await waitFor(async () => (await server.cli("SENTINEL", "get-master-addr-by-name", name).catch(() => "")).includes(String(master.port)), () => `sentinel on ${port} did not see ${name}`);
+  return server;
+}
+
 /** A CA and a server certificate for 127.0.0.1/localhost, made with openssl. */
 export async function makeTlsFiles(): Promise<TlsFiles & { clientCert: string; clientKey: string }> {
   const dir = folder("skewless-tls-");

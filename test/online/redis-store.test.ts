@@ -8,7 +8,7 @@ import { EntityKeyEncoder } from "../../runtime/src/online/entity-key";
 import { murmur3Field } from "../../runtime/src/online/murmur3";
 import { RedisOnlineStore } from "../../runtime/src/online/redis/redis-online-store";
 import { packValues, ValueWriter } from "../../runtime/src/online/value-encoder";
-import { startRedis, type RedisServer } from "../helpers/redis-server";
+import { startRedis, startSentinel, type RedisServer } from "../helpers/redis-server";
 import { onlineStoreContract } from "./contract";
 
 let server: RedisServer;
@@ -179,5 +179,24 @@ describe("Redis AUTH", () => {
     expect(error).toBeInstanceOf(BackendError);
     expect((error as Error).message).toMatch(/(EVALSHA|HMGET) .*NOPERM/s);
     expect(inspect(error, { depth: 10, showHidden: true })).not.toContain("bob-pw");
+  });
+});
+
+describe("Redis behind sentinels", () => {
+  it("finds the master through a sentinel (redis_type: redis_sentinel) and reads what it wrote", async () => {
+    const sentinel = await startSentinel(server);
+    const store = new RedisOnlineStore(config({ redisType: "redis_sentinel", sentinelMaster: "mymaster", connectionString: `127.0.0.1:${sentinel.port}` }), "sentinel_project", 3);
+    const keys = new EntityKeyEncoder([{ name: "id", valueType: ValueType.INT64 }], 3);
+    const writer = new ValueWriter();
+    const table = { name: "v", joinKeys: ["id"], features: ["f"] };
+    await store.write(table, [{ entityKey: keys.encode([7]), packedValues: packValues([writer.encode(ValueType.INT64, 42)]), eventTime: new Date(1000) }]);
+    const [result] = await store.read([{ table, features: ["f"], entityKeys: [keys.encode([7])] }]);
+    expect(Buffer.from(result.values[0][0]!).toString("hex")).toBe("202a");
+    await store.close();
+    // the data is on the master the sentinel named
+    const raw = new Redis({ port: server.port, lazyConnect: true });
+    await raw.connect();
+    expect(await raw.exists(Buffer.concat([keys.encode([7]), Buffer.from("sentinel_project")]))).toBe(1);
+    await raw.quit();
   });
 });

@@ -40,6 +40,12 @@ export function planInfra(model: RegistryModel, plan: RegistryPlan, config: Repo
     if (c.kind === "featureView" && c.action !== "delete") views.set(c.name, c.desired as FeatureViewProto);
   }
   const keep = [...views.values()].map((v) => onlineTable(featureViewInfo(v)));
+  // Feast also keeps tables for stream feature views and online label views, which Skewless does
+  // not manage: they stay (and are recreated if missing), never dropped as strays.
+  for (const other of model.list("streamFeatureView", project)) keep.push({ name: other.spec?.name ?? "", joinKeys: [], features: [] });
+  for (const other of model.list("labelView", project)) {
+    if ((other.spec as { online?: boolean } | undefined)?.online) keep.push({ name: other.spec?.name ?? "", joinKeys: [], features: [] });
+  }
   const removed = [...deleted].map((name) => model.get("featureView", project, name)).filter((v): v is FeatureViewProto => v !== undefined);
   const remove = removed.map((v) => onlineTable(featureViewInfo(v)));
   const update = { keep, remove };
