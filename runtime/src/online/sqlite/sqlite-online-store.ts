@@ -173,7 +173,7 @@ export class SqliteOnlineStore implements OnlineStore {
       db.pragma("synchronous = NORMAL");
       // Feast's layout puts three B-trees under every (entity, feature) row; a larger page cache
       // and fewer WAL checkpoints keep bulk materialization from re-reading and re-writing pages.
-      db.pragma("cache_size = -131072");
+      db.pragma("cache_size = -65536");
       db.pragma("wal_autocheckpoint = 10000");
       this.db = db;
       return db;
