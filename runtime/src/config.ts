@@ -28,6 +28,8 @@ export interface RedisOnlineStoreConfig {
   sentinelMaster?: string;
   keyTtlSeconds?: number;
   fullScanForDeletion: boolean;
+  /** Feast's `skip_dedup`: write without first reading stored event times (faster, last write wins). */
+  skipDedup: boolean;
 }
 
 export type OnlineStoreConfig = SqliteOnlineStoreConfig | RedisOnlineStoreConfig;
@@ -139,7 +141,7 @@ function parseOnlineStore(raw: unknown, repoPath: string, where: (k: string) => 
     if (typeof p !== "string") throw new ConfigError(`${where("online_store.path")} must be a path`);
     return { type, path: path.resolve(repoPath, p) };
   }
-  allowKeys(spec, ["type", "redis_type", "connection_string", "sentinel_master", "key_ttl_seconds", "full_scan_for_deletion"], where("online_store"));
+  allowKeys(spec, ["type", "redis_type", "connection_string", "sentinel_master", "key_ttl_seconds", "full_scan_for_deletion", "skip_dedup"], where("online_store"));
   const connectionString = spec.connection_string ?? "localhost:6379";
   if (typeof connectionString !== "string") throw new ConfigError(`${where("online_store.connection_string")} must be a string`);
   const keyTtl = spec.key_ttl_seconds;
@@ -157,6 +159,7 @@ function parseOnlineStore(raw: unknown, repoPath: string, where: (k: string) => 
     sentinelMaster: typeof spec.sentinel_master === "string" ? spec.sentinel_master : undefined,
     keyTtlSeconds: typeof keyTtl === "number" ? keyTtl : undefined,
     fullScanForDeletion: spec.full_scan_for_deletion !== false,
+    skipDedup: spec.skip_dedup === true,
   };
 }
 

@@ -1,19 +1,33 @@
+import { checkFreshness, type FreshnessOptions, type ViewFreshness } from "./checks/freshness";
+import { validateOnline, type ValidateOptions, type ValidationReport } from "./checks/validate";
 import { loadRepoConfig, parseRepoConfig, type RepoConfig } from "./config";
+import {
+  materialize, materializeIncremental, type MaterializeContext, type MaterializeOptions, type MaterializeResult,
+} from "./materialize/materializer";
 import type { EntityDataFrame } from "./offline/entity-data";
 import type { OfflineStore } from "./offline/offline-store";
 import { openOfflineStore } from "./offline/open-offline-store";
 import type { RetrievalJob } from "./offline/retrieval-job";
+import { openOnlineStore } from "./online/open-online-store";
+import type { OnlineStore } from "./online/online-store";
+import { OnlineRetriever, type OnlineFeaturesRequest } from "./online/retrieval/online-retriever";
+import type { OnlineResponse } from "./online/retrieval/online-response";
 import { RegistryCatalog } from "./registry/catalog";
 import type { Definitions } from "./registry/compile";
-import type { RegistryPlan } from "./registry/diff";
 import { resolveFeatures, type FeatureSelection } from "./registry/feature-refs";
 import { Registry } from "./registry/registry";
+import { RegistryCache } from "./registry/registry-cache";
 import { openRegistryStore } from "./registry/stores/open-store";
 import { loadDefinitions } from "./repo/load-definitions";
-import { applyRepo, planRepo } from "./repo/plan-repo";
+import { applyRepo, planRepo, type RepoPlan } from "./repo/plan-repo";
 
 /** Where a store comes from: a feature repo folder, or a parsed config. */
 export type FeatureStoreSource = string | RepoConfig;
+
+export interface FeatureStoreOptions {
+  /** An offline store to use instead of the one `offline_store` configures. */
+  offlineStore?: OfflineStore;
+}
 
 /** What `getHistoricalFeatures` takes (Feast's `get_historical_features`, camelCased). */
 export interface HistoricalFeaturesRequest {
@@ -40,16 +54,20 @@ export interface HistoricalFeaturesRequest {
  */
 export class FeatureStore {
   readonly registry: Registry;
-  private offline?: OfflineStore;
+  private online: OnlineStore | undefined;
+  private cache: RegistryCache | undefined;
+  private retriever: OnlineRetriever | undefined;
+  private offline: OfflineStore | undefined;
 
-  private constructor(readonly config: RepoConfig) {
+  private constructor(readonly config: RepoConfig, options: FeatureStoreOptions) {
     this.registry = new Registry(openRegistryStore(config.registry));
+    this.offline = options.offlineStore;
   }
 
   /** Opens the repo at `source` (reading its feature_store.yaml), or from a config. */
-  static async open(source: FeatureStoreSource): Promise<FeatureStore> {
+  static async open(source: FeatureStoreSource, options: FeatureStoreOptions = {}): Promise<FeatureStore> {
     const config = typeof source === "string" ? loadRepoConfig(source) : source;
-    return new FeatureStore(config);
+    return new FeatureStore(config, options);
   }
 
   /** Builds a config from feature_store.yaml's keys, e.g. `{ project: "demo", registry: "data/registry.db" }`. */
@@ -66,14 +84,16 @@ export class FeatureStore {
     return new RegistryCatalog(await this.registry.load(), this.project);
   }
 
-  /** What `apply` would change, for the repo's definitions (or the ones given). */
-  async plan(definitions?: Definitions): Promise<RegistryPlan> {
+  /** What `apply` would change, for the repo's definitions (or the ones given), registry and online store. */
+  async plan(definitions?: Definitions): Promise<RepoPlan> {
     return planRepo(this.registry, definitions ?? (await this.definitions()), this.config);
   }
 
-  /** Makes the registry match the definitions; returns what changed. */
-  async apply(definitions?: Definitions): Promise<RegistryPlan> {
-    return applyRepo(this.registry, definitions ?? (await this.definitions()), this.config);
+  /** Makes the registry and online store match the definitions; returns what changed. */
+  async apply(definitions?: Definitions): Promise<RepoPlan> {
+    const plan = await applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore());
+    await this.cache?.refresh();
+    return plan;
   }
 
   /**
@@ -92,17 +112,77 @@ export class FeatureStore {
     return this.offlineStore().getHistoricalFeatures({ ...request, views });
   }
 
-  /** The offline store `feature_store.yaml` configures, opened on first use. */
+  /**
+   * The latest feature values for entities, from the online store, with statuses and event times.
+   * The registry is read once and refreshed in the background (`cache_ttl_seconds`).
+   *
+   * @example
+   * const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 123 }] });
+   * res.toObject();   // { user_id: [123], clicks: [5] }
+   */
+  async getOnlineFeatures(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
+    this.retriever ??= new OnlineRetriever(this.registryCache(), this.onlineStore(), this.config.entityKeySerializationVersion);
+    return this.retriever.get(request);
+  }
+
+  /**
+   * Loads the latest row per entity with `start <= event time <= end` from the offline store into
+   * the online store, for every online view (or `featureViews`), and records the interval.
+   */
+  async materialize(start: Date, end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
+    const result = await materialize(await this.materializeContext(), start, end, options);
+    await this.cache?.refresh();
+    return result;
+  }
+
+  /** Materializes each view from where its last run ended up to `end`. */
+  async materializeIncremental(end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
+    const result = await materializeIncremental(await this.materializeContext(), end, options);
+    await this.cache?.refresh();
+    return result;
+  }
+
+  /** Compares online values with the latest offline values as of each view's last materialization. */
+  async validate(options: ValidateOptions = {}): Promise<ValidationReport> {
+    return validateOnline(await this.materializeContext(), options);
+  }
+
+  /** Per view: last materialized end, lag, and whether it exceeds the schedule interval. */
+  async freshness(options: FreshnessOptions = {}): Promise<ViewFreshness[]> {
+    return checkFreshness(await this.catalog(), options);
+  }
+
+  /** The offline store `feature_store.yaml` configures (or the one given to `open`), opened on first use. */
   offlineStore(): OfflineStore {
     this.offline ??= openOfflineStore(this.config);
     return this.offline;
   }
 
-  /** Releases connections and files. */
+  /** The online store `online_store` configures (opened on first use). */
+  onlineStore(): OnlineStore {
+    this.online ??= openOnlineStore(this.config);
+    return this.online;
+  }
+
+  /** Releases connections, files and the registry refresh timer. */
   async close(): Promise<void> {
+    this.cache?.close();
+    const online = this.online;
     const offline = this.offline;
+    this.online = undefined;
     this.offline = undefined;
+    this.retriever = undefined;
+    await online?.close();
     await offline?.close();
+  }
+
+  private async materializeContext(): Promise<MaterializeContext> {
+    return { config: this.config, registry: this.registry, catalog: await this.catalog(), offline: this.offlineStore(), online: this.onlineStore() };
+  }
+
+  private registryCache(): RegistryCache {
+    this.cache ??= new RegistryCache(this.registry, this.project, { ttlSeconds: this.config.registry.cacheTtlSeconds });
+    return this.cache;
   }
 
   private async definitions(): Promise<Definitions> {

@@ -22,16 +22,18 @@ describe("skewless init, plan and apply on the demo repo", () => {
     const plan = await skewless(["plan", "--detailed-exitcode"], repo);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("+ create feature view user_transactions");
-    expect(plan.stdout).toContain("Plan: 6 to create, 0 to update, 0 to delete.");
+    expect(plan.stdout).toContain("Plan: 6 to create, 0 to update, 0 to delete.\n\nCreated sqlite table demo_user_credit\nCreated sqlite table demo_user_transactions");
     await expect(fs.access(path.join(repo, "data", "registry.db"))).rejects.toThrow();
   });
 
   it("apply writes the registry, after which plan has nothing to do", async () => {
     const apply = await skewless(["apply"], repo);
     expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toContain("Created sqlite table demo_user_transactions");
     expect(apply.stdout).toContain("Applied to");
+    await expect(fs.access(path.join(repo, "data", "online.db"))).resolves.toBeUndefined();
     const plan = await skewless(["plan", "--detailed-exitcode"], repo);
-    expect(plan.stdout.trim()).toBe("No changes to registry");
+    expect(plan.stdout.trim()).toBe("No changes to registry\n\nNo changes to infrastructure");
     expect(plan.code).toBe(0);
   });
 
@@ -42,7 +44,7 @@ describe("skewless init, plan and apply on the demo repo", () => {
     await fs.writeFile(file, text.replace('ttl: "1d"', 'ttl: "2d"'));
     const plan = await skewless(["plan", "--detailed-exitcode"], repo);
     expect(plan.code).toBe(2);
-    expect(plan.stdout.trim()).toBe("~ update feature view user_transactions: ttl 1d -> 2d\n\nPlan: 0 to create, 1 to update, 0 to delete.");
+    expect(plan.stdout.trim()).toBe("~ update feature view user_transactions: ttl 1d -> 2d\n\nPlan: 0 to create, 1 to update, 0 to delete.\n\nNo changes to infrastructure");
   });
 
   it("-C runs in another folder", async () => {

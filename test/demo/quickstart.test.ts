@@ -10,7 +10,7 @@ describe("the quickstart", () => {
     const dir = path.join(tempDir("skewless-quickstart-test-"), "credit_scoring");
     const context = await runQuickstart({ dir, print: (line) => lines.push(line) });
     const text = lines.join("\n");
-    expect(text).toContain("== 1/3 Create a feature repo (skewless init)");
+    expect(text).toContain("== 1/4 Create a feature repo (skewless init)");
     expect(text).toContain("Plan: 6 to create, 0 to update, 0 to delete.");
     expect(existsSync(path.join(dir, "data", "training_set.parquet"))).toBe(true);
 
@@ -34,5 +34,15 @@ describe("the quickstart", () => {
     expect(rows[3].credit_score).not.toBeNull(); // ...but inside the 7d one
     expect(rows[4].credit_score).toBeNull(); // before any history
     expect(text.match(/<- /g)).toHaveLength(10); // one explanation per entity row and view
+
+    // step 4: materialized, read online, the same as training at the same instant, validated
+    expect(text).toContain("== 4/4 Serve features online");
+    expect(text).toMatch(/user_credit: [\d,]+ rows written/);
+    const online = context.notes.online as Record<string, unknown>[];
+    expect(online.map((r) => r.user_id)).toEqual([1001, 1002, 1003, 99]);
+    expect(online[0].credit_score).toEqual(expect.any(Number));
+    expect(online[3].credit_score).toBeNull();
+    expect(context.notes.onlineMatchesTraining).toBe(true);
+    expect(text).toContain("Discrepancy rate: 0%");
   });
 });

@@ -2,7 +2,9 @@ import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { formatError, processOutput, type Output } from "./output";
 import { registerApply } from "./commands/apply";
+import { registerChecks } from "./commands/checks";
 import { registerInit } from "./commands/init";
+import { registerMaterialize } from "./commands/materialize";
 import { registerPlan } from "./commands/plan";
 
 /** Shared by every command: where to run and where to print. */
@@ -36,6 +38,8 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   registerInit(program, context);
   registerPlan(program, context);
   registerApply(program, context);
+  registerMaterialize(program, context);
+  registerChecks(program, context);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv, { from: "user" });

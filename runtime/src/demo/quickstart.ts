@@ -6,6 +6,7 @@ import type { Output } from "../cli/output";
 import { SkewlessError } from "../errors";
 import { FeatureStore } from "../feature-store";
 import { explainTrainingSet, renderTable } from "./explain";
+import { onlineStep } from "./quickstart-online";
 
 /** What the steps share: the repo, where to print, and what earlier steps left for later ones. */
 export interface QuickstartContext {
@@ -73,7 +74,7 @@ export const trainingSetStep: QuickstartStep = {
 };
 
 /** The steps in order; later issues append theirs. */
-export const quickstartSteps: QuickstartStep[] = [initStep, applyStep, trainingSetStep];
+export const quickstartSteps: QuickstartStep[] = [initStep, applyStep, trainingSetStep, onlineStep];
 
 /**
  * Runs the quickstart into `dir` (default: a fresh temporary folder) and prints every step.

@@ -1,3 +1,4 @@
+import type { InfraPlan } from "../online/infra";
 import { isHidden, kindLabel, type ObjectChange, type PropertyChange, type RegistryPlan } from "./diff";
 
 export interface RenderOptions {
@@ -12,14 +13,29 @@ const SYMBOLS = { create: "+", update: "~", delete: "-" };
  * A plan as reviewers read it, one object a line:
  *   ~ update feature view user_stats: ttl 1d -> 2d
  * and an indented line per property when several changed. "No changes to registry" when empty.
+ * A plan with an infra part gets Feast's infra section after it.
  */
-export function renderPlan(plan: RegistryPlan, options: RenderOptions = {}): string {
+export function renderPlan(plan: RegistryPlan & { infra?: InfraPlan }, options: RenderOptions = {}): string {
+  const infra = plan.infra ? `\n\n${renderInfraPlan(plan.infra, options)}` : "";
   const visible = plan.changes.filter((c) => !isHidden(c));
-  if (visible.length === 0) return "No changes to registry";
+  if (visible.length === 0) return `No changes to registry${infra}`;
   const lines = visible.map((c) => renderChange(c, options));
   const count = (action: string) => visible.filter((c) => c.action === action).length;
   lines.push("", `Plan: ${count("create")} to create, ${count("update")} to update, ${count("delete")} to delete.`);
-  return lines.join("\n");
+  return lines.join("\n") + infra;
+}
+
+/** Feast's infra lines: `Created sqlite table p_user_stats`, or `No changes to infrastructure`. */
+export function renderInfraPlan(infra: InfraPlan, options: RenderOptions = {}): string {
+  if (infra.changes.length === 0) return "No changes to infrastructure";
+  return infra.changes
+    .map((c) => {
+      const color = options.color ? COLORS[c.action] : "";
+      const reset = options.color ? COLORS.reset : "";
+      const verb = c.kind === "redis data" ? "Deleted online data of feature view" : `${c.action === "create" ? "Created" : "Deleted"} ${c.kind}`;
+      return `${verb} ${color}${c.name}${reset}`;
+    })
+    .join("\n");
 }
 
 export function renderChange(change: ObjectChange, options: RenderOptions = {}): string {

@@ -1,4 +1,6 @@
 import type { RepoConfig } from "../config";
+import { isEmptyInfraPlan, planInfra, recordInfra, type InfraPlan } from "../online/infra";
+import type { OnlineStore } from "../online/online-store";
 import { applyPlan, objectManager } from "../registry/apply";
 import { compileDefinitions, type Definitions } from "../registry/compile";
 import { planRegistry, type RegistryPlan } from "../registry/diff";
@@ -20,24 +22,39 @@ export function planDefinitions(model: RegistryModel, definitions: Definitions, 
   });
 }
 
+/** A registry plan plus what it means for the online store (Feast's infra diff). */
+export interface RepoPlan extends RegistryPlan {
+  infra: InfraPlan;
+}
+
+/** The registry plan and its infra plan against `model`. */
+export function planRepoChanges(model: RegistryModel, definitions: Definitions, config: RepoConfig): RepoPlan {
+  const plan = planDefinitions(model, definitions, config);
+  return { ...plan, infra: planInfra(model, plan, config) };
+}
+
 /** Loads the registry and plans, without writing. */
-export async function planRepo(registry: Registry, definitions: Definitions, config: RepoConfig): Promise<RegistryPlan> {
-  return planDefinitions(await registry.load(), definitions, config);
+export async function planRepo(registry: Registry, definitions: Definitions, config: RepoConfig): Promise<RepoPlan> {
+  return planRepoChanges(await registry.load(), definitions, config);
 }
 
 /**
  * Plans and writes in one compare-and-swap: if another writer got in first, the plan is made
  * again against what they wrote. Returns the plan that was applied; an empty plan writes nothing.
+ * With an online store, its tables are created (idempotently, for every view) and removed views'
+ * data deleted once the registry is written, as Feast updates infra after the registry.
  */
-export async function applyRepo(registry: Registry, definitions: Definitions, config: RepoConfig): Promise<RegistryPlan> {
-  let applied: RegistryPlan | undefined;
+export async function applyRepo(registry: Registry, definitions: Definitions, config: RepoConfig, online?: OnlineStore): Promise<RepoPlan> {
+  let applied: RepoPlan | undefined;
   await registry.update((model) => {
-    const plan = planDefinitions(model, definitions, config);
+    const plan = planRepoChanges(model, definitions, config);
     applied = plan;
     const hasProject = model.proto.projects?.some((p) => p.spec?.name === config.project);
-    if (plan.changes.length === 0 && hasProject) return false;
+    if (plan.changes.length === 0 && isEmptyInfraPlan(plan.infra) && hasProject) return false;
     applyPlan(model, plan, CLI_MANAGER);
+    recordInfra(model, plan.infra, config.project);
     return true;
   });
+  if (online) await online.update(applied!.infra.update);
   return applied!;
 }

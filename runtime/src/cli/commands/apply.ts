@@ -12,7 +12,7 @@ export function registerApply(program: Command, context: CliContext): void {
       try {
         const plan = await store.apply();
         context.output.out(renderPlan(plan, { color: context.output.color }));
-        if (plan.changes.length) context.output.out(`Applied to ${store.config.registry.path}.`);
+        if (plan.changes.length || plan.infra.changes.length) context.output.out(`Applied to ${store.config.registry.path}.`);
       } finally {
         await store.close();
       }

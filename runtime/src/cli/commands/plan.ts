@@ -14,7 +14,7 @@ export function registerPlan(program: Command, context: CliContext): void {
       try {
         const plan = await store.plan();
         context.output.out(renderPlan(plan, { color: context.output.color }));
-        if (options.detailedExitcode && plan.changes.length > 0) context.setExitCode(2);
+        if (options.detailedExitcode && (plan.changes.length > 0 || plan.infra.changes.length > 0)) context.setExitCode(2);
       } finally {
         await store.close();
       }

@@ -1,0 +1,94 @@
+// npm run bench:online: online retrieval latency and materialization throughput, against SQLite
+// and a redis-server this script starts. Prints figures and the bars from issue 4; the machine is
+// shared, so compare figures within one run and rerun before drawing conclusions.
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { benchView, openBenchStore, removeScratch } from "./bench-repo";
+import { measureLatency, type LatencyResult } from "./latency";
+import { writeParquet } from "./parquet-data";
+import { startRedis, type BenchRedis } from "./redis-process";
+import { SyntheticOfflineStore } from "./synthetic-offline-store";
+
+const QUICK = process.argv.includes("--quick");
+const ENTITIES = 100_000;
+const SYNTHETIC_ROWS = QUICK ? 200_000 : 1_000_000;
+const PARQUET_ROWS = QUICK ? 500_000 : 5_000_000;
+
+interface RunSummary { backend: string; rows: number; seconds: number; rowsPerSecond: number; peakRssMb: number; rss: { rows: number; mb: number }[] }
+
+async function latencySection(redis: BenchRedis): Promise<{ results: LatencyResult[]; populate: string[] }> {
+  const results: LatencyResult[] = [];
+  const populate: string[] = [];
+  const features = Array.from({ length: 50 }, (_, i) => `bench50:f${i}`);
+  for (const [name, online] of [["SQLite", { type: "sqlite", path: "data/online.db" }], ["Redis", { type: "redis", connection_string: `127.0.0.1:${redis.port}` }]] as const) {
+    const offline = new SyntheticOfflineStore(ENTITIES, new Date());
+    const { store, dir } = await openBenchStore(online, { offlineStore: offline });
+    try {
+      await store.apply(benchView("bench50", 50).definitions);
+      const t0 = Date.now();
+      await store.materialize(new Date(Date.now() - 86_400_000), new Date(Date.now() + 60_000));
+      const s = (Date.now() - t0) / 1000;
+      populate.push(`${name}: ${ENTITIES.toLocaleString("en-US")} entities x 50 features written in ${s.toFixed(1)}s (${Math.round(ENTITIES / s).toLocaleString("en-US")} rows/s)`);
+      results.push(await measureLatency(`${name} 1 x 50`, store, features, ENTITIES, 1, QUICK ? 3000 : 20_000, 2000));
+      results.push(await measureLatency(`${name} 100 x 50`, store, features, ENTITIES, 100, QUICK ? 500 : 3000, 300));
+    } finally {
+      await store.close();
+      removeScratch(dir);
+    }
+  }
+  return { results, populate };
+}
+
+function runChild(args: string[]): RunSummary {
+  const out = execFileSync(process.execPath, [path.join(__dirname, "materialize-run.js"), ...args], { encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "inherit"] });
+  return JSON.parse(out) as RunSummary;
+}
+
+const ms = (x: number) => x.toFixed(3);
+const n = (x: number) => Math.round(x).toLocaleString("en-US");
+
+async function main(): Promise<void> {
+  const redis = await startRedis();
+  try {
+    console.log(`Skewless online benchmark${QUICK ? " (--quick)" : ""}: node ${process.version}, ${require("node:os").cpus().length} cores\n`);
+    const { results, populate } = await latencySection(redis);
+    console.log(`getOnlineFeatures latency, one view of 50 features, ${n(ENTITIES)} entities stored:`);
+    for (const p of populate) console.log(`  (setup) ${p}`);
+    console.log("  case              calls     p50 ms   p90 ms   p99 ms   max ms   bar (p99)");
+    for (const r of results) {
+      const bar = r.label.endsWith("1 x 50") ? 1 : 5;
+      console.log(`  ${r.label.padEnd(16)} ${String(r.calls).padStart(6)}   ${ms(r.p50).padStart(6)}   ${ms(r.p90).padStart(6)}   ${ms(r.p99).padStart(6)}   ${ms(r.max).padStart(6)}   < ${bar} ms ${r.p99 < bar ? "MET" : "MISSED"}`);
+    }
+    redis.flush();
+
+    console.log(`\nMaterialization, rows of 10 features (each run in its own process):`);
+    for (const backend of ["sqlite", "redis"]) {
+      const r = runChild([backend, String(redis.port), String(SYNTHETIC_ROWS), "10", "synthetic"]);
+      console.log(`  online write path (synthetic source), ${backend.padEnd(6)} ${n(r.rows)} rows in ${r.seconds.toFixed(1)}s: ${n(r.rowsPerSecond)} rows/s, peak RSS ${r.peakRssMb} MB   bar >= 100,000 rows/s ${r.rowsPerSecond >= 100_000 ? "MET" : "MISSED"}`);
+      redis.flush();
+    }
+    const parquet = await writeParquet(PARQUET_ROWS, 10);
+    if (!parquet) {
+      console.log("  end to end from parquet: skipped (this build has no DuckDB offline store)");
+      return;
+    }
+    try {
+      for (const backend of ["sqlite", "redis"]) {
+        const r = runChild([backend, String(redis.port), String(PARQUET_ROWS), "10", `parquet:${parquet.file}`]);
+        const curve = r.rss.map((s) => `${Math.round(s.rows / 1000)}k:${s.mb}`).join(" ");
+        console.log(`  end to end from parquet (DuckDB), ${backend.padEnd(6)} ${n(r.rows)} rows in ${r.seconds.toFixed(1)}s: ${n(r.rowsPerSecond)} rows/s   bar >= 100,000 rows/s ${r.rowsPerSecond >= 100_000 ? "MET" : "MISSED"}`);
+        console.log(`    peak RSS ${r.peakRssMb} MB (bar: flat, < 1024 MB ${r.peakRssMb < 1024 ? "MET" : "MISSED"}); RSS MB by rows done: ${curve}`);
+        redis.flush();
+      }
+    } finally {
+      parquet.remove();
+    }
+  } finally {
+    redis.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,162 @@
+import type { RepoConfig } from "../config";
+import { InvalidArgumentError } from "../errors";
+import type { OfflineStore, PulledBatch } from "../offline/offline-store";
+import { onlineTable } from "../online/open-online-store";
+import type { OnlineRow, OnlineStore, WriteResult } from "../online/online-store";
+import type { FeatureViewInfo, RegistryCatalog } from "../registry/catalog";
+import type { Registry } from "../registry/registry";
+import { BatchEncoder } from "./batch-encoder";
+import { incrementalStart } from "./intervals";
+import { silentProgress, type MaterializeProgress } from "./progress";
+
+export interface MaterializeOptions {
+  /** View names (default: every online view of the project). */
+  featureViews?: readonly string[];
+  progress?: MaterializeProgress;
+  /** Rows per batch pulled from the offline store (default: what the online store prefers, else 10,000): bounds memory. */
+  batchRows?: number;
+}
+
+export interface ViewMaterialization {
+  view: string;
+  start: Date;
+  end: Date;
+  /** Rows pulled from the offline store (the latest row per entity in the window). */
+  rows: number;
+  written: number;
+  /** Rows the online store kept its newer value for (Redis). */
+  skipped: number;
+  seconds: number;
+}
+
+export interface MaterializeResult {
+  views: ViewMaterialization[];
+}
+
+/** What a run needs: where to read, where to write, where to record. */
+export interface MaterializeContext {
+  config: RepoConfig;
+  registry: Registry;
+  catalog: RegistryCatalog;
+  offline: OfflineStore;
+  online: OnlineStore;
+}
+
+interface Job {
+  view: FeatureViewInfo;
+  start: Date;
+  end: Date;
+}
+
+const DEFAULT_BATCH_ROWS = 10_000;
+const MAX_WRITES_IN_FLIGHT = 2;
+
+/** Feast's `materialize(start, end)`: every chosen view over the same window. */
+export async function materialize(ctx: MaterializeContext, start: Date, end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
+  checkDate(start, "start");
+  checkDate(end, "end");
+  if (start.getTime() >= end.getTime()) {
+    throw new InvalidArgumentError(`materialize: start ${start.toISOString()} is not before end ${end.toISOString()}`);
+  }
+  const jobs = selectViews(ctx.catalog, options.featureViews).map((view) => ({ view, start, end }));
+  return run(ctx, jobs, options);
+}
+
+/**
+ * Feast's `materialize_incremental(end)`: each view from where its last run ended (or `now - ttl`,
+ * or 52 weeks back without a ttl) to `end`. Views already materialized past `end` are skipped.
+ */
+export async function materializeIncremental(ctx: MaterializeContext, end: Date, options: MaterializeOptions = {}, now = new Date()): Promise<MaterializeResult> {
+  checkDate(end, "end");
+  const progress = options.progress ?? silentProgress;
+  const jobs: Job[] = [];
+  for (const view of selectViews(ctx.catalog, options.featureViews)) {
+    const start = incrementalStart(view, now);
+    if (start.getTime() >= end.getTime()) {
+      progress.viewSkipped(view.name, `already materialized up to ${start.toISOString()}, nothing to do before ${end.toISOString()}`);
+      continue;
+    }
+    jobs.push({ view, start, end });
+  }
+  return run(ctx, jobs, options);
+}
+
+async function run(ctx: MaterializeContext, jobs: Job[], options: MaterializeOptions): Promise<MaterializeResult> {
+  const progress = options.progress ?? silentProgress;
+  progress.begin({ views: jobs.map((j) => ({ name: j.view.name, start: j.start, end: j.end })), onlineStore: ctx.online.type });
+  const done: ViewMaterialization[] = [];
+  for (const job of jobs) done.push(await materializeView(ctx, job, options.batchRows ?? ctx.online.preferredBatchRows ?? DEFAULT_BATCH_ROWS, progress));
+  // Record only once every view is written: a failed or killed run records nothing, and since
+  // writes are idempotent, running it again is always safe.
+  if (done.length > 0) {
+    await ctx.registry.update((model) => {
+      for (const d of done) model.recordMaterialization(ctx.config.project, d.view, d.start, d.end);
+    });
+  }
+  progress.end();
+  return { views: done };
+}
+
+async function materializeView(ctx: MaterializeContext, job: Job, batchRows: number, progress: MaterializeProgress): Promise<ViewMaterialization> {
+  const { view, start, end } = job;
+  const began = Date.now();
+  progress.viewStart(view.name, start, end);
+  const encoder = new BatchEncoder(view, ctx.config.entityKeySerializationVersion);
+  const table = onlineTable(view);
+  let rows = 0;
+  let written = 0;
+  let skipped = 0;
+  // Up to two batches are being written while the next is read and encoded: the server works on
+  // one while the client sends the other, and memory stays bounded by a few batches.
+  const inFlight: Promise<WriteResult>[] = [];
+  const bulk = ctx.online.bulkWrite ? await ctx.online.bulkWrite(table) : undefined;
+  const write = (rows: OnlineRow[]) => (bulk ? bulk.write(rows) : ctx.online.write(table, rows));
+  const settleOldest = async () => {
+    const result = await inFlight.shift()!;
+    written += result.written;
+    skipped += result.skipped;
+  };
+  try {
+    for await (const batch of ctx.offline.pullLatest(view, start, end, { batchRows })) {
+      const encoded = encoder.encode(batch);
+      while (inFlight.length >= MAX_WRITES_IN_FLIGHT) await settleOldest();
+      rows += batch.rowCount;
+      inFlight.push(write(encoded));
+      progress.rows(view.name, rows, totalOf(batch));
+    }
+    while (inFlight.length > 0) await settleOldest();
+    await bulk?.commit();
+  } catch (e) {
+    // a failed read or write must not leave other writes unobserved (an unhandled rejection)
+    await Promise.allSettled(inFlight);
+    await bulk?.abort().catch(() => undefined);
+    throw e;
+  }
+  const summary = { rows, written, skipped, seconds: (Date.now() - began) / 1000 };
+  progress.viewDone(view.name, summary);
+  return { view: view.name, start, end, ...summary };
+}
+
+/** The views a run covers: the named ones (each must exist and be online), or every online view. */
+function selectViews(catalog: RegistryCatalog, names: readonly string[] | undefined): FeatureViewInfo[] {
+  if (!names || names.length === 0) return catalog.featureViews().filter((v) => v.online);
+  return names.map((name) => {
+    const view = catalog.featureView(name);
+    if (!view.online) {
+      throw new InvalidArgumentError(`feature view ${name} is not online, so it cannot be materialized`, "set online: true on the view and apply");
+    }
+    return view;
+  });
+}
+
+/** Offline stores may say how many rows the whole pull has (for the ETA). */
+function totalOf(batch: PulledBatch): number | undefined {
+  const total = (batch as PulledBatch & { totalRows?: unknown }).totalRows;
+  return typeof total === "number" ? total : undefined;
+}
+
+function checkDate(date: Date, what: string): void {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new InvalidArgumentError(`materialize: ${what} is not a valid date`, "pass a Date, or an ISO 8601 time such as 2024-05-01T00:00:00Z");
+  }
+}

@@ -1,0 +1,261 @@
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+import Database from "better-sqlite3";
+import { BackendError } from "../../errors";
+import type {
+  BulkWrite, OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult,
+} from "../online-store";
+import { forEachStatement } from "./row-params";
+import {
+  addValueTextSql, createIndexSql, createStagingSql, createTableSql, deleteAllSql, dropStagingSql, dropTableSql,
+  insertStagingSql, mergeStagingSql, selectEntitySql, tableColumnsSql, tableName, upsertSql,
+} from "./sqlite-sql";
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+/** Entity-feature rows per INSERT statement: fewer, larger statements cut per-call overhead. */
+const ROWS_PER_STATEMENT = 128;
+/** Separators of `selectEntitySql`'s result: between features, and between a name and its hex value. */
+const RECORD = "\u001e";
+const UNIT = "\u001f";
+
+/**
+ * Feast's SQLite online store, byte for byte: table `{project}_{view}`, one row per entity and
+ * feature, `entity_key` the serialized key (no project), `value` the Value proto, `value_text`
+ * (Feast 0.66), `event_ts`/`created_ts` integer epoch seconds. Writes overwrite, as Feast's do.
+ */
+export class SqliteOnlineStore implements OnlineStore {
+  readonly type = "sqlite";
+  readonly skipsStaleWrites = false;
+  /** Larger transactions touch each B-tree page fewer times per row (Feast's layout has three per row). */
+  readonly preferredBatchRows = 50_000;
+  private db: Database.Database | undefined;
+  /** Tables created (or checked) through this connection, with 0.66's columns. */
+  private readonly ready = new Set<string>();
+  /** Tables known to exist (perhaps written by an older Feast). */
+  private readonly existing = new Set<string>();
+  private readonly upserts = new Map<string, Statement>();
+  private readonly selects = new Map<string, Statement>();
+  private stagings = 0;
+
+  constructor(readonly path: string, readonly project: string) {}
+
+  /** The table a view's rows live in. */
+  tableOf(view: string): string {
+    return tableName(this.project, view);
+  }
+
+  async update(change: OnlineInfraUpdate): Promise<void> {
+    for (const t of change.keep) this.ensureTable(this.tableOf(t.name));
+    for (const t of change.remove) this.drop(this.tableOf(t.name));
+  }
+
+  async write(table: OnlineTable, rows: readonly OnlineRow[]): Promise<WriteResult> {
+    const name = this.tableOf(table.name);
+    this.ensureTable(name);
+    this.connection().transaction(() => {
+      forEachStatement(table.features, rows, ROWS_PER_STATEMENT, (params, n) => this.run(this.upsert(name, n), params, `writing to table ${name}`));
+    }).immediate();
+    return { written: rows.length, skipped: 0 };
+  }
+
+  /**
+   * A materialization's rows go to a temporary staging table first and move into the view's table
+   * in key order at `commit`, in one transaction: with Feast's layout (three B-trees per entity
+   * and feature) that is about twice as fast at a million rows, and readers see the whole new
+   * state at once. `abort` drops what was staged.
+   */
+  async bulkWrite(table: OnlineTable): Promise<BulkWrite> {
+    const name = this.tableOf(table.name);
+    this.ensureTable(name);
+    const staging = `skewless_staging_${process.pid}_${++this.stagings}`;
+    this.exec(createStagingSql(staging));
+    const insert = (n: number) => this.prepare(insertStagingSql(staging, n));
+    const full = insert(ROWS_PER_STATEMENT);
+    let staged = 0;
+    return {
+      write: async (rows) => {
+        this.connection().transaction(() => {
+          forEachStatement(table.features, rows, ROWS_PER_STATEMENT, (params, n) => this.run(n === ROWS_PER_STATEMENT ? full : insert(n), params, `staging rows for table ${name}`));
+        })();
+        staged += rows.length;
+        return { written: rows.length, skipped: 0 };
+      },
+      commit: async () => {
+        const merge = mergeStagingSql(name, staging);
+        this.connection().transaction(() => this.exec(merge)).immediate();
+        this.exec(dropStagingSql(staging));
+        return staged;
+      },
+      abort: async () => {
+        if (this.db) this.exec(dropStagingSql(staging));
+      },
+    };
+  }
+
+  async read(requests: readonly OnlineReadRequest[]): Promise<OnlineReadResult[]> {
+    return requests.map((r) => this.readOne(r));
+  }
+
+  async teardown(tables: readonly OnlineTable[]): Promise<void> {
+    for (const t of tables) this.drop(this.tableOf(t.name));
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+    this.upserts.clear();
+    this.selects.clear();
+    this.ready.clear();
+    this.existing.clear();
+  }
+
+  private readOne(request: OnlineReadRequest): OnlineReadResult {
+    const n = request.entityKeys.length;
+    const eventTimes: (number | undefined)[] = new Array(n).fill(undefined);
+    const values: (Uint8Array | undefined)[][] = Array.from({ length: n }, () => new Array(request.features.length).fill(undefined));
+    const name = this.tableOf(request.table.name);
+    if (n === 0 || !this.tableExists(name)) return { eventTimes, values };
+    const statement = this.select(name);
+    const featureIndex = new Map(request.features.map((f, i) => [f, i]));
+    // one query per distinct entity; rows share the answer for repeated entities
+    const found = new Map<string, [string | null, number | null]>();
+    const rows: [string | null, number | null][] = new Array(n);
+    let hexChars = 0;
+    for (let i = 0; i < n; i++) {
+      const id = request.entityKeys[i].toString("latin1");
+      let row = found.get(id);
+      if (!row) {
+        try {
+          row = statement.get(request.entityKeys[i]) as [string | null, number | null];
+        } catch (e) {
+          throw new BackendError("SQLite", `reading table ${name} (${statement.source})`, e);
+        }
+        found.set(id, row);
+        if (row[0] !== null) hexChars += row[0].length;
+      }
+      rows[i] = row;
+    }
+    // every value's bytes go into one buffer; rows get views of it
+    const arena = Buffer.allocUnsafe(hexChars >> 1);
+    let used = 0;
+    const decoded = new Map<string, (Uint8Array | undefined)[]>();
+    for (let i = 0; i < n; i++) {
+      const [features, ts] = rows[i];
+      if (features === null) continue;
+      eventTimes[i] = ts === null ? 0 : ts * 1000;
+      const id = request.entityKeys[i].toString("latin1");
+      const known = decoded.get(id);
+      if (known) {
+        values[i] = known;
+        continue;
+      }
+      for (const part of features.split(RECORD)) {
+        const cut = part.indexOf(UNIT);
+        const f = featureIndex.get(part.slice(0, cut));
+        if (f === undefined) continue;
+        const length = arena.write(part.slice(cut + 1), used, "hex");
+        values[i][f] = arena.subarray(used, used + length);
+        used += length;
+      }
+      decoded.set(id, values[i]);
+    }
+    return { eventTimes, values };
+  }
+
+  private connection(): Database.Database {
+    if (this.db) return this.db;
+    try {
+      mkdirSync(path.dirname(this.path), { recursive: true });
+      const db = new Database(this.path);
+      // WAL lets requests read while materialization writes; Feast's Python reads WAL files as usual.
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      // Feast's layout puts three B-trees under every (entity, feature) row; a larger page cache
+      // and fewer WAL checkpoints keep bulk materialization from re-reading and re-writing pages.
+      db.pragma("cache_size = -65536");
+      db.pragma("wal_autocheckpoint = 10000");
+      this.db = db;
+      return db;
+    } catch (e) {
+      throw new BackendError("SQLite", `opening ${this.path}`, e, "check that the folder is writable and the file is a SQLite database");
+    }
+  }
+
+  private run(statement: Statement, params: unknown[], action: string): void {
+    try {
+      statement.run(params);
+    } catch (e) {
+      throw new BackendError("SQLite", `${action} (${statement.source.slice(0, 120)}...)`, e);
+    }
+  }
+
+  private exec(sql: string): void {
+    try {
+      this.connection().exec(sql);
+    } catch (e) {
+      throw new BackendError("SQLite", sql, e);
+    }
+  }
+
+  /** Creates the table and index as Feast does, and adds 0.66's `value_text` to older tables. */
+  private ensureTable(name: string): void {
+    if (this.ready.has(name)) return;
+    this.exec(createTableSql(name));
+    this.exec(createIndexSql(name));
+    const columns = this.connection().prepare(tableColumnsSql(name)).all() as { name: string }[];
+    if (!columns.some((c) => c.name === "value_text")) this.exec(addValueTextSql(name));
+    this.ready.add(name);
+    this.existing.add(name);
+  }
+
+  private drop(name: string): void {
+    this.exec(dropTableSql(name));
+    this.ready.delete(name);
+    this.existing.delete(name);
+    for (const cache of [this.upserts, this.selects]) {
+      for (const key of cache.keys()) if (key.startsWith(`${name}\u0000`)) cache.delete(key);
+    }
+  }
+
+  /** Empties a table without dropping it (tests, re-materialization from scratch). */
+  clear(view: string): void {
+    const name = this.tableOf(view);
+    if (this.tableExists(name)) this.exec(deleteAllSql(name));
+  }
+
+  private tableExists(name: string): boolean {
+    if (this.existing.has(name)) return true;
+    const found = this.connection().prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+    if (found) this.existing.add(name);
+    return found !== undefined;
+  }
+
+  private upsert(name: string, rows: number): Statement {
+    const key = `${name}\u0000${rows}`;
+    let statement = this.upserts.get(key);
+    if (!statement) {
+      statement = this.prepare(upsertSql(name, rows));
+      if (rows === ROWS_PER_STATEMENT) this.upserts.set(key, statement);
+    }
+    return statement;
+  }
+
+  private select(name: string): Statement {
+    const key = `${name}\u0000`;
+    let statement = this.selects.get(key);
+    if (!statement) {
+      statement = this.prepare(selectEntitySql(name)).raw(true);
+      this.selects.set(key, statement);
+    }
+    return statement;
+  }
+
+  private prepare(sql: string): Statement {
+    try {
+      return this.connection().prepare(sql);
+    } catch (e) {
+      throw new BackendError("SQLite", sql, e);
+    }
+  }
+}

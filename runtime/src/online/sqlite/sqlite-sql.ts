@@ -1,0 +1,78 @@
+// The SQL Feast 0.66's SQLite online store runs, spelled once. Tests compare it as exact text.
+
+/** A quoted identifier, as Feast's `_quote_id`. */
+export function quoteId(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+/** `{project}_{view}`: Feast's table name. */
+export function tableName(project: string, view: string): string {
+  return `${project}_${view}`;
+}
+
+export function createTableSql(table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${quoteId(table)} (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT, vector_value BLOB, event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name))`;
+}
+
+export function createIndexSql(table: string): string {
+  return `CREATE INDEX IF NOT EXISTS ${quoteId(`${table}_ek`)} ON ${quoteId(table)} (entity_key)`;
+}
+
+export function dropTableSql(table: string): string {
+  return `DROP TABLE IF EXISTS ${quoteId(table)}`;
+}
+
+export function tableColumnsSql(table: string): string {
+  return `PRAGMA table_info(${quoteId(table)})`;
+}
+
+export function addValueTextSql(table: string): string {
+  return `ALTER TABLE ${quoteId(table)} ADD COLUMN value_text TEXT`;
+}
+
+export const WRITE_COLUMNS = ["entity_key", "feature_name", "value", "value_text", "event_ts", "created_ts"] as const;
+
+const UPSERT = `ON CONFLICT(entity_key, feature_name) DO UPDATE SET ${WRITE_COLUMNS.filter((c) => c !== "entity_key" && c !== "feature_name").map((c) => `${c} = excluded.${c}`).join(", ")}`;
+
+/** Feast's upsert, for `rows` rows per statement (one row per entity and feature). */
+export function upsertSql(table: string, rows: number): string {
+  const one = `(${WRITE_COLUMNS.map(() => "?").join(", ")})`;
+  return `INSERT INTO ${quoteId(table)} (${WRITE_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(one).join(", ")} ${UPSERT}`;
+}
+
+/** A bulk write's staging table: the rows of a whole materialization, appended without indexes. */
+export function createStagingSql(staging: string): string {
+  return `CREATE TEMP TABLE ${quoteId(staging)} (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT, event_ts INTEGER, created_ts INTEGER)`;
+}
+
+export function insertStagingSql(staging: string, rows: number): string {
+  const one = `(${WRITE_COLUMNS.map(() => "?").join(", ")})`;
+  return `INSERT INTO temp.${quoteId(staging)} (${WRITE_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(one).join(", ")}`;
+}
+
+/**
+ * Moves staged rows into the table in key order, so each B-tree is written front to back instead
+ * of at random; later staged rows win, as later writes do. (`WHERE true` is SQLite's required
+ * disambiguation between a SELECT and an upsert clause.)
+ */
+export function mergeStagingSql(table: string, staging: string): string {
+  const columns = WRITE_COLUMNS.join(", ");
+  return `INSERT INTO ${quoteId(table)} (${columns}) SELECT ${columns} FROM temp.${quoteId(staging)} WHERE true ORDER BY entity_key, feature_name, rowid ${UPSERT}`;
+}
+
+export function dropStagingSql(staging: string): string {
+  return `DROP TABLE IF EXISTS temp.${quoteId(staging)}`;
+}
+
+/**
+ * Every stored feature of one entity as a single row: `name 0x1F hex(value)` joined by 0x1E, and
+ * the latest event time (Feast reads all features and keeps the requested ones). One string per
+ * entity instead of a row and two blobs per feature: creating blobs is what costs on large reads.
+ */
+export function selectEntitySql(table: string): string {
+  return `SELECT group_concat(feature_name || char(31) || hex(value), char(30)), max(event_ts) FROM ${quoteId(table)} WHERE entity_key = ?`;
+}
+
+export function deleteAllSql(table: string): string {
+  return `DELETE FROM ${quoteId(table)}`;
+}
