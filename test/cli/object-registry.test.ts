@@ -56,7 +56,7 @@ describe("skewless apply and plan on s3:// and gs:// registries", () => {
     expect(apply.stdout).toContain(uri);
     const plan = await skewless(["plan", "--detailed-exitcode"], repo, env);
     expect(plan.stderr).toBe("");
-    expect(plan.stdout.trim()).toBe("No changes to registry");
+    expect(plan.stdout.trim()).toBe("No changes to registry\n\nNo changes to infrastructure");
     expect(plan.code).toBe(0);
   });
 
