@@ -6,6 +6,7 @@ import { registerChecks } from "./commands/checks";
 import { registerInit } from "./commands/init";
 import { registerMaterialize } from "./commands/materialize";
 import { registerPlan } from "./commands/plan";
+import { registerServe } from "./commands/serve";
 
 /** Shared by every command: where to run and where to print. */
 export interface CliContext {
@@ -40,6 +41,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   registerApply(program, context);
   registerMaterialize(program, context);
   registerChecks(program, context);
+  registerServe(program, context);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv, { from: "user" });

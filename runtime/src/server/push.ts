@@ -1,0 +1,84 @@
+import { ValueType } from "../definitions/dtypes";
+import { InvalidArgumentError } from "../errors";
+import type { FeatureStore } from "../feature-store";
+import { BatchEncoder } from "../materialize/batch-encoder";
+import type { PulledBatch } from "../offline/offline-store";
+import { onlineTable } from "../online/open-online-store";
+import type { ColumnInfo, FeatureViewInfo } from "../registry/catalog";
+import { DUMMY_ENTITY_ID } from "../registry/to-proto";
+
+export interface PushResult {
+  views: { view: string; written: number; skipped: number }[];
+}
+
+/**
+ * Feast's push to the online store: rows given as columns (`{ col: [v0, v1] }`) are written to every
+ * feature view whose stream source is the push source, after the batch source's field mapping, with
+ * the same type checks as materialization (a value that does not fit its declared type is refused).
+ */
+export async function pushOnline(store: FeatureStore, pushSource: string, df: Record<string, unknown[]>): Promise<PushResult> {
+  const views = (await store.catalog()).featureViews().filter((v) => v.streamSource?.name === pushSource);
+  if (views.length === 0) {
+    throw new InvalidArgumentError(`push source ${pushSource} feeds no feature view in project ${store.project}`, "check the push_source_name");
+  }
+  const result: PushResult = { views: [] };
+  for (const view of views) {
+    const batch = toBatch(view, renamed(df, view.batchSource.fieldMapping));
+    const rows = new BatchEncoder(view, store.config.entityKeySerializationVersion).encode(batch);
+    const written = await store.onlineStore().write(onlineTable(view), rows);
+    result.views.push({ view: view.name, ...written });
+  }
+  return result;
+}
+
+function renamed(df: Record<string, unknown[]>, mapping: Record<string, string>): Record<string, unknown[]> {
+  return Object.fromEntries(Object.entries(df).map(([name, values]) => [mapping[name] ?? name, values]));
+}
+
+function toBatch(view: FeatureViewInfo, df: Record<string, unknown[]>): PulledBatch {
+  const column = (name: string, what: string): unknown[] => {
+    const values = df[name];
+    if (!Array.isArray(values)) throw new InvalidArgumentError(`push to ${view.name}: df has no ${what} column ${name}`, `df columns: ${Object.keys(df).join(", ")}`);
+    return values;
+  };
+  const timestampField = view.batchSource.timestampField;
+  const times = column(timestampField, "timestamp").map((v, i) => toDate(v, `${timestampField}[${i}]`, view.name));
+  const rowCount = times.length;
+  const keys = view.joinKeys.filter((k) => k.name !== DUMMY_ENTITY_ID);
+  const joinKeyColumns = keys.map((k) => column(k.name, "join key").map((v) => fromJson(v, k)));
+  const featureColumns = view.features.map((f) => column(f.name, "feature").map((v) => fromJson(v, f)));
+  for (const values of [...joinKeyColumns, ...featureColumns]) {
+    if (values.length !== rowCount) throw new InvalidArgumentError(`push to ${view.name}: df columns have different lengths`);
+  }
+  const created = view.batchSource.createdTimestampColumn;
+  return {
+    rowCount,
+    joinKeyColumns,
+    featureColumns,
+    eventTimestamps: times,
+    createdTimestamps: created && df[created] ? df[created].map((v, i) => (v == null ? null : toDate(v, `${created}[${i}]`, view.name))) : undefined,
+  };
+}
+
+/** JSON carries doubles and strings; give each value its declared type (Float32 rounded as float32 stores it). */
+function fromJson(value: unknown, column: ColumnInfo): unknown {
+  if (value === null || value === undefined) return null;
+  switch (column.valueType) {
+    case ValueType.FLOAT: return typeof value === "number" ? Math.fround(value) : value;
+    case ValueType.INT64: return typeof value === "number" && Number.isInteger(value) ? BigInt(value) : typeof value === "string" && /^-?\d+$/.test(value) ? BigInt(value) : value;
+    case ValueType.BYTES: return typeof value === "string" ? Buffer.from(value, "base64") : value;
+    case ValueType.UNIX_TIMESTAMP: return typeof value === "string" ? new Date(value) : value;
+    case ValueType.FLOAT_LIST: return Array.isArray(value) ? value.map((v) => (typeof v === "number" ? Math.fround(v) : v)) : value;
+    case ValueType.INT64_LIST: return Array.isArray(value) ? value.map((v) => (typeof v === "number" && Number.isInteger(v) ? BigInt(v) : v)) : value;
+    default: return value;
+  }
+}
+
+/** ISO strings (naive = UTC, as Feast) or epoch seconds. */
+function toDate(value: unknown, what: string, view: string): Date {
+  const date = typeof value === "number" ? new Date(value * 1000)
+    : typeof value === "string" ? new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
+    : value instanceof Date ? value : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`push to ${view}: ${what} ${JSON.stringify(value)} is not a timestamp`);
+  return date;
+}
