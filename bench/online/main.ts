@@ -10,6 +10,8 @@ import { startRedis, type BenchRedis } from "./redis-process";
 import { SyntheticOfflineStore } from "./synthetic-offline-store";
 
 const QUICK = process.argv.includes("--quick");
+/** `--only latency` or `--only materialize` runs one section (for profiling one path). */
+const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const ENTITIES = 100_000;
 const SYNTHETIC_ROWS = QUICK ? 200_000 : 1_000_000;
 const PARQUET_ROWS = QUICK ? 500_000 : 5_000_000;
@@ -51,40 +53,47 @@ async function main(): Promise<void> {
   const redis = await startRedis();
   try {
     console.log(`Skewless online benchmark${QUICK ? " (--quick)" : ""}: node ${process.version}, ${require("node:os").cpus().length} cores\n`);
-    const { results, populate } = await latencySection(redis);
-    console.log(`getOnlineFeatures latency, one view of 50 features, ${n(ENTITIES)} entities stored:`);
-    for (const p of populate) console.log(`  (setup) ${p}`);
-    console.log("  case              calls     p50 ms   p90 ms   p99 ms   max ms   bar (p99)");
-    for (const r of results) {
-      const bar = r.label.endsWith("1 x 50") ? 1 : 5;
-      console.log(`  ${r.label.padEnd(16)} ${String(r.calls).padStart(6)}   ${ms(r.p50).padStart(6)}   ${ms(r.p90).padStart(6)}   ${ms(r.p99).padStart(6)}   ${ms(r.max).padStart(6)}   < ${bar} ms ${r.p99 < bar ? "MET" : "MISSED"}`);
-    }
-    redis.flush();
-
-    console.log(`\nMaterialization, rows of 10 features (each run in its own process):`);
-    for (const backend of ["sqlite", "redis"]) {
-      const r = runChild([backend, String(redis.port), String(SYNTHETIC_ROWS), "10", "synthetic"]);
-      console.log(`  online write path (synthetic source), ${backend.padEnd(6)} ${n(r.rows)} rows in ${r.seconds.toFixed(1)}s: ${n(r.rowsPerSecond)} rows/s, peak RSS ${r.peakRssMb} MB   bar >= 100,000 rows/s ${r.rowsPerSecond >= 100_000 ? "MET" : "MISSED"}`);
-      redis.flush();
-    }
-    const parquet = await writeParquet(PARQUET_ROWS, 10);
-    if (!parquet) {
-      console.log("  end to end from parquet: skipped (this build has no DuckDB offline store)");
-      return;
-    }
-    try {
-      for (const backend of ["sqlite", "redis"]) {
-        const r = runChild([backend, String(redis.port), String(PARQUET_ROWS), "10", `parquet:${parquet.file}`]);
-        const curve = r.rss.map((s) => `${Math.round(s.rows / 1000)}k:${s.mb}`).join(" ");
-        console.log(`  end to end from parquet (DuckDB), ${backend.padEnd(6)} ${n(r.rows)} rows in ${r.seconds.toFixed(1)}s: ${n(r.rowsPerSecond)} rows/s   bar >= 100,000 rows/s ${r.rowsPerSecond >= 100_000 ? "MET" : "MISSED"}`);
-        console.log(`    peak RSS ${r.peakRssMb} MB (bar: flat, < 1024 MB ${r.peakRssMb < 1024 ? "MET" : "MISSED"}); RSS MB by rows done: ${curve}`);
-        redis.flush();
-      }
-    } finally {
-      parquet.remove();
-    }
+    if (ONLY !== "materialize") await printLatency(redis);
+    if (ONLY !== "latency") await printMaterialization(redis);
   } finally {
     redis.stop();
+  }
+}
+
+async function printLatency(redis: BenchRedis): Promise<void> {
+  const { results, populate } = await latencySection(redis);
+  console.log(`getOnlineFeatures latency, one view of 50 features, ${n(ENTITIES)} entities stored:`);
+  for (const p of populate) console.log(`  (setup) ${p}`);
+  console.log("  case              calls     p50 ms   p90 ms   p99 ms   max ms   bar (p99)");
+  for (const r of results) {
+    const bar = r.label.endsWith("1 x 50") ? 1 : 5;
+    console.log(`  ${r.label.padEnd(16)} ${String(r.calls).padStart(6)}   ${ms(r.p50).padStart(6)}   ${ms(r.p90).padStart(6)}   ${ms(r.p99).padStart(6)}   ${ms(r.max).padStart(6)}   < ${bar} ms ${r.p99 < bar ? "MET" : "MISSED"}`);
+  }
+  redis.flush();
+}
+
+async function printMaterialization(redis: BenchRedis): Promise<void> {
+  console.log(`\nMaterialization, rows of 10 features (each run in its own process):`);
+  for (const backend of ["sqlite", "redis"]) {
+    const r = runChild([backend, String(redis.port), String(SYNTHETIC_ROWS), "10", "synthetic"]);
+    console.log(`  online write path (synthetic source), ${backend.padEnd(6)} ${n(r.rows)} rows in ${r.seconds.toFixed(1)}s: ${n(r.rowsPerSecond)} rows/s, peak RSS ${r.peakRssMb} MB   bar >= 100,000 rows/s ${r.rowsPerSecond >= 100_000 ? "MET" : "MISSED"}`);
+    redis.flush();
+  }
+  const parquet = await writeParquet(PARQUET_ROWS, 10);
+  if (!parquet) {
+    console.log("  end to end from parquet: skipped (this build has no DuckDB offline store)");
+    return;
+  }
+  try {
+    for (const backend of ["sqlite", "redis"]) {
+      const r = runChild([backend, String(redis.port), String(PARQUET_ROWS), "10", `parquet:${parquet.file}`]);
+      const curve = r.rss.map((s) => `${Math.round(s.rows / 1000)}k:${s.mb}`).join(" ");
+      console.log(`  end to end from parquet (DuckDB), ${backend.padEnd(6)} ${n(r.rows)} rows in ${r.seconds.toFixed(1)}s: ${n(r.rowsPerSecond)} rows/s   bar >= 100,000 rows/s ${r.rowsPerSecond >= 100_000 ? "MET" : "MISSED"}`);
+      console.log(`    peak RSS ${r.peakRssMb} MB (bar: flat, < 1024 MB ${r.peakRssMb < 1024 ? "MET" : "MISSED"}); RSS MB by rows done: ${curve}`);
+      redis.flush();
+    }
+  } finally {
+    parquet.remove();
   }
 }
 

@@ -155,9 +155,20 @@ export class RedisOnlineStore implements OnlineStore {
     const results = await this.runScripts(batch, client, description);
     const out = plans.map((plan) => new Array<(Buffer | null)[]>(plan.keys.length));
     parts.forEach((part, i) => {
-      const reply = results[i] as (Buffer | null)[][];
+      const [values, lengths] = results[i] as [Buffer, number[]];
+      const width = plans[part.plan].fields.length;
+      let offset = 0;
       part.keys.forEach((k, j) => {
-        out[part.plan][k] = reply[j];
+        const row = new Array<Buffer | null>(width);
+        for (let f = 0; f < width; f++) {
+          const length = lengths[j * width + f];
+          if (length < 0) row[f] = null;
+          else {
+            row[f] = values.subarray(offset, offset + length);
+            offset += length;
+          }
+        }
+        out[part.plan][k] = row;
       });
     });
     return out;

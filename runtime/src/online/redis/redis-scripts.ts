@@ -77,13 +77,23 @@ return written
 export const WRITE_SCRIPT_SHA = createHash("sha1").update(WRITE_SCRIPT).digest("hex");
 
 /**
- * HMGET of the same fields (ARGV) for every key (KEYS), as one command: one call with the field
- * names once instead of one HMGET per key repeating them, which is what costs most on the client.
+ * HMGET of the same fields (ARGV) for every key (KEYS), as one command whose reply is two items:
+ * every value concatenated into one string, and each value's length (-1 for a missing field).
+ * The field names travel once instead of once per key, and the client receives one buffer and a
+ * list of integers instead of a buffer per value: at 100 entities x 50 features that is 5,000
+ * fewer objects per request, which is what kept garbage collection in the latency tail.
  */
 export const READ_SCRIPT = `
-local out = {}
-for i = 1, #KEYS do out[i] = redis.call('HMGET', KEYS[i], unpack(ARGV)) end
-return out
+local values, lengths, n = {}, {}, 0
+for i = 1, #KEYS do
+  local row = redis.call('HMGET', KEYS[i], unpack(ARGV))
+  for j = 1, #row do
+    n = n + 1
+    local v = row[j]
+    if v then values[n] = v; lengths[n] = #v else values[n] = ''; lengths[n] = -1 end
+  end
+end
+return {table.concat(values), lengths}
 `;
 
 export const READ_SCRIPT_SHA = createHash("sha1").update(READ_SCRIPT).digest("hex");

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { BackendError } from "../../errors";
@@ -17,6 +17,8 @@ type Statement = Database.Statement<unknown[], unknown>;
 const ROWS_PER_STATEMENT = 128;
 /** Separators of `selectEntitySql`'s result: between features, and between a name and its hex value. */
 const RECORD = "\u001e";
+/** Address space the lookup connection maps (SQLite caps it at its compile-time maximum). */
+const READER_MMAP_BYTES = 2 ** 30;
 const UNIT = "\u001f";
 
 /**
@@ -30,6 +32,8 @@ export class SqliteOnlineStore implements OnlineStore {
   /** Larger transactions touch each B-tree page fewer times per row (Feast's layout has three per row). */
   readonly preferredBatchRows = 50_000;
   private db: Database.Database | undefined;
+  /** A second, read-only connection for lookups: memory-mapped, so reads skip copying pages. */
+  private readerDb: Database.Database | undefined;
   /** Tables created (or checked) through this connection, with 0.66's columns. */
   private readonly ready = new Set<string>();
   /** Tables known to exist (perhaps written by an older Feast). */
@@ -104,6 +108,8 @@ export class SqliteOnlineStore implements OnlineStore {
   async close(): Promise<void> {
     this.db?.close();
     this.db = undefined;
+    this.readerDb?.close();
+    this.readerDb = undefined;
     this.upserts.clear();
     this.selects.clear();
     this.ready.clear();
@@ -115,8 +121,9 @@ export class SqliteOnlineStore implements OnlineStore {
     const eventTimes: (number | undefined)[] = new Array(n).fill(undefined);
     const values: (Uint8Array | undefined)[][] = Array.from({ length: n }, () => new Array(request.features.length).fill(undefined));
     const name = this.tableOf(request.table.name);
-    if (n === 0 || !this.tableExists(name)) return { eventTimes, values };
-    const statement = this.select(name);
+    const reader = n === 0 ? undefined : this.reader();
+    if (!reader || !this.tableExists(name, reader)) return { eventTimes, values };
+    const statement = this.select(name, reader);
     const featureIndex = new Map(request.features.map((f, i) => [f, i]));
     // one query per distinct entity; rows share the answer for repeated entities
     const found = new Map<string, [string | null, number | null]>();
@@ -182,6 +189,26 @@ export class SqliteOnlineStore implements OnlineStore {
     }
   }
 
+  /**
+   * The lookup connection, or undefined while the database file does not exist. Lookups go through
+   * a memory map (Feast's layout costs one B-tree step per entity and feature, and with the file
+   * mapped those steps read memory instead of copying pages); materialization writes through the
+   * other connection, whose resident memory the map would otherwise inflate.
+   */
+  private reader(): Database.Database | undefined {
+    if (this.readerDb) return this.readerDb;
+    if (!existsSync(this.path)) return undefined;
+    try {
+      const db = new Database(this.path, { fileMustExist: true });
+      db.pragma("query_only = true");
+      db.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
+      this.readerDb = db;
+      return db;
+    } catch (e) {
+      throw new BackendError("SQLite", `opening ${this.path} for reading`, e, "check that the file is a SQLite database");
+    }
+  }
+
   private run(statement: Statement, params: unknown[], action: string): void {
     try {
       statement.run(params);
@@ -224,9 +251,9 @@ export class SqliteOnlineStore implements OnlineStore {
     if (this.tableExists(name)) this.exec(deleteAllSql(name));
   }
 
-  private tableExists(name: string): boolean {
+  private tableExists(name: string, db = this.connection()): boolean {
     if (this.existing.has(name)) return true;
-    const found = this.connection().prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+    const found = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
     if (found) this.existing.add(name);
     return found !== undefined;
   }
@@ -241,11 +268,15 @@ export class SqliteOnlineStore implements OnlineStore {
     return statement;
   }
 
-  private select(name: string): Statement {
+  private select(name: string, reader: Database.Database): Statement {
     const key = `${name}\u0000`;
     let statement = this.selects.get(key);
     if (!statement) {
-      statement = this.prepare(selectEntitySql(name)).raw(true);
+      try {
+        statement = reader.prepare(selectEntitySql(name)).raw(true);
+      } catch (e) {
+        throw new BackendError("SQLite", selectEntitySql(name), e);
+      }
       this.selects.set(key, statement);
     }
     return statement;
