@@ -74,9 +74,9 @@ export class RegistryConflictError extends SkewlessError {
 
 /** An object (entity, view, service, source) was looked up by name and is not in the registry. */
 export class ObjectNotFoundError extends SkewlessError {
-  constructor(kind: string, name: string, project: string, known: readonly string[] = []) {
+  constructor(readonly kind: string, readonly objectName: string, project: string, known: readonly string[] = []) {
     const listing = known.length ? ` (known: ${known.slice(0, 20).join(", ")}${known.length > 20 ? ", ..." : ""})` : "";
-    super("OBJECT_NOT_FOUND", `${kind} ${name} does not exist in project ${project}${listing}`, {
+    super("OBJECT_NOT_FOUND", `${kind} ${objectName} does not exist in project ${project}${listing}`, {
       hint: "check the name, or run `skewless apply` so the registry has it",
     });
   }

@@ -1,6 +1,14 @@
 import type { OnlineResponse } from "../online/retrieval/online-response";
 import type { OnlineValue } from "../online/value-decoder";
-import { SkewlessError } from "../errors";
+import { ObjectNotFoundError, SkewlessError } from "../errors";
+
+/** Feast's exception classes (module `feast.errors`) for errors it has an equivalent of, so Feast's clients re-raise them. */
+const FEAST_NOT_FOUND: Record<string, string> = {
+  "feature view": "FeatureViewNotFoundException",
+  "feature service": "FeatureServiceNotFoundException",
+  entity: "EntityNotFoundException",
+  "data source": "DataSourceObjectNotFoundException",
+};
 
 /** Feast's event time for entity columns and missing values. */
 const EPOCH = "1970-01-01T00:00:00Z";
@@ -57,9 +65,10 @@ export interface HttpError {
  */
 export function errorResponse(error: unknown): HttpError {
   const status = statusOf(error);
+  const feastClass = error instanceof ObjectNotFoundError ? FEAST_NOT_FOUND[error.kind] : undefined;
   const detail = {
-    module: "skewless",
-    class: error instanceof Error ? error.name : "Error",
+    module: feastClass ? "feast.errors" : "skewless",
+    class: feastClass ?? (error instanceof Error ? error.name : "Error"),
     message: status === 500 && !(error instanceof SkewlessError) ? "internal error (see the server log)" : describe(error),
   };
   return { status, body: JSON.stringify(JSON.stringify(detail)) };

@@ -112,9 +112,10 @@ export class FeatureServer {
     const request = object(body ?? {}, "request body");
     const views = request.feature_views == null ? undefined : stringList(request.feature_views, "feature_views");
     const end = time(request.end_ts, "end_ts");
-    const run = () => (incremental
-      ? this.store.materializeIncremental(end, { featureViews: views })
-      : this.store.materialize(time(request.start_ts, "start_ts"), end, { featureViews: views }));
+    const start = incremental ? undefined : time(request.start_ts, "start_ts");
+    const run = () => (start
+      ? this.store.materialize(start, end, { featureViews: views })
+      : this.store.materializeIncremental(end, { featureViews: views }));
     if (this.materializing && url.searchParams.get("force") !== "true") {
       throw new RequestError(409, "a materialization is already running (add ?force=true to start another)");
     }
