@@ -30,7 +30,7 @@ export class SqliteOnlineStore implements OnlineStore {
   readonly type = "sqlite";
   readonly skipsStaleWrites = false;
   /** Larger transactions touch each B-tree page fewer times per row (Feast's layout has three per row). */
-  readonly preferredBatchRows = 50_000;
+  readonly preferredBatchRows = 20_000;
   private db: Database.Database | undefined;
   /** A second, read-only connection for lookups: memory-mapped, so reads skip copying pages. */
   private readerDb: Database.Database | undefined;
