@@ -16,6 +16,8 @@ import sys
 import warnings
 from datetime import datetime, timedelta, timezone
 
+from cli import run
+
 warnings.filterwarnings("ignore")
 # Feast's SQLite store turns naive UTC datetimes into epoch seconds through the local zone.
 os.environ["TZ"] = "UTC"
@@ -112,21 +114,7 @@ def read_one(store, request):
 
 
 def main(argv):
-    if len(argv) < 2 or argv[1] in ("-h", "--help"):
-        print(__doc__)
-        return 0 if len(argv) >= 2 else 2
-    command, args = argv[1], argv[2:]
-    if command == "write-data":
-        result = write_data(*args)
-    elif command == "materialize":
-        result = materialize(*args)
-    elif command == "read":
-        result = read(*args)
-    else:
-        print(f"unknown command {command}", file=sys.stderr)
-        return 2
-    json.dump(result, sys.stdout, indent=1, sort_keys=True, default=str)
-    return 0
+    return run(__doc__, {"write-data": write_data, "materialize": materialize, "read": read}, argv)
 
 
 if __name__ == "__main__":

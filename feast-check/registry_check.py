@@ -10,6 +10,8 @@ import json
 import sys
 import warnings
 
+from cli import run
+
 warnings.filterwarnings("ignore")
 
 
@@ -116,21 +118,7 @@ def compare(before_path, after_path):
 
 
 def main(argv):
-    if len(argv) < 2 or argv[1] in ("-h", "--help"):
-        print(__doc__)
-        return 0 if len(argv) >= 2 else 2
-    command, args = argv[1], argv[2:]
-    if command == "describe":
-        result = describe(*args)
-    elif command == "dump":
-        result = dump(*args)
-    elif command == "compare":
-        result = compare(*args)
-    else:
-        print(f"unknown command {command}", file=sys.stderr)
-        return 2
-    json.dump(result, sys.stdout, indent=1, sort_keys=True, default=str)
-    return 0
+    return run(__doc__, {"describe": describe, "dump": dump, "compare": compare}, argv)
 
 
 if __name__ == "__main__":

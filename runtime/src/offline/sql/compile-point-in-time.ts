@@ -49,14 +49,19 @@ export function compilePointInTime(plan: PointInTimePlan, dialect: SqlDialect, s
   ].join("\n");
 }
 
-/** Per entity row, the ASOF match (latest row at or before the entity timestamp), kept if inside the TTL. */
-function asofMatches(plan: PointInTimePlan, view: ViewJoin, dialect: SqlDialect): string {
+/** What both match strategies spell: quoting, entity and source columns, the columns carried out. */
+function matchParts(plan: PointInTimePlan, view: ViewJoin, dialect: SqlDialect) {
   const q = (name: string) => dialect.quoteIdentifier(name);
   const e = (column: string) => `${q(ENTITY)}.${q(column)}`;
   const s = (column: string) => `${q(view.alias)}.${q(column)}`;
-  const entityTs = e(plan.entity.timestampColumn);
   const hasCreated = view.source.createdTimestamp !== undefined;
   const carried = [EVENT_TS, ...(hasCreated ? [CREATED_TS] : []), ...view.features.map((f) => f.name)];
+  return { q, e, s, entityTs: e(plan.entity.timestampColumn), hasCreated, carried };
+}
+
+/** Per entity row, the ASOF match (latest row at or before the entity timestamp), kept if inside the TTL. */
+function asofMatches(plan: PointInTimePlan, view: ViewJoin, dialect: SqlDialect): string {
+  const { q, e, s, entityTs, hasCreated, carried } = matchParts(plan, view, dialect);
   const join = dialect.asofJoin!({
     right: q(`${view.alias}__source`),
     rightAlias: q(view.alias),
@@ -78,12 +83,7 @@ function asofMatches(plan: PointInTimePlan, view: ViewJoin, dialect: SqlDialect)
 
 /** Per entity row, the top-ranked source row among those with matching keys inside the window. */
 function windowMatches(plan: PointInTimePlan, view: ViewJoin, dialect: SqlDialect): string {
-  const q = (name: string) => dialect.quoteIdentifier(name);
-  const e = (column: string) => `${q(ENTITY)}.${q(column)}`;
-  const s = (column: string) => `${q(view.alias)}.${q(column)}`;
-  const entityTs = e(plan.entity.timestampColumn);
-  const hasCreated = view.source.createdTimestamp !== undefined;
-  const carried = [EVENT_TS, ...(hasCreated ? [CREATED_TS] : []), ...view.features.map((f) => f.name)];
+  const { q, e, s, entityTs, hasCreated, carried } = matchParts(plan, view, dialect);
   const on = [
     ...view.keys.map((k) => `${e(k.entityColumn)} = ${s(k.sourceColumn)}`),
     `${s(EVENT_TS)} <= ${entityTs}`,
