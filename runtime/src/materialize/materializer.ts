@@ -151,8 +151,7 @@ function selectViews(catalog: RegistryCatalog, names: readonly string[] | undefi
 
 /** Offline stores may say how many rows the whole pull has (for the ETA). */
 function totalOf(batch: PulledBatch): number | undefined {
-  const total = (batch as PulledBatch & { totalRows?: unknown }).totalRows;
-  return typeof total === "number" ? total : undefined;
+  return batch.totalRows;
 }
 
 function checkDate(date: Date, what: string): void {

@@ -19,6 +19,8 @@ export interface PulledBatch {
   eventTimestamps: Date[];
   /** Each row's created timestamp, when the source has a created-timestamp column. */
   createdTimestamps?: (Date | null)[];
+  /** On the first batch, when the store knows it: how many rows the whole pull yields (progress ETA). */
+  totalRows?: number;
 }
 
 export interface PullLatestOptions {

@@ -96,6 +96,8 @@ describe("DuckDBOfflineStore.pullLatest", async () => {
     try {
       const pulled = await pullAll(bigOffline, (await bigStore.catalog()).featureView("big"), utc("2024-01-01T00:00"), utc("2024-01-02T00:00"), 1000);
       expect(pulled.batches.length).toBeGreaterThan(3);
+      // the first batch says how many rows the whole pull yields (materialization's ETA)
+      expect(pulled.batches.map((b) => b.totalRows)).toEqual([keys, ...pulled.batches.slice(1).map(() => undefined)]);
       expect(pulled.batches.every((b) => b.rowCount <= 1000 + 2048)).toBe(true);
       expect(pulled.rows).toHaveLength(keys);
       expect(pulled.rows.every((r) => (r.clicks as bigint) >= BigInt(keys))).toBe(true);
@@ -144,7 +146,7 @@ describe("DuckDBOfflineStore.pullLatest", async () => {
     expect(info.joinKeys.map((k) => k.name)).toEqual(["__dummy_id"]);
     const batches: PulledBatch[] = [];
     for await (const b of offline.pullLatest(info, utc("2024-01-01T00:00"), utc("2024-01-01T11:00"))) batches.push(b);
-    expect(batches).toEqual([{ rowCount: 1, joinKeyColumns: [[""]], eventTimestamps: [utc("2024-01-01T10:00")], createdTimestamps: undefined, featureColumns: [[2]] }]);
+    expect(batches).toEqual([{ rowCount: 1, joinKeyColumns: [[""]], eventTimestamps: [utc("2024-01-01T10:00")], createdTimestamps: undefined, featureColumns: [[2]], totalRows: 1 }]);
   });
 
   it("rejects a window whose start is after its end", async () => {

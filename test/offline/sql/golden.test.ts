@@ -6,7 +6,7 @@ import { BigQueryDialect } from "../../../runtime/src/offline/bigquery/bigquery-
 import { DuckDBDialect } from "../../../runtime/src/offline/duckdb/duckdb-dialect";
 import { planPointInTime, type EntityRelation } from "../../../runtime/src/offline/point-in-time";
 import { sourceRelation, type SourceRelation } from "../../../runtime/src/offline/source-relation";
-import { compileLatest } from "../../../runtime/src/offline/sql/compile-latest";
+import { compileLatest, compileLatestCount } from "../../../runtime/src/offline/sql/compile-latest";
 import { compilePointInTime } from "../../../runtime/src/offline/sql/compile-point-in-time";
 import type { ColumnInfo, FeatureViewInfo, SourceInfo } from "../../../runtime/src/registry/catalog";
 import type { RequestedView } from "../../../runtime/src/registry/feature-refs";
@@ -94,5 +94,6 @@ describe("golden SQL", () => {
     const end = new Date("2024-01-02T00:00:00Z");
     expectGolden("duckdb-latest.sql", compileLatest(duckSources[0], new DuckDBDialect(), start, end));
     expectGolden("bigquery-latest.sql", compileLatest(sourceRelation(bqUserStats, "/repo"), new BigQueryDialect(), start, end));
+    expectGolden("duckdb-latest-count.sql", compileLatestCount(duckSources[0], new DuckDBDialect(), start, end));
   });
 });

@@ -2,9 +2,9 @@ import { JSDuckDBValueConverter } from "@duckdb/node-api";
 import { InvalidArgumentError } from "../../errors";
 import type { PulledBatch } from "../offline-store";
 import type { SourceRelation } from "../source-relation";
-import { compileLatest } from "../sql/compile-latest";
+import { compileLatest, compileLatestCount } from "../sql/compile-latest";
 import type { SqlDialect } from "../sql/dialect";
-import { nextChunk, stream, type DuckDBSession } from "./duckdb-session";
+import { nextChunk, run, stream, type DuckDBSession } from "./duckdb-session";
 import { inspectSource } from "./source-inspector";
 
 const DEFAULT_BATCH_ROWS = 10_000;
@@ -23,7 +23,10 @@ export async function* pullLatestBatches(
   try {
     const checked = await inspectSource(connection, relation, dialect);
     const sql = compileLatest(checked, dialect, start, end);
+    const countSql = compileLatestCount(checked, dialect, start, end);
+    const totalRows = Number((await (await run(connection, countSql)).getRows())[0][0]);
     const result = await stream(connection, sql);
+    let first = true;
     const keys = checked.joinKeys.length;
     const hasCreated = checked.createdTimestamp !== undefined;
     let pending = emptyColumns(result.columnCount);
@@ -33,15 +36,20 @@ export async function* pullLatestBatches(
       columns.forEach((values, i) => pending[i].push(...values));
       pendingRows += chunk.rowCount;
       if (pendingRows >= batchRows) {
-        yield toBatch(pending, pendingRows, keys, hasCreated);
+        yield withTotal(toBatch(pending, pendingRows, keys, hasCreated), first ? totalRows : undefined);
+        first = false;
         pending = emptyColumns(result.columnCount);
         pendingRows = 0;
       }
     }
-    if (pendingRows > 0) yield toBatch(pending, pendingRows, keys, hasCreated);
+    if (pendingRows > 0) yield withTotal(toBatch(pending, pendingRows, keys, hasCreated), first ? totalRows : undefined);
   } finally {
     connection.closeSync();
   }
+}
+
+function withTotal(batch: PulledBatch, totalRows: number | undefined): PulledBatch {
+  return totalRows === undefined ? batch : { ...batch, totalRows };
 }
 
 function emptyColumns(count: number): unknown[][] {

@@ -23,3 +23,19 @@ export function compileLatest(relation: SourceRelation, dialect: SqlDialect, sta
     `WHERE ${q("__rank")} = 1`,
   ].join("\n");
 }
+
+/**
+ * How many rows `compileLatest` yields for the same window: the distinct entity keys with a row in
+ * it (1 for a view without join keys, if it has any row). Cheap next to the ranking: keys only.
+ */
+export function compileLatestCount(relation: SourceRelation, dialect: SqlDialect, start: Date, end: Date): string {
+  const q = (name: string) => dialect.quoteIdentifier(name);
+  const keys = relation.joinKeys.map((k) => q(k.name));
+  const source = [
+    "  FROM (",
+    indent(compileSourceSelect(relation, dialect, { from: start, to: end }), "    "),
+    `  ) AS ${q("source")}`,
+  ];
+  if (keys.length === 0) return [`SELECT least(count(*), 1) AS ${q("rows")}`, ...source.map((l) => l.slice(2))].join("\n");
+  return [`SELECT count(*) AS ${q("rows")}`, "FROM (", `  SELECT DISTINCT ${keys.join(", ")}`, ...source, `) AS ${q("keys")}`].join("\n");
+}
