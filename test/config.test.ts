@@ -64,3 +64,16 @@ describe("feature_store.yaml", () => {
     expect(() => loadRepoConfig(dir)).toThrow(`${path.join(dir, "feature_store.yaml")} is not valid YAML`);
   });
 });
+
+describe("FeatureStore.open with a config object", () => {
+  it("takes feature_store.yaml's keys, resolving paths against repoPath, and names the object in errors", async () => {
+    const { FeatureStore } = await import("../runtime/src/feature-store");
+    const store = await FeatureStore.open({ project: "demo", registry: "data/registry.db", online_store: { type: "sqlite", path: "online.db" }, repoPath: "/srv/repo" });
+    expect(store.config.registry.path).toBe("/srv/repo/data/registry.db");
+    expect(store.config.onlineStore).toEqual({ type: "sqlite", path: "/srv/repo/online.db" });
+    await store.close();
+    await expect(FeatureStore.open({ project: "demo" } as never)).rejects.toThrow("config object: registry is missing");
+    const parsed = parseRepoConfig({ project: "demo", registry: "r.db" }, "/a");
+    expect((await FeatureStore.open(parsed)).config).toBe(parsed);
+  });
+});

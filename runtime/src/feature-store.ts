@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { checkFreshness, type FreshnessOptions, type ViewFreshness } from "./checks/freshness";
 import { validateOnline, type ValidateOptions, type ValidationReport } from "./checks/validate";
 import { loadRepoConfig, parseRepoConfig, type RepoConfig } from "./config";
@@ -22,7 +23,18 @@ import { loadDefinitions } from "./repo/load-definitions";
 import { applyRepo, planRepo, type RepoPlan } from "./repo/plan-repo";
 
 /** Where a store comes from: a feature repo folder, or a parsed config. */
-export type FeatureStoreSource = string | RepoConfig;
+export type FeatureStoreSource = string | RepoConfig | FeatureStoreYaml;
+
+/**
+ * feature_store.yaml's keys as an object (`{ project, registry, online_store, ... }`), plus the
+ * folder relative paths resolve against (default: the working directory).
+ */
+export interface FeatureStoreYaml {
+  project: string;
+  registry: unknown;
+  repoPath?: string;
+  [key: string]: unknown;
+}
 
 export interface FeatureStoreOptions {
   /** An offline store to use instead of the one `offline_store` configures. */
@@ -64,10 +76,16 @@ export class FeatureStore {
     this.offline = options.offlineStore;
   }
 
-  /** Opens the repo at `source` (reading its feature_store.yaml), or from a config. */
+  /**
+   * Opens the repo at `source` (reading its feature_store.yaml), or from a config: a parsed
+   * `RepoConfig`, or feature_store.yaml's keys as an object.
+   *
+   * @example
+   * await FeatureStore.open("feature_repo");
+   * await FeatureStore.open({ project: "demo", registry: "s3://bucket/registry.db", online_store: { type: "redis" }, repoPath: "." });
+   */
   static async open(source: FeatureStoreSource, options: FeatureStoreOptions = {}): Promise<FeatureStore> {
-    const config = typeof source === "string" ? loadRepoConfig(source) : source;
-    return new FeatureStore(config, options);
+    return new FeatureStore(configOf(source), options);
   }
 
   /** Builds a config from feature_store.yaml's keys, e.g. `{ project: "demo", registry: "data/registry.db" }`. */
@@ -188,4 +206,16 @@ export class FeatureStore {
   private async definitions(): Promise<Definitions> {
     return (await loadDefinitions(this.config.repoPath)).definitions;
   }
+}
+
+function configOf(source: FeatureStoreSource): RepoConfig {
+  if (typeof source === "string") return loadRepoConfig(source);
+  if (isRepoConfig(source)) return source;
+  const { repoPath, ...keys } = source as FeatureStoreYaml;
+  return parseRepoConfig(keys, path.resolve(repoPath ?? "."), "config object");
+}
+
+function isRepoConfig(source: RepoConfig | FeatureStoreYaml): source is RepoConfig {
+  const registry = (source as RepoConfig).registry;
+  return typeof registry === "object" && registry !== null && "registryType" in registry && "onlineStore" in source;
 }
