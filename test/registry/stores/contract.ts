@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RegistryCorruptError } from "../../../runtime/src/errors";
+import { RegistryCorruptError, SkewlessError } from "../../../runtime/src/errors";
 import { encodeRegistry } from "../../../runtime/src/registry/integrity";
 import { RegistryModel } from "../../../runtime/src/registry/model";
 import { Registry } from "../../../runtime/src/registry/registry";
@@ -118,4 +118,16 @@ export function registryStoreContract(backend: string, harness: () => StoreHarne
       expect((await harness().store(name).read())!.bytes.length).toBe(truncated.length);
     });
   });
+}
+
+/** A small valid registry, sealed as Skewless writes it. */
+export function sampleBytes(): Uint8Array {
+  return registryBytes(0);
+}
+
+/** The SkewlessError a promise rejects with (the test fails if it resolves or throws anything else). */
+export async function failure(promise: Promise<unknown>): Promise<SkewlessError> {
+  const e = await promise.then(() => undefined, (error: unknown) => error);
+  expect(e).toBeInstanceOf(SkewlessError);
+  return e as SkewlessError;
 }

@@ -1,13 +1,11 @@
 import { Storage } from "@google-cloud/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BackendError, ConfigError, RegistryBucketNotFoundError, SkewlessError } from "../../../runtime/src/errors";
-import { encodeRegistry } from "../../../runtime/src/registry/integrity";
-import { RegistryModel } from "../../../runtime/src/registry/model";
+import { BackendError, ConfigError, RegistryBucketNotFoundError } from "../../../runtime/src/errors";
 import { GcsRegistryStore } from "../../../runtime/src/registry/stores/gcs-store";
 import { openRegistryStore } from "../../../runtime/src/registry/stores/open-store";
 import { ensureEmulators, startGcsServer, type LocalServer } from "../../helpers/emulators";
 import { setEnv, withEnv } from "../../helpers/env";
-import { registryStoreContract } from "./contract";
+import { failure, registryStoreContract, sampleBytes } from "./contract";
 
 const BUCKET = "skewless-registry";
 
@@ -29,19 +27,6 @@ afterAll(async () => server?.stop());
 
 const uri = (name: string) => `gs://${BUCKET}/teams/${name}/registry.pb`;
 const store = (name: string) => openRegistryStore({ registryType: "file", path: uri(name), cacheTtlSeconds: 0 });
-
-function sampleBytes(): Uint8Array {
-  const model = new RegistryModel();
-  model.ensureProject("p");
-  model.stamp();
-  return encodeRegistry(model.proto);
-}
-
-async function failure(promise: Promise<unknown>): Promise<SkewlessError> {
-  const e = await promise.then(() => undefined, (error: unknown) => error);
-  expect(e).toBeInstanceOf(SkewlessError);
-  return e as SkewlessError;
-}
 
 registryStoreContract("GCS (fake-gcs-server, via STORAGE_EMULATOR_HOST)", () => ({ store, location: uri }));
 

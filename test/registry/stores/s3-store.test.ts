@@ -1,13 +1,11 @@
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BackendError, ConfigError, RegistryAccessDeniedError, RegistryBucketNotFoundError, SkewlessError } from "../../../runtime/src/errors";
-import { encodeRegistry } from "../../../runtime/src/registry/integrity";
-import { RegistryModel } from "../../../runtime/src/registry/model";
+import { BackendError, ConfigError, RegistryAccessDeniedError, RegistryBucketNotFoundError } from "../../../runtime/src/errors";
 import { openRegistryStore } from "../../../runtime/src/registry/stores/open-store";
 import { S3RegistryStore } from "../../../runtime/src/registry/stores/s3-store";
 import { ensureEmulators, startS3Server, type LocalServer } from "../../helpers/emulators";
 import { setEnv, withEnv } from "../../helpers/env";
-import { registryStoreContract } from "./contract";
+import { failure, registryStoreContract, sampleBytes } from "./contract";
 
 const BUCKET = "skewless-registry";
 const SECRET = "test-secret-key-that-must-never-be-printed";
@@ -36,19 +34,6 @@ function admin(endpoint: string): S3Client {
 
 const uri = (name: string) => `s3://${BUCKET}/teams/${name}/registry.pb`;
 const store = (name: string) => openRegistryStore({ registryType: "file", path: uri(name), cacheTtlSeconds: 0 });
-
-function sampleBytes(): Uint8Array {
-  const model = new RegistryModel();
-  model.ensureProject("p");
-  model.stamp();
-  return encodeRegistry(model.proto);
-}
-
-async function failure(promise: Promise<unknown>): Promise<SkewlessError> {
-  const e = await promise.then(() => undefined, (error: unknown) => error);
-  expect(e).toBeInstanceOf(SkewlessError);
-  return e as SkewlessError;
-}
 
 registryStoreContract("S3 (moto, via AWS_ENDPOINT_URL_S3)", () => ({ store, location: uri }));
 
