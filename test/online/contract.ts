@@ -54,7 +54,7 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       const row = statsRow(1, 7, T0 + 123);
       expect(await store.write(stats, [row])).toEqual({ written: 1, skipped: 0 });
       const [result] = await store.read([{ table: stats, features: stats.features, entityKeys: [row.entityKey] }]);
-      expect(result.values[0].map(hex)).toEqual(unpackValues(row.packedValues).map(hex));
+      expect(result.values.row(0).map(hex)).toEqual(unpackValues(row.packedValues).map(hex));
       expect(result.eventTimes[0]).toBe(Math.floor((T0 + 123) / traits.timePrecisionMs) * traits.timePrecisionMs);
     });
 
@@ -63,7 +63,7 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       await store.write(stats, [statsRow(1, 7, T0)]);
       const [result] = await store.read([{ table: stats, features: ["clicks"], entityKeys: [keys.encode([2])] }]);
       expect(result.eventTimes).toEqual([undefined]);
-      expect(result.values).toEqual([[undefined]]);
+      expect(result.values.toArrays()).toEqual([[undefined]]);
     });
 
     it("returns the requested features in the requested order, per entity, duplicates included", async () => {
@@ -71,7 +71,7 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       await store.write(stats, [statsRow(1, 10, T0), statsRow(2, 20, T0)]);
       const entityKeys = [keys.encode([2]), keys.encode([3]), keys.encode([1]), keys.encode([2])];
       const [result] = await store.read([{ table: stats, features: ["name", "clicks"], entityKeys }]);
-      const decoded = result.values.map((v) => v.map(hex));
+      const decoded = result.values.toArrays().map((v) => v.map(hex));
       expect(decoded[0]).toEqual([hex(writer.encode(ValueType.STRING, "user 2")), hex(writer.encode(ValueType.INT64, 20))]);
       expect(decoded[1]).toEqual([undefined, undefined]);
       expect(decoded[2]).toEqual([hex(writer.encode(ValueType.STRING, "user 1")), hex(writer.encode(ValueType.INT64, 10))]);
@@ -79,12 +79,37 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       expect(result.eventTimes.map((t) => t !== undefined)).toEqual([true, false, true, true]);
     });
 
+    it("reads wide views whose values have any length and any bytes, whole or a few features", async () => {
+      const store = await fresh();
+      // 60 features: a small Redis hash read whole; 140: a large one read field by field
+      for (const width of [60, 140]) {
+        const wide: OnlineTable = { name: `wide_${width}`, joinKeys: ["user_id"], features: Array.from({ length: width }, (_, f) => `f${f}`) };
+        await store.update({ keep: [stats, profile, wide], remove: [] });
+        const value = (user: number, f: number) => {
+          if ((user + f) % 11 === 0) return writer.encode(ValueType.BYTES, null);
+          const bytes = Buffer.alloc((user * 37 + f * 7) % 300, 0);
+          for (let j = 0; j < bytes.length; j++) bytes[j] = (user + f + j) % 256;
+          return writer.encode(ValueType.BYTES, bytes);
+        };
+        const rows = Array.from({ length: 40 }, (_, user) => ({ entityKey: keys.encode([user]), packedValues: packValues(wide.features.map((_f, f) => value(user, f))), eventTime: new Date(T0) }));
+        await store.write(wide, rows);
+        const entityKeys = [...rows.map((r) => r.entityKey), keys.encode([999]), rows[3].entityKey];
+        const [whole] = await store.read([{ table: wide, features: wide.features, entityKeys }]);
+        const expected = rows.map((_r, user) => wide.features.map((_f, f) => hex(value(user, f))));
+        expect(whole.values.toArrays().map((v) => v.map(hex))).toEqual([...expected, wide.features.map(() => undefined), expected[3]]);
+        const picked = [width - 1, 0, 17];
+        const [few] = await store.read([{ table: wide, features: picked.map((f) => `f${f}`), entityKeys }]);
+        expect(few.values.toArrays().map((v) => v.map(hex))).toEqual([...expected.map((e) => picked.map((f) => e[f])), [undefined, undefined, undefined], picked.map((f) => expected[3][f])]);
+        expect(few.eventTimes.map((t) => t !== undefined)).toEqual([...rows.map(() => true), false, true]);
+      }
+    });
+
     it("stores null as the empty Value", async () => {
       const store = await fresh();
       const row = statsRow(1, null, T0);
       await store.write(stats, [row]);
       const [result] = await store.read([{ table: stats, features: ["clicks"], entityKeys: [row.entityKey] }]);
-      expect(result.values[0][0]?.length).toBe(0);
+      expect(result.values.get(0, 0)?.length).toBe(0);
       expect(result.eventTimes[0]).toBe(T0);
     });
 
@@ -96,9 +121,9 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
         { table: stats, features: ["clicks"], entityKeys: [keys.encode([1])] },
         { table: profile, features: ["age"], entityKeys: [keys.encode([1]), keys.encode([9])] },
       ]);
-      expect(hex(s.values[0][0])).toBe(hex(writer.encode(ValueType.INT64, 5)));
+      expect(hex(s.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 5)));
       expect(s.eventTimes[0]).toBe(T0);
-      expect(hex(p.values[0][0])).toBe(hex(writer.encode(ValueType.INT32, 33)));
+      expect(hex(p.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT32, 33)));
       expect(p.eventTimes).toEqual([T0 + 60_000, undefined]);
     });
 
@@ -107,7 +132,7 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       await store.write(stats, [statsRow(1, 5, T0)]);
       await store.write(stats, [statsRow(1, 6, T0 + 3_600_000)]);
       const [result] = await store.read([{ table: stats, features: ["clicks"], entityKeys: [keys.encode([1])] }]);
-      expect(hex(result.values[0][0])).toBe(hex(writer.encode(ValueType.INT64, 6)));
+      expect(hex(result.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 6)));
       expect(result.eventTimes[0]).toBe(T0 + 3_600_000);
     });
 
@@ -119,9 +144,9 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       const [result] = await store.read([{ table: stats, features: ["clicks"], entityKeys: [keys.encode([1])] }]);
       if (traits.skipsStaleWrites) {
         expect([older, same]).toEqual([{ written: 0, skipped: 1 }, { written: 0, skipped: 1 }]);
-        expect(hex(result.values[0][0])).toBe(hex(writer.encode(ValueType.INT64, 5)));
+        expect(hex(result.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 5)));
       } else {
-        expect(hex(result.values[0][0])).toBe(hex(writer.encode(ValueType.INT64, 3)));
+        expect(hex(result.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 3)));
       }
     });
 
@@ -131,9 +156,9 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       const [read] = await store.read([{ table: stats, features: ["clicks"], entityKeys: [keys.encode([1])] }]);
       if (traits.skipsStaleWrites) {
         expect(result.skipped).toBe(1);
-        expect(hex(read.values[0][0])).toBe(hex(writer.encode(ValueType.INT64, 3)));
+        expect(hex(read.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 3)));
       } else {
-        expect(hex(read.values[0][0])).toBe(hex(writer.encode(ValueType.INT64, 2)));
+        expect(hex(read.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 2)));
       }
     });
 
@@ -143,7 +168,7 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       await store.write(stats, rows);
       await store.write(stats, rows);
       const [result] = await store.read([{ table: stats, features: stats.features, entityKeys: rows.map((r) => r.entityKey) }]);
-      expect(result.values.map((v) => v.map(hex))).toEqual(rows.map((r) => unpackValues(r.packedValues).map(hex)));
+      expect(result.values.toArrays().map((v) => v.map(hex))).toEqual(rows.map((r) => unpackValues(r.packedValues).map(hex)));
     });
 
     it("reads many entities in one request", async () => {
@@ -151,7 +176,7 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       const rows = Array.from({ length: 1200 }, (_, i) => statsRow(i, i, T0));
       await store.write(stats, rows);
       const [result] = await store.read([{ table: stats, features: ["clicks"], entityKeys: rows.map((r) => r.entityKey) }]);
-      expect(result.values.map((v) => hex(v[0]))).toEqual(rows.map((r) => hex(unpackValues(r.packedValues)[0])));
+      expect(result.values.toArrays().map((v) => hex(v[0]))).toEqual(rows.map((r) => hex(unpackValues(r.packedValues)[0])));
     });
 
     it("removes a view's data on teardown, leaving other views of the same entities", async () => {
@@ -164,14 +189,16 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
         { table: profile, features: ["age"], entityKeys: [keys.encode([1])] },
       ]);
       expect(s.eventTimes).toEqual([undefined, undefined]);
-      expect(s.values).toEqual([[undefined], [undefined]]);
-      expect(hex(p.values[0][0])).toBe(hex(writer.encode(ValueType.INT32, 33)));
+      expect(s.values.toArrays()).toEqual([[undefined], [undefined]]);
+      expect(hex(p.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT32, 33)));
     });
 
     it("answers empty requests without failing", async () => {
       const store = await fresh();
       expect(await store.read([])).toEqual([]);
-      expect(await store.read([{ table: stats, features: ["clicks"], entityKeys: [] }])).toEqual([{ eventTimes: [], values: [] }]);
+      const [empty] = await store.read([{ table: stats, features: ["clicks"], entityKeys: [] }]);
+      expect(empty.eventTimes).toEqual([]);
+      expect(empty.values.rows).toBe(0);
       expect(await store.write(stats, [])).toEqual({ written: 0, skipped: 0 });
     });
 
@@ -186,13 +213,13 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       await bulk.write([statsRow(1, 10, T0 + 1000), statsRow(3, 30, T0)]);
       await bulk.write([statsRow(1, 11, T0 + 2000)]);
       const read = async () => (await store.read([{ table: stats, features: ["clicks"], entityKeys: [1, 2, 3].map((i) => keys.encode([i])) }]))[0];
-      expect((await read()).values.map((v) => hex(v[0]))).toEqual([hex(writer.encode(ValueType.INT64, 1)), hex(writer.encode(ValueType.INT64, 2)), undefined]);
+      expect((await read()).values.toArrays().map((v) => hex(v[0]))).toEqual([hex(writer.encode(ValueType.INT64, 1)), hex(writer.encode(ValueType.INT64, 2)), undefined]);
       expect(await bulk.commit()).toBe(3);
-      expect((await read()).values.map((v) => hex(v[0]))).toEqual([11, 2, 30].map((n) => hex(writer.encode(ValueType.INT64, n))));
+      expect((await read()).values.toArrays().map((v) => hex(v[0]))).toEqual([11, 2, 30].map((n) => hex(writer.encode(ValueType.INT64, n))));
       const discarded = await store.bulkWrite!(stats);
       await discarded.write([statsRow(2, 99, T0 + 5000)]);
       await discarded.abort();
-      expect(hex((await read()).values[1][0])).toBe(hex(writer.encode(ValueType.INT64, 2)));
+      expect(hex((await read()).values.get(1, 0))).toBe(hex(writer.encode(ValueType.INT64, 2)));
     });
 
     it("keeps projects apart", async () => {

@@ -49,7 +49,7 @@ describe("Redis Cluster", () => {
     const counts = await Promise.all(nodes.map(async (n) => Number(await n.cli("DBSIZE"))));
     expect(counts.every((c) => c > 50)).toBe(true);
     const [result] = await store.read([{ table, features: ["v"], entityKeys: rows.map((r) => r.entityKey) }]);
-    expect(result.values.map((v) => Buffer.from(v[0]!).toString("hex"))).toEqual(rows.map((r) => unpackValues(r.packedValues)[0].toString("hex")));
+    expect(result.values.toArrays().map((v) => Buffer.from(v[0]!).toString("hex"))).toEqual(rows.map((r) => unpackValues(r.packedValues)[0].toString("hex")));
     await store.close();
   });
 });

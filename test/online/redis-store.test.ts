@@ -53,6 +53,36 @@ describe("Redis layout", () => {
     });
   });
 
+  it("reads a small hash mostly asked for with HGETALL, and picks fields out of a large one with HMGET", async () => {
+    const store = new RedisOnlineStore(config(), "mode_project", 3);
+    const narrow = { name: "narrow", joinKeys: ["driver_id"], features: Array.from({ length: 30 }, (_, f) => `n${f}`) };
+    const broad = { name: "broad", joinKeys: ["driver_id"], features: Array.from({ length: 150 }, (_, f) => `f${f}`) };
+    const rowOf = (table: typeof narrow, id: number) => ({ entityKey: keys.encode([id]), packedValues: packValues(table.features.map((_f, f) => writer.encode(ValueType.INT64, id * 1000 + f))), eventTime: new Date(1000) });
+    await store.write(narrow, [1, 2, 3].map((id) => rowOf(narrow, id)));
+    await store.write(broad, [3].map((id) => rowOf(broad, id)));
+    const calls = async () => {
+      const stats = await server.cli("INFO", "commandstats");
+      const count = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+      return { hgetall: count("hgetall"), hmget: count("hmget") };
+    };
+    const expected = (id: number, fs: number[]) => fs.map((f) => writer.encode(ValueType.INT64, id * 1000 + f).toString("hex"));
+    expect(await server.cli("CONFIG", "RESETSTAT")).toContain("OK");
+    // entities 1 and 2 hold only the narrow view (31 fields), all asked for: read whole; entity 3
+    // holds 182 fields: read field by field
+    const order = narrow.features.map((_f, f) => (f * 7) % 30);
+    const [small] = await store.read([{ table: narrow, features: order.map((f) => `n${f}`), entityKeys: [1, 2, 3].map((id) => keys.encode([id])) }]);
+    expect(small.values.toArrays().map((r) => r.map((v) => Buffer.from(v!).toString("hex")))).toEqual([expected(1, order), expected(2, order), expected(3, order)]);
+    expect(await calls()).toEqual({ hgetall: 2, hmget: 1 });
+    // two fields of 31: picked out
+    const [pair] = await store.read([{ table: narrow, features: ["n1", "n0"], entityKeys: [keys.encode([2])] }]);
+    expect(pair.values.row(0).map((v) => Buffer.from(v!).toString("hex"))).toEqual(expected(2, [1, 0]));
+    expect(await calls()).toEqual({ hgetall: 2, hmget: 2 });
+    const [large] = await store.read([{ table: broad, features: broad.features, entityKeys: [keys.encode([3])] }]);
+    expect(large.values.row(0).map((v) => Buffer.from(v!).toString("hex"))).toEqual(expected(3, broad.features.map((_f, f) => f)));
+    expect(await calls()).toEqual({ hgetall: 2, hmget: 3 });
+    await store.close();
+  });
+
   it("reloads its write script when the server lost it (restart, SCRIPT FLUSH)", async () => {
     const store = new RedisOnlineStore(config(), "flush_project", 3);
     await store.write(table, [row(1, "2024-01-01T00:00:00Z")]);
@@ -116,7 +146,7 @@ describe("Redis layout", () => {
       { table: other, features: ["x"], entityKeys: [keys.encode([1])] },
     ]);
     expect(gone.eventTimes[0]).toBeUndefined();
-    expect(kept.values[0][0]).toBeDefined();
+    expect(kept.values.get(0, 0)).toBeDefined();
     await store.update({ keep: [], remove: [other] });
     expect(await server.cli("DBSIZE")).toMatch(/^\d+$/);
     const raw = new Redis({ port: server.port, lazyConnect: true });
@@ -145,7 +175,7 @@ describe("Redis AUTH", () => {
       const store = new RedisOnlineStore(at(extra), "auth_project", 3);
       await store.write(table, [{ entityKey: keys.encode(["a"]), packedValues: packValues([writer.encode(ValueType.STRING, extra)]), eventTime: new Date(Date.now() + extra.length) }]);
       const [result] = await store.read([{ table, features: ["f"], entityKeys: [keys.encode(["a"])] }]);
-      expect(Buffer.from(result.values[0][0]!).toString()).toContain(extra);
+      expect(Buffer.from(result.values.get(0, 0)!).toString()).toContain(extra);
       await store.close();
     }
   });
@@ -168,7 +198,7 @@ describe("Redis AUTH", () => {
     expect(await store.write(table, [row("new", 2000)])).toEqual({ written: 1, skipped: 0 });
     expect(await store.write(table, [row("old", 1000)])).toEqual({ written: 0, skipped: 1 });
     const [result] = await store.read([{ table, features: ["f"], entityKeys: [keys.encode(["c"])] }]);
-    expect(Buffer.from(result.values[0][0]!).toString()).toContain("new");
+    expect(Buffer.from(result.values.get(0, 0)!).toString()).toContain("new");
     await store.close();
   });
 
@@ -191,7 +221,7 @@ describe("Redis behind sentinels", () => {
     const table = { name: "v", joinKeys: ["id"], features: ["f"] };
     await store.write(table, [{ entityKey: keys.encode([7]), packedValues: packValues([writer.encode(ValueType.INT64, 42)]), eventTime: new Date(1000) }]);
     const [result] = await store.read([{ table, features: ["f"], entityKeys: [keys.encode([7])] }]);
-    expect(Buffer.from(result.values[0][0]!).toString("hex")).toBe("202a");
+    expect(Buffer.from(result.values.get(0, 0)!).toString("hex")).toBe("202a");
     await store.close();
     // the data is on the master the sentinel named
     const raw = new Redis({ port: server.port, lazyConnect: true });

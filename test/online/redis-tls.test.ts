@@ -20,7 +20,7 @@ async function roundTrip(store: RedisOnlineStore): Promise<string> {
   await store.write(table, [{ entityKey: keys.encode([1]), packedValues: packValues([writer.encode(ValueType.STRING, "over tls")]), eventTime: new Date() }]);
   const [result] = await store.read([{ table, features: ["f"], entityKeys: [keys.encode([1])] }]);
   await store.close();
-  return Buffer.from(result.values[0][0]!).toString("hex");
+  return Buffer.from(result.values.get(0, 0)!).toString("hex");
 }
 
 describe("Redis over TLS", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ValueType } from "../../runtime/src/definitions/dtypes";
 import { encodeMessage } from "../../runtime/src/registry/proto/codec";
-import { decodeValue, isNullValue } from "../../runtime/src/online/value-decoder";
+import { decodeValue, decodeValueAt, isNullValue, isNullValueAt } from "../../runtime/src/online/value-decoder";
 import { packValues, unpackValues, ValueEncodingError, ValueWriter } from "../../runtime/src/online/value-encoder";
 import { pythonFloatRepr, valueText, valueTextOf } from "../../runtime/src/online/value-text";
 
@@ -94,6 +94,23 @@ describe("Value decoding", () => {
   };
   it.each(CASES)("reads %s back", (name, _type, value, hex) => {
     expect(decodeValue(Buffer.from(hex, "hex"))).toEqual(name in decodedAs ? decodedAs[name] : value);
+  });
+
+  it("reads a Value in the middle of a larger buffer as it reads the Value alone", () => {
+    const values = CASES.map(([, , , hex]) => Buffer.from(hex, "hex"));
+    const shared = Buffer.concat([Buffer.from([0xff, 0x00]), ...values, Buffer.from([0x08])]);
+    let at = 2;
+    for (const value of values) {
+      expect(decodeValueAt(shared, at, at + value.length)).toEqual(decodeValue(value));
+      expect(isNullValueAt(shared, at, at + value.length)).toBe(isNullValue(value));
+      at += value.length;
+    }
+    const sentinel = Buffer.from("ff4080808080808080808001ff", "hex");
+    expect(isNullValueAt(sentinel, 1, 12)).toBe(true);
+    expect(isNullValueAt(sentinel, 1, 13)).toBe(false);
+    // a broken Value names its own bytes, not its neighbours'
+    const broken = Buffer.from("1800" + "29000000" + "1801", "hex");
+    expect(() => decodeValueAt(broken, 2, 6)).toThrow(/online value 29000000 is not a valid/);
   });
 
   it("returns Int64 as bigint throughout when asked", () => {

@@ -123,7 +123,7 @@ async function compare(online: OnlineStore, table: OnlineTable, rows: Sampled[],
     table.features.forEach((feature, f) => {
       result.values++;
       const expected = row.values[f];
-      const actual = read.values[i][f];
+      const actual = read.values.get(i, f);
       if (actual !== undefined && Buffer.compare(Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength), Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength)) === 0) return;
       result.mismatches++;
       if (examples.length < maxExamples) {

@@ -1,3 +1,5 @@
+import type { ValueGrid } from "./value-grid";
+
 /**
  * A feature view as the online store lays it out: the name (a SQLite table `{project}_{name}`, a
  * Redis hash-field namespace), its join keys and its features.
@@ -40,8 +42,8 @@ export interface OnlineReadRequest {
 export interface OnlineReadResult {
   /** Per entity: the stored event time in epoch milliseconds, or undefined when the entity has no row. */
   eventTimes: (number | undefined)[];
-  /** Per entity, per requested feature: the serialized Value, or undefined when absent. */
-  values: (Uint8Array | undefined)[][];
+  /** Per entity, per requested feature: the serialized Value, or absent. */
+  values: ValueGrid;
 }
 
 /** One view's materialization written as a unit: rows become visible at `commit`. */

@@ -18,24 +18,37 @@ export interface DecodeOptions {
 // Hand-written decoding of the Value members views use (scalars, their lists, null); anything else
 // Feast can store (maps, JSON, structs, sets...) goes through the general codec.
 
+/** The reader's position in the buffer being decoded, and where the Value ends in it. */
 let pos = 0;
+let begin = 0;
+let limit = 0;
 let lo = 0;
 let hi = 0;
 
 /** Decodes a serialized `feast.types.Value`; the empty message (Feast's null) and `null_val` give null. */
 export function decodeValue(bytes: Uint8Array, options: DecodeOptions = {}): OnlineValue {
-  if (bytes.length === 0) return null;
+  return decodeValueAt(bytes, 0, bytes.length, options);
+}
+
+/**
+ * {@link decodeValue} of `buffer[start, end)`, without making a view of it: online reads decode
+ * thousands of values out of a few large buffers.
+ */
+export function decodeValueAt(buffer: Uint8Array, start: number, end: number, options: DecodeOptions = {}): OnlineValue {
+  if (end === start) return null;
   const bigints = options.int64 === "bigint";
-  pos = 0;
-  const tag = readVarint32(bytes);
+  pos = start;
+  begin = start;
+  limit = end;
+  const tag = readVarint32(buffer);
   const field = tag >>> 3;
   const wire = tag & 7;
   let result: OnlineValue;
-  if (field >= 1 && field <= 8) result = readScalar(bytes, field, wire, bigints);
-  else if (field >= 11 && field <= 18 && wire === 2) result = readList(bytes, field, bigints);
+  if (field >= 1 && field <= 8) result = readScalar(buffer, field, wire, bigints);
+  else if (field >= 11 && field <= 18 && wire === 2) result = readList(buffer, field, bigints);
   else if (field === 19) return null;
-  else return decodeOther(bytes, bigints);
-  if (pos !== bytes.length) return decodeOther(bytes, bigints);   // an unusual encoding: let the general codec judge
+  else return decodeOther(buffer.subarray(start, end), bigints);
+  if (pos !== end) return decodeOther(buffer.subarray(start, end), bigints);   // an unusual encoding: let the general codec judge
   return result;
 }
 
@@ -45,8 +58,16 @@ const NULL_TIMESTAMP_VALUE = Buffer.from("4080808080808080808001", "hex");
 
 /** True for the empty Value, `null_val`, and Feast's null timestamp: what retrieval reports as NULL_VALUE. */
 export function isNullValue(bytes: Uint8Array): boolean {
-  if (bytes.length === 0 || (bytes[0] === 0x98 && bytes[1] === 0x01)) return true;
-  return bytes.length === NULL_TIMESTAMP_VALUE.length && bytes[0] === 0x40 && Buffer.compare(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), NULL_TIMESTAMP_VALUE) === 0;
+  return isNullValueAt(bytes, 0, bytes.length);
+}
+
+/** {@link isNullValue} of `buffer[start, end)`. */
+export function isNullValueAt(buffer: Uint8Array, start: number, end: number): boolean {
+  const length = end - start;
+  if (length === 0 || (length >= 2 && buffer[start] === 0x98 && buffer[start + 1] === 0x01)) return true;
+  if (length !== NULL_TIMESTAMP_VALUE.length || buffer[start] !== 0x40) return false;
+  for (let i = 1; i < length; i++) if (buffer[start + i] !== NULL_TIMESTAMP_VALUE[i]) return false;
+  return true;
 }
 
 function readScalar(b: Uint8Array, field: number, wire: number, bigints: boolean): OnlineValue {
@@ -90,7 +111,7 @@ function readVarint32(b: Uint8Array): number {
   let result = 0;
   let shift = 0;
   for (;;) {
-    if (pos >= b.length) return fail(b);
+    if (pos >= limit) return fail(b);
     const byte = b[pos++];
     if (shift < 32) result |= (byte & 0x7f) << shift;
     if (byte < 0x80) return result >>> 0;
@@ -105,7 +126,7 @@ function readVarint64(b: Uint8Array): void {
   hi = 0;
   let shift = 0;
   for (;;) {
-    if (pos >= b.length) fail(b);
+    if (pos >= limit) fail(b);
     const byte = b[pos++];
     const bits = byte & 0x7f;
     if (shift < 28) lo |= bits << shift;
@@ -135,23 +156,31 @@ function readInt64(b: Uint8Array, bigints: boolean): number | bigint {
   return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
 }
 
+// Floats are read through a reused scratch (bytes copied in little-endian order), not through a
+// Buffer view per value: a 100-entity online read decodes thousands of them.
+const scratch = new ArrayBuffer(8);
+const scratchBytes = new Uint8Array(scratch);
+const scratchDouble = new Float64Array(scratch);
+const scratchFloat = new Float32Array(scratch, 0, 1);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function readDouble(b: Uint8Array): number {
-  if (pos + 8 > b.length) fail(b);
-  const v = Buffer.from(b.buffer, b.byteOffset, b.byteLength).readDoubleLE(pos);
+  if (pos + 8 > limit) fail(b);
+  for (let i = 0; i < 8; i++) scratchBytes[LITTLE_ENDIAN ? i : 7 - i] = b[pos + i];
   pos += 8;
-  return v;
+  return scratchDouble[0];
 }
 
 function readFloat(b: Uint8Array): number {
-  if (pos + 4 > b.length) fail(b);
-  const v = Buffer.from(b.buffer, b.byteOffset, b.byteLength).readFloatLE(pos);
+  if (pos + 4 > limit) fail(b);
+  for (let i = 0; i < 4; i++) scratchBytes[LITTLE_ENDIAN ? i : 3 - i] = b[pos + i];
   pos += 4;
-  return v;
+  return scratchFloat[0];
 }
 
 function readBytes(b: Uint8Array): Uint8Array {
   const len = readVarint32(b);
-  if (pos + len > b.length) fail(b);
+  if (pos + len > limit) fail(b);
   const out = new Uint8Array(b.subarray(pos, pos + len));
   pos += len;
   return out;
@@ -159,8 +188,9 @@ function readBytes(b: Uint8Array): Uint8Array {
 
 function readString(b: Uint8Array): string {
   const len = readVarint32(b);
-  if (pos + len > b.length) fail(b);
-  const s = Buffer.from(b.buffer, b.byteOffset + pos, len).toString("utf8");
+  if (pos + len > limit) fail(b);
+  // Online reads hand in Buffers: decoding in place spares a view per string.
+  const s = Buffer.isBuffer(b) ? b.toString("utf8", pos, pos + len) : Buffer.from(b.buffer, b.byteOffset + pos, len).toString("utf8");
   pos += len;
   return s;
 }
@@ -170,7 +200,7 @@ function secondsToDate(seconds: bigint): Date | null {
 }
 
 function fail(b: Uint8Array): never {
-  throw new SchemaMismatchError(`online value ${Buffer.from(b).toString("hex")} is not a valid feast.types.Value`);
+  throw new SchemaMismatchError(`online value ${Buffer.from(b.subarray(begin, limit)).toString("hex")} is not a valid feast.types.Value`);
 }
 
 /** Maps, JSON, structs, sets, decimals...: decoded by the general codec into plain values. */

@@ -8,7 +8,7 @@ import type {
 import { CommandBatch } from "./command-batch";
 import { connectRedis, redact, type ConnectedRedis, type RedisClient } from "./redis-client";
 import { compareTime, decodeTimestamp, encodeTimestamp, FieldNames, redisKey, timestampField } from "./redis-layout";
-import { assemble, planRead, slotGroups, type ReadPlan } from "./redis-read";
+import { MsgpackReader, planRead, ReadAssembly, slotGroups, type ReadPlan } from "./redis-read";
 import { unpackValues } from "../value-encoder";
 import { READ_SCRIPT, READ_SCRIPT_SHA, WRITE_SCRIPT, WRITE_SCRIPT_SHA } from "./redis-scripts";
 
@@ -124,23 +124,25 @@ export class RedisOnlineStore implements OnlineStore {
 
   async read(requests: readonly OnlineReadRequest[]): Promise<OnlineReadResult[]> {
     const plans = requests.map((request) => planRead(request, this.fields, this.projectBytes));
-    if (plans.every((p) => p.keys.length === 0)) return plans.map(() => ({ eventTimes: [], values: [] }));
+    const assemblies = plans.map((plan) => new ReadAssembly(plan));
+    if (plans.every((p) => p.keys.length === 0)) return assemblies.map((a) => a.result());
     const connection = await this.connect();
-    let replies: (Buffer | null)[][][] | undefined;
+    let done = false;
     if (this.scripts !== "denied") {
       try {
-        replies = await this.readWithScript(connection, plans);
+        await this.readWithScript(connection, plans, assemblies);
+        done = true;
       } catch (e) {
         if (!/NOPERM.*'(evalsha|script)/i.test(causeMessage(e))) throw e;
         this.scripts = "denied";
       }
     }
-    replies ??= await this.readWithHmget(connection, plans);
-    return plans.map((plan, r) => assemble(plan, replies![r]));
+    if (!done) await this.readWithHmget(connection, plans, assemblies);
+    return assemblies.map((a) => a.result());
   }
 
-  /** One EVALSHA per request (per slot on a cluster): HMGET of every key, the fields sent once. */
-  private async readWithScript({ client, description }: ConnectedRedis, plans: ReadPlan[]): Promise<(Buffer | null)[][][]> {
+  /** One EVALSHA per request (per slot on a cluster; per 500 keys): see READ_SCRIPT. */
+  private async readWithScript({ client, description }: ConnectedRedis, plans: ReadPlan[], assemblies: ReadAssembly[]): Promise<void> {
     const batch = new CommandBatch();
     const parts: { plan: number; keys: number[] }[] = [];
     plans.forEach((plan, p) => {
@@ -153,34 +155,31 @@ export class RedisOnlineStore implements OnlineStore {
       }
     });
     const results = await this.runScripts(batch, client, description);
-    const out = plans.map((plan) => new Array<(Buffer | null)[]>(plan.keys.length));
     parts.forEach((part, i) => {
-      const [values, lengths] = results[i] as [Buffer, number[]];
-      const width = plans[part.plan].fields.length;
-      let offset = 0;
-      part.keys.forEach((k, j) => {
-        const row = new Array<Buffer | null>(width);
-        for (let f = 0; f < width; f++) {
-          const length = lengths[j * width + f];
-          if (length < 0) row[f] = null;
-          else {
-            row[f] = values.subarray(offset, offset + length);
-            offset += length;
-          }
-        }
-        out[part.plan][k] = row;
-      });
+      const reply = results[i] as Buffer;
+      const reader = new MsgpackReader(reply);
+      try {
+        const modesLength = reader.strHeader();
+        const modesAt = reader.pos;
+        reader.pos += modesLength;
+        const entries = reader.arrayHeader();
+        if (entries !== part.keys.length || modesLength !== part.keys.length) throw new Error(`${entries} entries for ${part.keys.length} keys`);
+        part.keys.forEach((k, j) => assemblies[part.plan].addScriptEntry(k, reply, reader, reply[modesAt + j] === 0x73));   // 's'
+      } catch (e) {
+        throw new BackendError("Redis", `reading the read script's reply on ${description}`, e, "a server whose Lua cmsgpack differs from Redis's; please report it");
+      }
     });
-    return out;
   }
 
   /** Feast's read: HMGET per key, pipelined (one round trip per node). */
-  private async readWithHmget({ client, description }: ConnectedRedis, plans: ReadPlan[]): Promise<(Buffer | null)[][][]> {
+  private async readWithHmget({ client, description }: ConnectedRedis, plans: ReadPlan[], assemblies: ReadAssembly[]): Promise<void> {
     const batch = new CommandBatch();
     for (const plan of plans) for (const key of plan.keys) batch.add("hmget", key, plan.fields);
     const replies = (await batch.run(client, description)) as (Buffer | null)[][];
     let at = 0;
-    return plans.map((plan) => replies.slice(at, (at += plan.keys.length)));
+    plans.forEach((plan, p) => {
+      for (let k = 0; k < plan.keys.length; k++) assemblies[p].addFields(k, replies[at++]);
+    });
   }
 
   /** Runs script calls, loading the scripts once if the server does not have them (new or restarted server). */

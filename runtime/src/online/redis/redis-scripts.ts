@@ -77,23 +77,28 @@ return written
 export const WRITE_SCRIPT_SHA = createHash("sha1").update(WRITE_SCRIPT).digest("hex");
 
 /**
- * HMGET of the same fields (ARGV) for every key (KEYS), as one command whose reply is two items:
- * every value concatenated into one string, and each value's length (-1 for a missing field).
- * The field names travel once instead of once per key, and the client receives one buffer and a
- * list of integers instead of a buffer per value: at 100 entities x 50 features that is 5,000
- * fewer objects per request, which is what kept garbage collection in the latency tail.
+ * The same fields (ARGV) of every key (KEYS), as one command. Per key it picks the cheaper read:
+ * HGETALL when the hash is small (Redis keeps hashes of up to 128 fields as a list it scans) and
+ * most of it is asked for, so one pass replaces a scan per field; HMGET otherwise. The reply is
+ * one `cmsgpack` string: a string of modes ("a" HGETALL, "s" HMGET), then per key the command's
+ * reply (HGETALL: field-value pairs; HMGET: values in ARGV order, false when absent). One buffer
+ * instead of one per value: at 100 entities x 50 features that is 5,000 fewer objects per request,
+ * and their garbage collection is what set the latency tail.
  */
 export const READ_SCRIPT = `
-local values, lengths, n = {}, {}, 0
+local nf = #ARGV
+local modes, rows = {}, {}
 for i = 1, #KEYS do
-  local row = redis.call('HMGET', KEYS[i], unpack(ARGV))
-  for j = 1, #row do
-    n = n + 1
-    local v = row[j]
-    if v then values[n] = v; lengths[n] = #v else values[n] = ''; lengths[n] = -1 end
+  local size = redis.call('HLEN', KEYS[i])
+  if size <= 128 and nf * (20 + size) > 40 * size then
+    modes[i] = 'a'
+    rows[i] = redis.call('HGETALL', KEYS[i])
+  else
+    modes[i] = 's'
+    rows[i] = redis.call('HMGET', KEYS[i], unpack(ARGV))
   end
 end
-return {table.concat(values), lengths}
+return cmsgpack.pack(table.concat(modes), rows)
 `;
 
 export const READ_SCRIPT_SHA = createHash("sha1").update(READ_SCRIPT).digest("hex");

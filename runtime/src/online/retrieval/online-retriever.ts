@@ -4,7 +4,7 @@ import { InvalidArgumentError, SkewlessError } from "../../errors";
 import type { FeatureSelection } from "../../registry/feature-refs";
 import type { RegistryCache } from "../../registry/registry-cache";
 import type { OnlineReadRequest, OnlineStore } from "../online-store";
-import { decodeValue, isNullValue, type OnlineValue } from "../value-decoder";
+import { decodeValueAt, isNullValueAt, type OnlineValue } from "../value-decoder";
 import { toEntityColumns, type EntityColumns, type EntityRows } from "./entity-rows";
 import { OnlineResponse, type FeatureVector, type FieldStatus } from "./online-response";
 import { DUMMY_ENTITY_VALUE, retrievalPlan, type ViewPlan } from "./retrieval-plan";
@@ -69,18 +69,22 @@ export class OnlineRetriever {
           eventTimestamps: dates,
         };
         for (let i = 0; i < entities.rowCount; i++) {
-          const bytes = values[i][f];
-          if (eventTimes[i] === undefined || bytes === undefined) {
+          if (eventTimes[i] === undefined || !values.has(i, f)) {
             out.values[i] = null;
             out.statuses[i] = "NOT_FOUND";
-          } else if (expired[i]) {
+            continue;
+          }
+          const buffer = values.buffer(i)!;
+          const start = values.start(i, f);
+          const end = values.end(i, f);
+          if (expired[i]) {
             out.values[i] = null;
             out.statuses[i] = "OUTSIDE_MAX_AGE";
-          } else if (isNullValue(bytes)) {
+          } else if (isNullValueAt(buffer, start, end)) {
             out.values[i] = null;
             out.statuses[i] = "NULL_VALUE";
           } else {
-            out.values[i] = decodeValue(bytes, int64);
+            out.values[i] = decodeValueAt(buffer, start, end, int64);
             out.statuses[i] = "PRESENT";
           }
         }

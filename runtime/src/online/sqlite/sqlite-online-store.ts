@@ -5,6 +5,7 @@ import { BackendError } from "../../errors";
 import type {
   BulkWrite, OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult,
 } from "../online-store";
+import { ValueGrid } from "../value-grid";
 import { forEachStatement } from "./row-params";
 import {
   addValueTextSql, createIndexSql, createStagingSql, createTableSql, deleteAllSql, dropStagingSql, dropTableSql,
@@ -12,14 +13,15 @@ import {
 } from "./sqlite-sql";
 
 type Statement = Database.Statement<unknown[], unknown>;
+/** A `selectEntitySql` row: names, comma-separated lengths, the values in hex, latest event time. */
+type EntityRow = [string | null, string | null, string | null, number | null];
 
 /** Entity-feature rows per INSERT statement: fewer, larger statements cut per-call overhead. */
 const ROWS_PER_STATEMENT = 128;
-/** Separators of `selectEntitySql`'s result: between features, and between a name and its hex value. */
+/** The separator of feature names in `selectEntitySql`'s result. */
 const RECORD = "\u001e";
 /** Address space the lookup connection maps (SQLite caps it at its compile-time maximum). */
 const READER_MMAP_BYTES = 2 ** 30;
-const UNIT = "\u001f";
 
 /**
  * Feast's SQLite online store, byte for byte: table `{project}_{view}`, one row per entity and
@@ -119,53 +121,58 @@ export class SqliteOnlineStore implements OnlineStore {
   private readOne(request: OnlineReadRequest): OnlineReadResult {
     const n = request.entityKeys.length;
     const eventTimes: (number | undefined)[] = new Array(n).fill(undefined);
-    const values: (Uint8Array | undefined)[][] = Array.from({ length: n }, () => new Array(request.features.length).fill(undefined));
+    const values = new ValueGrid(n, request.features.length);
     const name = this.tableOf(request.table.name);
     const reader = n === 0 ? undefined : this.reader();
     if (!reader || !this.tableExists(name, reader)) return { eventTimes, values };
     const statement = this.select(name, reader);
-    const featureIndex = new Map(request.features.map((f, i) => [f, i]));
-    // one query per distinct entity; rows share the answer for repeated entities
-    const found = new Map<string, [string | null, number | null]>();
-    const rows: [string | null, number | null][] = new Array(n);
+    // One query per distinct entity; `firstOf[i]` is the row that asked for row i's entity first.
+    const seen = new Map<string, number>();
+    const firstOf = new Array<number>(n);
+    const rows: (EntityRow | undefined)[] = new Array(n);
     let hexChars = 0;
     for (let i = 0; i < n; i++) {
       const id = request.entityKeys[i].toString("latin1");
-      let row = found.get(id);
-      if (!row) {
-        try {
-          row = statement.get(request.entityKeys[i]) as [string | null, number | null];
-        } catch (e) {
-          throw new BackendError("SQLite", `reading table ${name} (${statement.source})`, e);
-        }
-        found.set(id, row);
-        if (row[0] !== null) hexChars += row[0].length;
+      const first = seen.get(id);
+      firstOf[i] = first ?? i;
+      if (first !== undefined) continue;
+      seen.set(id, i);
+      let row: EntityRow;
+      try {
+        row = statement.get(request.entityKeys[i]) as EntityRow;
+      } catch (e) {
+        throw new BackendError("SQLite", `reading table ${name} (${statement.source})`, e);
       }
+      if (row[0] === null || row[1] === null || row[2] === null) continue;
       rows[i] = row;
+      hexChars += row[2].length;
     }
-    // every value's bytes go into one buffer; rows get views of it
+    // Every value goes into one buffer per read, decoded from hex an entity at a time: a blob per
+    // entity would be an off-heap allocation each, and freeing thousands of them is what stalled
+    // the garbage collector's minor pauses.
     const arena = Buffer.allocUnsafe(hexChars >> 1);
     let used = 0;
-    const decoded = new Map<string, (Uint8Array | undefined)[]>();
+    const featureIndex = new Map(request.features.map((f, i) => [f, i]));
+    // Entities of one view almost always store the same names in the same order: split once.
+    const layouts = new Map<string, number[]>();
     for (let i = 0; i < n; i++) {
-      const [features, ts] = rows[i];
-      if (features === null) continue;
+      const row = rows[i];
+      if (!row) continue;
+      const [names, lengths, hex, ts] = row as [string, string, string, number | null];
       eventTimes[i] = ts === null ? 0 : ts * 1000;
-      const id = request.entityKeys[i].toString("latin1");
-      const known = decoded.get(id);
-      if (known) {
-        values[i] = known;
-        continue;
+      let layout = layouts.get(names);
+      if (!layout) {
+        layout = names.split(RECORD).map((feature) => featureIndex.get(feature) ?? -1);
+        layouts.set(names, layout);
       }
-      for (const part of features.split(RECORD)) {
-        const cut = part.indexOf(UNIT);
-        const f = featureIndex.get(part.slice(0, cut));
-        if (f === undefined) continue;
-        const length = arena.write(part.slice(cut + 1), used, "hex");
-        values[i][f] = arena.subarray(used, used + length);
-        used += length;
-      }
-      decoded.set(id, values[i]);
+      values.setBuffer(i, arena);
+      splitValues(lengths, layout, values, i, used);
+      used += arena.write(hex, used, "hex");
+    }
+    for (let i = 0; i < n; i++) {
+      if (firstOf[i] === i) continue;
+      values.copyRow(firstOf[i], i);
+      eventTimes[i] = eventTimes[firstOf[i]];
     }
     return { eventTimes, values };
   }
@@ -288,5 +295,31 @@ export class SqliteOnlineStore implements OnlineStore {
     } catch (e) {
       throw new BackendError("SQLite", sql, e);
     }
+  }
+}
+
+/**
+ * Places row `row`'s values, which start at `base` in its buffer, by the comma-separated `lengths`
+ * (-1: a NULL value, no bytes): the k-th value is feature `layout[k]` (none when -1: a feature not
+ * asked for).
+ */
+function splitValues(lengths: string, layout: readonly number[], values: ValueGrid, row: number, base: number): void {
+  let offset = base;
+  let k = 0;
+  let length = 0;
+  let negative = false;
+  for (let c = 0; c <= lengths.length; c++) {
+    const ch = c < lengths.length ? lengths.charCodeAt(c) : 44;
+    if (ch === 44) {   // ','
+      const target = k < layout.length ? layout[k] : -1;
+      k++;
+      if (!negative) {
+        if (target >= 0) values.set(row, target, offset, offset + length);
+        offset += length;
+      }
+      length = 0;
+      negative = false;
+    } else if (ch === 45) negative = true;   // '-'
+    else length = length * 10 + ch - 48;
   }
 }

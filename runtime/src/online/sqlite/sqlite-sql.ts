@@ -65,12 +65,14 @@ export function dropStagingSql(staging: string): string {
 }
 
 /**
- * Every stored feature of one entity as a single row: `name 0x1F hex(value)` joined by 0x1E, and
- * the latest event time (Feast reads all features and keeps the requested ones). One string per
- * entity instead of a row and two blobs per feature: creating blobs is what costs on large reads.
+ * Every stored feature of one entity as a single row: the feature names joined by 0x1E, each
+ * value's length in bytes (-1 for a NULL value) joined by commas, every value in hex, concatenated
+ * in the same order, and the latest event time. Feast reads all features of an entity and keeps
+ * the requested ones; one row of three strings per entity instead of a row and two blobs per
+ * feature is what keeps large reads cheap.
  */
 export function selectEntitySql(table: string): string {
-  return `SELECT group_concat(feature_name || char(31) || hex(value), char(30)), max(event_ts) FROM ${quoteId(table)} WHERE entity_key = ?`;
+  return `SELECT group_concat(ifnull(feature_name, ''), char(30)), group_concat(ifnull(length(value), -1)), group_concat(hex(value), ''), max(event_ts) FROM ${quoteId(table)} WHERE entity_key = ?`;
 }
 
 export function deleteAllSql(table: string): string {
