@@ -18,6 +18,11 @@ export function benchView(name: string, features: number, sourcePath = "data/sou
   return { definitions: collectDefinitions([user, source, view]), view };
 }
 
+/** `online_store` for a backend: SQLite in the repo's data folder, or the benchmark's redis-server. */
+export function onlineConfig(backend: string, redisPort: number): Record<string, unknown> {
+  return backend === "redis" ? { type: "redis", connection_string: `127.0.0.1:${redisPort}` } : { type: "sqlite", path: "data/online.db" };
+}
+
 /** A scratch feature repo (removed with {@link removeScratch}) and a store opened on it. */
 export async function openBenchStore(
   online: Record<string, unknown>, options: { offlineStore?: OfflineStore; dir?: string } = {},

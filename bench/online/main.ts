@@ -2,12 +2,13 @@
 // and a redis-server this script starts. Prints figures and the bars from issue 4; the machine is
 // shared, so compare figures within one run and rerun before drawing conclusions.
 import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { benchView, openBenchStore, removeScratch } from "./bench-repo";
+import { onlineConfig, openBenchStore, removeScratch } from "./bench-repo";
 import { measureLatency, type LatencyResult } from "./latency";
 import { writeParquet } from "./parquet-data";
 import { startRedis, type BenchRedis } from "./redis-process";
-import { SyntheticOfflineStore } from "./synthetic-offline-store";
 
 const QUICK = process.argv.includes("--quick");
 /** `--only latency` or `--only materialize` runs one section (for profiling one path). */
@@ -22,19 +23,21 @@ async function latencySection(redis: BenchRedis): Promise<{ results: LatencyResu
   const results: LatencyResult[] = [];
   const populate: string[] = [];
   const features = Array.from({ length: 50 }, (_, i) => `bench50:f${i}`);
-  for (const [name, online] of [["SQLite", { type: "sqlite", path: "data/online.db" }], ["Redis", { type: "redis", connection_string: `127.0.0.1:${redis.port}` }]] as const) {
-    const offline = new SyntheticOfflineStore(ENTITIES, new Date());
-    const { store, dir } = await openBenchStore(online, { offlineStore: offline });
+  for (const [name, backend] of [["SQLite", "sqlite"], ["Redis", "redis"]] as const) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "skewless-bench-"));
     try {
-      await store.apply(benchView("bench50", 50).definitions);
-      const t0 = Date.now();
-      await store.materialize(new Date(Date.now() - 86_400_000), new Date(Date.now() + 60_000));
-      const s = (Date.now() - t0) / 1000;
-      populate.push(`${name}: ${ENTITIES.toLocaleString("en-US")} entities x 50 features written in ${s.toFixed(1)}s (${Math.round(ENTITIES / s).toLocaleString("en-US")} rows/s)`);
-      results.push(await measureLatency(`${name} 1 x 50`, store, features, ENTITIES, 1, QUICK ? 3000 : 20_000, 2000));
-      results.push(await measureLatency(`${name} 100 x 50`, store, features, ENTITIES, 100, QUICK ? 500 : 3000, 300));
+      // populated by another process, as a materialization job would; this one only serves
+      const out = execFileSync(process.execPath, [path.join(__dirname, "populate.js"), backend, String(redis.port), dir, String(ENTITIES), "50", "bench50"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+      const s = (JSON.parse(out) as { seconds: number }).seconds;
+      populate.push(`${name}: ${n(ENTITIES)} entities x 50 features written in ${s.toFixed(1)}s (${n(ENTITIES / s)} rows/s), by a separate process`);
+      const { store } = await openBenchStore(onlineConfig(backend, redis.port), { dir });
+      try {
+        results.push(await measureLatency(`${name} 1 x 50`, store, features, ENTITIES, 1, QUICK ? 3000 : 20_000, 2000));
+        results.push(await measureLatency(`${name} 100 x 50`, store, features, ENTITIES, 100, QUICK ? 500 : 3000, 300));
+      } finally {
+        await store.close();
+      }
     } finally {
-      await store.close();
       removeScratch(dir);
     }
   }

@@ -1,13 +1,13 @@
 // One materialization in its own process, so its peak memory is its own: prints a JSON summary.
 //   node materialize-run.js <sqlite|redis> <redisPort> <rows> <features> <synthetic|parquet:PATH>
 import type { MaterializeProgress } from "@skewless/runtime";
-import { benchView, openBenchStore, removeScratch } from "./bench-repo";
+import { benchView, onlineConfig, openBenchStore, removeScratch } from "./bench-repo";
 import { SyntheticOfflineStore } from "./synthetic-offline-store";
 
 async function main(): Promise<void> {
   const [backend, port, rowsText, featuresText, source] = process.argv.slice(2);
   const rows = Number(rowsText);
-  const online = backend === "redis" ? { type: "redis", connection_string: `127.0.0.1:${port}` } : { type: "sqlite", path: "data/online.db" };
+  const online = onlineConfig(backend, Number(port));
   const eventTime = new Date("2024-05-01T00:00:00Z");
   const parquet = source.startsWith("parquet:") ? source.slice("parquet:".length) : undefined;
   const { store, dir } = await openBenchStore(online, parquet ? {} : { offlineStore: new SyntheticOfflineStore(rows, eventTime) });

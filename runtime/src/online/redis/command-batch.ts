@@ -55,16 +55,9 @@ export class CommandBatch {
   }
 
   private async exec(client: RedisClient, commands: Command[], description: string): Promise<unknown[]> {
-    const pipeline = client.pipeline();
-    for (const c of commands) {
-      if (c.name === "hmget") pipeline.hmgetBuffer(c.key, ...(c.args as Buffer[]));
-      else if (c.name === "hkeys") pipeline.hkeysBuffer(c.key);
-      else if (c.name === "evalsha") pipeline.callBuffer("evalsha", c.sha!, ...c.args);
-      else pipeline.call(c.name, c.key, ...c.args);
-    }
     let replies: [Error | null, unknown][] | null;
     try {
-      replies = await pipeline.exec();
+      replies = commands.length <= DIRECT_COMMANDS ? await sendEach(client, commands) : await pipelined(client, commands).exec();
     } catch (e) {
       throw new BackendError("Redis", `${summary(commands)} on ${description}`, redact(e));
     }
@@ -77,6 +70,39 @@ export class CommandBatch {
     }
     return out;
   }
+}
+
+/**
+ * Up to this many commands are sent one by one, all before the first reply (still one round trip):
+ * an ioredis Pipeline keeps what it sent alive long enough to reach the old generation, and a
+ * request-path read is one or a few commands, where those promotions made full garbage
+ * collections, and the latency tail, several times more frequent.
+ */
+const DIRECT_COMMANDS = 16;
+
+function pipelined(client: RedisClient, commands: Command[]): ReturnType<RedisClient["pipeline"]> {
+  const pipeline = client.pipeline();
+  for (const c of commands) {
+    if (c.name === "hmget") pipeline.hmgetBuffer(c.key, ...(c.args as Buffer[]));
+    else if (c.name === "hkeys") pipeline.hkeysBuffer(c.key);
+    else if (c.name === "evalsha") pipeline.callBuffer("evalsha", c.sha!, ...c.args);
+    else pipeline.call(c.name, c.key, ...c.args);
+  }
+  return pipeline;
+}
+
+/** Each command on its own, in order, without waiting in between; replies as a pipeline gives them. */
+function sendEach(client: RedisClient, commands: Command[]): Promise<[Error | null, unknown][]> {
+  return Promise.all(commands.map(async (c): Promise<[Error | null, unknown]> => {
+    try {
+      if (c.name === "hmget") return [null, await client.hmgetBuffer(c.key, ...(c.args as Buffer[]))];
+      if (c.name === "hkeys") return [null, await client.hkeysBuffer(c.key)];
+      if (c.name === "evalsha") return [null, await client.callBuffer("evalsha", c.sha!, ...c.args)];
+      return [null, await client.call(c.name, c.key, ...c.args)];
+    } catch (e) {
+      return [e instanceof Error ? e : new Error(String(e)), undefined];
+    }
+  }));
 }
 
 /** `HMGET x 100, HSET x 100`: what a pipeline held, for error messages (keys and values are data). */
