@@ -101,6 +101,12 @@ describe("DuckDBOfflineStore.pullLatest", async () => {
       expect(pulled.batches.every((b) => b.rowCount <= 1000 + 2048)).toBe(true);
       expect(pulled.rows).toHaveLength(keys);
       expect(pulled.rows.every((r) => (r.clicks as bigint) >= BigInt(keys))).toBe(true);
+      // batches larger than DuckDB's 2,048-row chunks join several chunks, row for row
+      const joined = await pullAll(bigOffline, (await bigStore.catalog()).featureView("big"), utc("2024-01-01T00:00"), utc("2024-01-02T00:00"), 4500);
+      expect(joined.batches.length).toBeLessThan(pulled.batches.length);
+      expect(joined.batches.some((b) => b.rowCount > 2048)).toBe(true);
+      expect(joined.rows.map((r) => Number(r.clicks) - Number(r.user_id)).every((d) => d === keys)).toBe(true);
+      expect(new Set(joined.rows.map((r) => Number(r.user_id))).size).toBe(keys);
     } finally {
       await bigOffline.close();
     }

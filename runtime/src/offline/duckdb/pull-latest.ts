@@ -29,20 +29,21 @@ export async function* pullLatestBatches(
     let first = true;
     const keys = checked.joinKeys.length;
     const hasCreated = checked.createdTimestamp !== undefined;
-    let pending = emptyColumns(result.columnCount);
+    // DuckDB's chunks (2,048 rows) are kept as they come and joined once per batch, into columns
+    // of the batch's exact size: growing arrays row by row is what materialization's garbage was.
+    let pending: unknown[][][] = [];
     let pendingRows = 0;
     for (let chunk = await nextChunk(result, sql); chunk && chunk.rowCount > 0; chunk = await nextChunk(result, sql)) {
-      const columns = chunk.convertColumns(JSDuckDBValueConverter);
-      columns.forEach((values, i) => pending[i].push(...values));
+      pending.push(chunk.convertColumns(JSDuckDBValueConverter));
       pendingRows += chunk.rowCount;
       if (pendingRows >= batchRows) {
-        yield withTotal(toBatch(pending, pendingRows, keys, hasCreated), first ? totalRows : undefined);
+        yield withTotal(toBatch(joinChunks(pending, result.columnCount, pendingRows), pendingRows, keys, hasCreated), first ? totalRows : undefined);
         first = false;
-        pending = emptyColumns(result.columnCount);
+        pending = [];
         pendingRows = 0;
       }
     }
-    if (pendingRows > 0) yield withTotal(toBatch(pending, pendingRows, keys, hasCreated), first ? totalRows : undefined);
+    if (pendingRows > 0) yield withTotal(toBatch(joinChunks(pending, result.columnCount, pendingRows), pendingRows, keys, hasCreated), first ? totalRows : undefined);
   } finally {
     connection.closeSync();
   }
@@ -52,8 +53,19 @@ function withTotal(batch: PulledBatch, totalRows: number | undefined): PulledBat
   return totalRows === undefined ? batch : { ...batch, totalRows };
 }
 
-function emptyColumns(count: number): unknown[][] {
-  return Array.from({ length: count }, () => []);
+/** Chunks' columns (each chunk: one array per column) as one array per column of `rows` values. */
+function joinChunks(chunks: unknown[][][], columnCount: number, rows: number): unknown[][] {
+  const columns: unknown[][] = [];
+  for (let c = 0; c < columnCount; c++) {
+    const column: unknown[] = new Array(rows);
+    let at = 0;
+    for (const chunk of chunks) {
+      const values = chunk[c];
+      for (let i = 0; i < values.length; i++) column[at++] = values[i];
+    }
+    columns.push(column);
+  }
+  return columns;
 }
 
 // Column order is compileLatest's: join keys, event ts, created ts (if any), features.

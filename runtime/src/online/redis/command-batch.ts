@@ -30,7 +30,11 @@ export class CommandBatch {
 
   /** EVALSHA over `keys` (all in one cluster slot), routed by the first. */
   addScript(sha: string, keys: Buffer[], argv: Arg[]): void {
-    this.commands.push({ name: "evalsha", key: keys[0], args: [keys.length, ...keys, ...argv], sha });
+    const args: Arg[] = new Array(1 + keys.length + argv.length);
+    args[0] = keys.length;
+    for (let i = 0; i < keys.length; i++) args[1 + i] = keys[i];
+    for (let i = 0; i < argv.length; i++) args[1 + keys.length + i] = argv[i];
+    this.commands.push({ name: "evalsha", key: keys[0], args, sha });
   }
 
   async run(client: RedisClient, description: string): Promise<unknown[]> {

@@ -10,7 +10,7 @@ import { connectRedis, redact, type ConnectedRedis, type RedisClient } from "./r
 import { compareTime, decodeTimestamp, encodeTimestamp, FieldNames, redisKey, timestampField } from "./redis-layout";
 import { MsgpackReader, planRead, ReadAssembly, slotGroups, type ReadPlan } from "./redis-read";
 import { unpackValues } from "../value-encoder";
-import { READ_SCRIPT, READ_SCRIPT_SHA, WRITE_SCRIPT, WRITE_SCRIPT_SHA } from "./redis-scripts";
+import { packScriptRows, READ_SCRIPT, READ_SCRIPT_SHA, WRITE_SCRIPT, WRITE_SCRIPT_SHA } from "./redis-scripts";
 
 const SCAN_COUNT = 1000;
 /** Rows per EVALSHA: large enough to amortize the call, small enough not to block the server. */
@@ -61,9 +61,8 @@ export class RedisOnlineStore implements OnlineStore {
       for (let start = 0; start < indexes.length; start += SCRIPT_ROWS) {
         const chunk = indexes.slice(start, start + SCRIPT_ROWS);
         const keys = chunk.map((i) => allKeys[i]);
-        const perRow: Buffer[] = [];
-        for (const i of chunk) perRow.push(encodeTimestamp(rows[i].eventTime.getTime()), rows[i].packedValues);
-        batch.addScript(WRITE_SCRIPT_SHA, keys, [...argv, ...perRow]);
+        const packed = packScriptRows(chunk.map((i) => ({ timestamp: encodeTimestamp(rows[i].eventTime.getTime()), packedValues: rows[i].packedValues })));
+        batch.addScript(WRITE_SCRIPT_SHA, keys, [...argv, packed]);
       }
     }
     // after a NOSCRIPT retry, rows already written are not newer than themselves: safe to rerun

@@ -8,8 +8,11 @@ import { createHash } from "node:crypto";
  * commands and round trips, and makes read-compare-write atomic per row (Feast's is not).
  *
  * KEYS: the entity hashes. ARGV: ts field, key ttl (0 = none), "1" to deduplicate, the feature
- * fields concatenated (4 bytes each), then two per key: the Timestamp proto, and the row's packed
- * values (per feature a u32 little-endian length and the Value bytes, as OnlineRow carries them).
+ * fields concatenated (4 bytes each), and every key's row in one string (see `packScriptRows`): a
+ * byte with the Timestamp proto's length, the proto, a u32 little-endian length and the row's
+ * packed values (per feature a u32 little-endian length and the Value bytes, as OnlineRow carries
+ * them). One argument for all rows instead of two per row: the client's cost of building a
+ * command grows with its argument count.
  */
 export const WRITE_SCRIPT = `
 local tsField = ARGV[1]
@@ -45,9 +48,19 @@ end
 local args = {tsField, ''}
 for f = 1, nf do args[2 * f + 1] = fields[f] end
 local written = 0
+local rowsBlob = ARGV[5]
+local at = 1
+local function u32(s, p)
+  local b1, b2, b3, b4 = string.byte(s, p, p + 3)
+  return b1 + b2 * 256 + b3 * 65536 + b4 * 16777216
+end
 for i = 1, #KEYS do
-  local ts = ARGV[3 + 2 * i]
-  local blob = ARGV[4 + 2 * i]
+  local tsLength = string.byte(rowsBlob, at)
+  local ts = string.sub(rowsBlob, at + 1, at + tsLength)
+  at = at + 1 + tsLength
+  local rowLength = u32(rowsBlob, at)
+  local rowStart = at + 4
+  at = rowStart + rowLength
   local skip = false
   if dedup then
     local stored = redis.call('HGET', KEYS[i], tsField)
@@ -59,11 +72,10 @@ for i = 1, #KEYS do
   end
   if not skip then
     args[2] = ts
-    local pos = 1
+    local pos = rowStart
     for f = 1, nf do
-      local b1, b2, b3, b4 = string.byte(blob, pos, pos + 3)
-      local len = b1 + b2 * 256 + b3 * 65536 + b4 * 16777216
-      args[2 * f + 2] = string.sub(blob, pos + 4, pos + 3 + len)
+      local len = u32(rowsBlob, pos)
+      args[2 * f + 2] = string.sub(rowsBlob, pos + 4, pos + 3 + len)
       pos = pos + 4 + len
     end
     redis.call('HSET', KEYS[i], unpack(args))
@@ -75,6 +87,21 @@ return written
 `;
 
 export const WRITE_SCRIPT_SHA = createHash("sha1").update(WRITE_SCRIPT).digest("hex");
+
+/** WRITE_SCRIPT's rows argument: per row, its Timestamp proto and packed values, each length-prefixed. */
+export function packScriptRows(rows: readonly { timestamp: Buffer; packedValues: Buffer }[]): Buffer {
+  let length = 0;
+  for (const r of rows) length += 1 + r.timestamp.length + 4 + r.packedValues.length;
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const r of rows) {
+    out[at++] = r.timestamp.length;
+    at += r.timestamp.copy(out, at);
+    at = out.writeUInt32LE(r.packedValues.length, at);
+    at += r.packedValues.copy(out, at);
+  }
+  return out;
+}
 
 /**
  * The same fields (ARGV) of every key (KEYS), as one command. Per key it picks the cheaper read:
