@@ -50,17 +50,14 @@ for f = 1, nf do args[2 * f + 1] = fields[f] end
 local written = 0
 local rowsBlob = ARGV[5]
 local at = 1
-local function u32(s, p)
-  local b1, b2, b3, b4 = string.byte(s, p, p + 3)
-  return b1 + b2 * 256 + b3 * 65536 + b4 * 16777216
-end
+local byte, sub = string.byte, string.sub
 for i = 1, #KEYS do
-  local tsLength = string.byte(rowsBlob, at)
-  local ts = string.sub(rowsBlob, at + 1, at + tsLength)
+  local tsLength = byte(rowsBlob, at)
+  local ts = sub(rowsBlob, at + 1, at + tsLength)
   at = at + 1 + tsLength
-  local rowLength = u32(rowsBlob, at)
+  local b1, b2, b3, b4 = byte(rowsBlob, at, at + 3)
   local rowStart = at + 4
-  at = rowStart + rowLength
+  at = rowStart + b1 + b2 * 256 + b3 * 65536 + b4 * 16777216
   local skip = false
   if dedup then
     local stored = redis.call('HGET', KEYS[i], tsField)
@@ -73,10 +70,11 @@ for i = 1, #KEYS do
   if not skip then
     args[2] = ts
     local pos = rowStart
-    for f = 1, nf do
-      local len = u32(rowsBlob, pos)
-      args[2 * f + 2] = string.sub(rowsBlob, pos + 4, pos + 3 + len)
-      pos = pos + 4 + len
+    for f = 4, 2 * nf + 2, 2 do
+      local l1, l2, l3, l4 = byte(rowsBlob, pos, pos + 3)
+      local last = pos + 3 + l1 + l2 * 256 + l3 * 65536 + l4 * 16777216
+      args[f] = sub(rowsBlob, pos + 4, last)
+      pos = last + 1
     end
     redis.call('HSET', KEYS[i], unpack(args))
     if ttl > 0 then redis.call('EXPIRE', KEYS[i], ttl) end
