@@ -71,6 +71,24 @@ describe("SQLite layout", () => {
     check.close();
   });
 
+  it("reads values another writer left as text or NULL without shifting the values after them", async () => {
+    const file = path.join(dir, "mixed.db");
+    const store = new SqliteOnlineStore(file, "p");
+    await store.update({ keep: [table], remove: [] });
+    const db = new Database(file);
+    const insert = db.prepare(`INSERT INTO "p_driver_stats" (entity_key, feature_name, value, event_ts) VALUES (?, ?, ?, 1640991600)`);
+    const key = keys.encode([7]);
+    insert.run(key, "city", "Zürich");            // text: its UTF-8 bytes, 7 of them for 6 characters
+    insert.run(key, "conv_rate", null);           // NULL: no value
+    insert.run(key, "trips", writer.encode(ValueType.INT64, 308));
+    db.close();
+    const [result] = await store.read([{ table, features: ["trips", "city", "conv_rate"], entityKeys: [key] }]);
+    expect(result.values.row(0).map((v) => v && Buffer.from(v).toString("hex"))).toEqual([
+      writer.encode(ValueType.INT64, 308).toString("hex"), Buffer.from("Zürich").toString("hex"), undefined,
+    ]);
+    await store.close();
+  });
+
   it("names the table and the statement when SQLite fails", async () => {
     const file = path.join(dir, "readonly.db");
     const store = new SqliteOnlineStore(file, "p");

@@ -72,7 +72,7 @@ export function dropStagingSql(staging: string): string {
  * feature is what keeps large reads cheap.
  */
 export function selectEntitySql(table: string): string {
-  return `SELECT group_concat(ifnull(feature_name, ''), char(30)), group_concat(ifnull(length(value), -1)), group_concat(hex(value), ''), max(event_ts) FROM ${quoteId(table)} WHERE entity_key = ?`;
+  return `SELECT group_concat(ifnull(feature_name, ''), char(30)), group_concat(ifnull(octet_length(value), -1)), group_concat(hex(value), ''), max(event_ts) FROM ${quoteId(table)} WHERE entity_key = ?`;
 }
 
 export function deleteAllSql(table: string): string {
