@@ -76,6 +76,8 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       expect(decoded[1]).toEqual([undefined, undefined]);
       expect(decoded[2]).toEqual([hex(writer.encode(ValueType.STRING, "user 1")), hex(writer.encode(ValueType.INT64, 10))]);
       expect(decoded[3]).toEqual(decoded[0]);
+      const [twice] = await store.read([{ table: stats, features: ["clicks", "name", "clicks"], entityKeys: [keys.encode([1])] }]);
+      expect(twice.values.row(0).map(hex)).toEqual([decoded[2][1], decoded[2][0], decoded[2][1]]);
       expect(result.eventTimes.map((t) => t !== undefined)).toEqual([true, false, true, true]);
     });
 

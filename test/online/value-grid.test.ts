@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValueGrid } from "../../runtime/src/online/value-grid";
+import { featureSlots, ValueGrid } from "../../runtime/src/online/value-grid";
 
 describe("ValueGrid", () => {
   it("holds per row and feature a slice of the row's buffer, or nothing", () => {
@@ -23,5 +23,13 @@ describe("ValueGrid", () => {
     expect(grid.row(2).map((v) => v && Buffer.from(v).toString("hex"))).toEqual(["aa", undefined]);
     expect(grid.row(1).map((v) => v && Buffer.from(v).toString("hex"))).toEqual(["aa", "bbcc"]);
     expect(grid.row(0)).toEqual([undefined, undefined]);
+  });
+});
+
+describe("featureSlots", () => {
+  it("keeps each name's first position and lists the repeats to copy", () => {
+    const { first, repeats } = featureSlots(["a", "b", "a", "c", "b", "a"]);
+    expect([...first]).toEqual([["a", 0], ["b", 1], ["c", 3]]);
+    expect(repeats).toEqual([[2, 0], [4, 1], [5, 0]]);
   });
 });

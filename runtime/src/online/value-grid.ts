@@ -39,6 +39,12 @@ export class ValueGrid {
     this.ends.copyWithin(to * this.width, from * this.width, (from + 1) * this.width);
   }
 
+  /** Feature `to` of `row` takes feature `from`'s slice (a feature asked for twice). */
+  copyValue(row: number, from: number, to: number): void {
+    this.starts[row * this.width + to] = this.starts[row * this.width + from];
+    this.ends[row * this.width + to] = this.ends[row * this.width + from];
+  }
+
   has(row: number, f: number): boolean {
     return this.starts[row * this.width + f] >= 0;
   }
@@ -72,4 +78,19 @@ export class ValueGrid {
   toArrays(): (Uint8Array | undefined)[][] {
     return Array.from({ length: this.rows }, (_v, row) => this.row(row));
   }
+}
+
+/**
+ * For requested features, the index of each name's first occurrence, and the later occurrences
+ * of names asked for more than once as [later, first] pairs: stores fill the first, then copy.
+ */
+export function featureSlots(features: readonly string[]): { first: Map<string, number>; repeats: [number, number][] } {
+  const first = new Map<string, number>();
+  const repeats: [number, number][] = [];
+  features.forEach((feature, f) => {
+    const seen = first.get(feature);
+    if (seen === undefined) first.set(feature, f);
+    else repeats.push([f, seen]);
+  });
+  return { first, repeats };
 }

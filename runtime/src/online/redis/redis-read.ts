@@ -1,5 +1,5 @@
 import type { OnlineReadRequest, OnlineReadResult } from "../online-store";
-import { ValueGrid } from "../value-grid";
+import { featureSlots, ValueGrid } from "../value-grid";
 import { keySlot } from "./key-slot";
 import { decodeTimestamp, redisKey, timestampField, type FieldNames } from "./redis-layout";
 
@@ -58,6 +58,8 @@ export class ReadAssembly {
   /** Feature fields (4 bytes each) as little-endian signed integers (small integers to V8: no allocation), to their feature index. */
   private readonly fieldIndex = new Map<number, number>();
   private readonly tsField: Buffer;
+  /** Features asked for more than once: [later, first] (HGETALL's pairs fill only the first). */
+  private readonly repeats: [number, number][];
 
   constructor(private readonly plan: ReadPlan) {
     const rows = plan.rowKey.length;
@@ -68,10 +70,12 @@ export class ReadAssembly {
     plan.rowKey.forEach((k, row) => {
       if (this.firstRow[k] < 0) this.firstRow[k] = row;
     });
-    for (let f = 0; f < this.nFeatures; f++) {
+    const { first, repeats } = featureSlots(plan.request.features);
+    for (const f of first.values()) {
       const field = plan.fields[f];
       if (field.length === 4) this.fieldIndex.set(field.readInt32LE(0), f);
     }
+    this.repeats = repeats;
     this.tsField = plan.fields[this.nFeatures];
   }
 
@@ -136,6 +140,7 @@ export class ReadAssembly {
           ts = buffer.subarray(start, start + valueLength);
         }
       }
+      for (const [later, first] of this.repeats) this.grid.copyValue(row, first, later);
     }
     this.setTime(row, ts, any);
   }

@@ -5,7 +5,7 @@ import { BackendError } from "../../errors";
 import type {
   BulkWrite, OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult,
 } from "../online-store";
-import { ValueGrid } from "../value-grid";
+import { featureSlots, ValueGrid } from "../value-grid";
 import { forEachStatement } from "./row-params";
 import {
   addValueTextSql, createIndexSql, createStagingSql, createTableSql, deleteAllSql, dropStagingSql, dropTableSql,
@@ -152,7 +152,7 @@ export class SqliteOnlineStore implements OnlineStore {
     // the garbage collector's minor pauses.
     const arena = Buffer.allocUnsafe(hexChars >> 1);
     let used = 0;
-    const featureIndex = new Map(request.features.map((f, i) => [f, i]));
+    const { first: featureIndex, repeats } = featureSlots(request.features);
     // Entities of one view almost always store the same names in the same order: split once.
     const layouts = new Map<string, number[]>();
     for (let i = 0; i < n; i++) {
@@ -167,6 +167,7 @@ export class SqliteOnlineStore implements OnlineStore {
       }
       values.setBuffer(i, arena);
       splitValues(lengths, layout, values, i, used);
+      for (const [later, first] of repeats) values.copyValue(i, first, later);
       used += arena.write(hex, used, "hex");
     }
     for (let i = 0; i < n; i++) {
