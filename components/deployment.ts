@@ -1,5 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
-import type { OfflineStoreSettings } from "./feature-store-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { renderFeatureStoreYaml, type Cloud, type OfflineStoreSettings } from "./feature-store-yaml";
 import { CONNECTION_ENV } from "./materialization-job";
 
 /** What a deployment (local, AWS, GCP) gives the feature store. */
@@ -17,4 +17,19 @@ export const CONNECTION_REFERENCE = `\${${CONNECTION_ENV}}`;
 export interface StoreSettings {
   project: string;
   offlineStore?: OfflineStoreSettings;
+}
+
+/**
+ * A cloud deployment's two feature_store.yaml files, with Redis online: the materialization job's
+ * (the connection string left to its environment, see CONNECTION_REFERENCE) and the one the stack
+ * outputs for apps and Feast users (with the connection string, so a secret).
+ */
+export function redisStoreYamls(
+  store: StoreSettings, provider: Cloud, registryUri: pulumi.Output<string>, connectionString: pulumi.Output<string>,
+): { forJob: pulumi.Output<string>; output: pulumi.Output<string> } {
+  const yaml = (registry: string, conn: string) => renderFeatureStoreYaml({ ...store, registry, provider, onlineStore: { type: "redis", connectionString: conn } });
+  return {
+    forJob: registryUri.apply((uri) => yaml(uri, CONNECTION_REFERENCE)),
+    output: pulumi.secret(pulumi.all([registryUri, connectionString]).apply(([uri, conn]) => yaml(uri, conn))),
+  };
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONNECTION_REFERENCE, type Deployment, type StoreSettings } from "../deployment";
-import { renderFeatureStoreYaml } from "../feature-store-yaml";
+import { redisStoreYamls, type Deployment, type StoreSettings } from "../deployment";
 import { AwsDataBucket } from "./data-bucket";
 import { AwsMaterializationSchedule } from "./materialization-schedule";
 import { AwsRedisOnlineStore } from "./redis-online-store";
@@ -38,20 +37,18 @@ export function awsDeployment(name: string, store: StoreSettings, args: AwsStore
   const onlineStore = new AwsRedisOnlineStore(`${name}-online`, {
     vpcId: args.vpcId, subnetIds: args.subnetIds, authToken: args.redisAuthToken, nodeType: args.redisNodeType, nodes: args.redisNodes,
   }, { parent });
-  const yaml = (registry: string, connectionString: string) => renderFeatureStoreYaml({
-    ...store, registry, provider: "aws", onlineStore: { type: "redis", connectionString },
-  });
+  const yamls = redisStoreYamls(store, "aws", bucket.registryUri, onlineStore.connectionString);
   const materialization = new AwsMaterializationSchedule(`${name}-materialize`, {
     ...args.materialization,
     subnetIds: args.subnetIds,
     securityGroupIds: [onlineStore.clientSecurityGroup.id],
     bucketArn: bucket.bucketArn,
-    featureStoreYaml: bucket.registryUri.apply((uri) => yaml(uri, CONNECTION_REFERENCE)),
+    featureStoreYaml: yamls.forJob,
     connectionString: onlineStore.connectionString,
   }, { parent });
   return {
     registry: bucket.registryUri,
-    featureStoreYaml: pulumi.secret(pulumi.all([bucket.registryUri, onlineStore.connectionString]).apply(([uri, conn]) => yaml(uri, conn))),
+    featureStoreYaml: yamls.output,
     bucket, onlineStore, materialization,
   };
 }

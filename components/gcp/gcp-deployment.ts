@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONNECTION_REFERENCE, type Deployment, type StoreSettings } from "../deployment";
-import { renderFeatureStoreYaml } from "../feature-store-yaml";
+import { redisStoreYamls, type Deployment, type StoreSettings } from "../deployment";
 import { GcpDataBucket } from "./data-bucket";
 import { GcpMaterializationSchedule } from "./materialization-schedule";
 import { GcpRedisOnlineStore } from "./redis-online-store";
@@ -39,9 +38,7 @@ export function gcpDeployment(name: string, store: StoreSettings, args: GcpStore
   const onlineStore = new GcpRedisOnlineStore(`${name}-online`, {
     region: args.region, network: args.network, tier: args.redisTier, memorySizeGb: args.redisMemorySizeGb,
   }, { parent });
-  const yaml = (registry: string, connectionString: string) => renderFeatureStoreYaml({
-    ...store, registry, provider: "gcp", onlineStore: { type: "redis", connectionString },
-  });
+  const yamls = redisStoreYamls(store, "gcp", bucket.registryUri, onlineStore.connectionString);
   const materialization = new GcpMaterializationSchedule(`${name}-materialize`, {
     ...args.materialization,
     project: args.project,
@@ -49,12 +46,12 @@ export function gcpDeployment(name: string, store: StoreSettings, args: GcpStore
     network: args.network,
     subnetwork: args.subnetwork,
     bucketName: bucket.bucketName,
-    featureStoreYaml: bucket.registryUri.apply((uri) => yaml(uri, CONNECTION_REFERENCE)),
+    featureStoreYaml: yamls.forJob,
     connectionString: onlineStore.connectionString,
   }, { parent });
   return {
     registry: bucket.registryUri,
-    featureStoreYaml: pulumi.secret(pulumi.all([bucket.registryUri, onlineStore.connectionString]).apply(([uri, conn]) => yaml(uri, conn))),
+    featureStoreYaml: yamls.output,
     bucket, onlineStore, materialization,
   };
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { expect } from "vitest";
 
 /** A resource the program registered, as Pulumi's mock monitor saw it. */
 export interface Registered {
@@ -70,4 +71,17 @@ export function plain<T = unknown>(value: unknown): T {
 /** Lets registrations started by async program code reach the mocks. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** Lookups by resource type over what the mocks registered (read when called: fill `registered` first). */
+export function byType(registered: () => Registered[]): { ofType(type: string): Registered[]; one(type: string): Registered } {
+  const ofType = (type: string) => registered().filter((r) => r.type === type);
+  return {
+    ofType,
+    one(type: string) {
+      const found = ofType(type);
+      expect(found, type).toHaveLength(1);
+      return found[0];
+    },
+  };
 }

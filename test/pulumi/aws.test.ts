@@ -4,19 +4,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import type { FeatureStore as FeatureStoreType } from "../../components";
 import { parseRepoConfig } from "../../runtime/src/config";
-import { isSecretInput, plain, settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
+import { byType, isSecretInput, plain, settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
 
 const TOKEN = "correct-horse-battery-staple-42";
 
 describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
   let registered: Registered[];
   let store: FeatureStoreType;
-  const ofType = (type: string) => registered.filter((r) => r.type === type);
-  const one = (type: string) => {
-    const found = ofType(type);
-    expect(found, type).toHaveLength(1);
-    return found[0];
-  };
+  const { ofType, one } = byType(() => registered);
   const policyOf = (roleSuffix: string) => JSON.parse(plain<string>(ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name.endsWith(roleSuffix))!.inputs.policy));
 
   beforeAll(async () => {

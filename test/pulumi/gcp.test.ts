@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import type { FeatureStore as FeatureStoreType } from "../../components";
 import { accountId } from "../../components/gcp/materialization-schedule";
 import { parseRepoConfig } from "../../runtime/src/config";
-import { isSecretInput, settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
+import { byType, isSecretInput, settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
 
 // The mocks give Memorystore this AUTH string, as GCP generates one.
 const AUTH = "gcp-generated-auth";
@@ -13,12 +13,7 @@ const AUTH = "gcp-generated-auth";
 describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
   let registered: Registered[];
   let store: FeatureStoreType;
-  const ofType = (type: string) => registered.filter((r) => r.type === type);
-  const one = (type: string) => {
-    const found = ofType(type);
-    expect(found, type).toHaveLength(1);
-    return found[0];
-  };
+  const { ofType, one } = byType(() => registered);
 
   beforeAll(async () => {
     registered = await startMocks();
