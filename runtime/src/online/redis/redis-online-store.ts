@@ -1,6 +1,7 @@
 import type { Cluster } from "ioredis";
 import type { RedisOnlineStoreConfig } from "../../config";
 import { BackendError } from "../../errors";
+import { Lazy } from "../../lazy";
 import { entityKeyPrefix, type EntityKeyVersion } from "../entity-key";
 import type {
   OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult,
@@ -25,7 +26,7 @@ const DELETE_BATCH = 1000;
 export class RedisOnlineStore implements OnlineStore {
   readonly type = "redis";
   readonly skipsStaleWrites: boolean;
-  private connection: Promise<ConnectedRedis> | undefined;
+  private readonly connection = new Lazy(() => connectRedis(this.config));
   /** Whether the server lets us run the write script (unknown until tried). */
   private scripts: "unknown" | "denied" = "unknown";
   private readonly projectBytes: Buffer;
@@ -221,8 +222,7 @@ export class RedisOnlineStore implements OnlineStore {
   }
 
   async close(): Promise<void> {
-    const connection = this.connection;
-    this.connection = undefined;
+    const connection = this.connection.take();
     if (!connection) return;
     try {
       const { client } = await connection;
@@ -233,11 +233,7 @@ export class RedisOnlineStore implements OnlineStore {
   }
 
   private connect(): Promise<ConnectedRedis> {
-    this.connection ??= connectRedis(this.config).catch((e: unknown) => {
-      this.connection = undefined;
-      throw e;
-    });
-    return this.connection;
+    return this.connection.get();
   }
 }
 

@@ -1,6 +1,7 @@
 // The types of the build that `await import()` loads at run time (the ESM one).
 import type { Bucket, Storage } from "@google-cloud/storage" with { "resolution-mode": "import" };
 import { BackendError, RegistryAccessDeniedError, RegistryBucketNotFoundError } from "../../errors";
+import { Lazy } from "../../lazy";
 import { gcsEmulatorEndpoint } from "./gcs-emulator";
 import { parseObjectUri, type ObjectUri } from "./object-uri";
 import type { RegistrySnapshot, RegistryStore } from "./registry-store";
@@ -27,7 +28,7 @@ export class GcsRegistryStore implements RegistryStore {
   /** The emulator in use (from STORAGE_EMULATOR_HOST), or undefined for GCS itself. */
   readonly emulator: string | undefined;
   private readonly object: ObjectUri;
-  private bucketHandle?: Promise<Bucket>;
+  private readonly bucketHandle = new Lazy(() => this.createBucketHandle());
 
   constructor(uri: string) {
     this.object = parseObjectUri(uri);
@@ -87,11 +88,7 @@ export class GcsRegistryStore implements RegistryStore {
   }
 
   private bucket(): Promise<Bucket> {
-    this.bucketHandle ??= this.createBucketHandle().catch((e: unknown) => {
-      this.bucketHandle = undefined;
-      throw e;
-    });
-    return this.bucketHandle;
+    return this.bucketHandle.get();
   }
 
   private async createBucketHandle(): Promise<Bucket> {

@@ -1,5 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { BackendError, ConfigError, RegistryAccessDeniedError, RegistryBucketNotFoundError } from "../../errors";
+import { Lazy } from "../../lazy";
 import { parseObjectUri, type ObjectUri } from "./object-uri";
 import type { RegistrySnapshot, RegistryStore } from "./registry-store";
 import { displayEndpoint, resolveS3Endpoint, type S3Endpoint } from "./s3-endpoint";
@@ -34,7 +35,7 @@ export class S3RegistryStore implements RegistryStore {
   readonly location: string;
   readonly endpoint: S3Endpoint | undefined;
   private readonly object: ObjectUri;
-  private connection?: Promise<S3Connection>;
+  private readonly connection = new Lazy(() => this.createConnection());
 
   constructor(uri: string, private readonly options: S3RegistryStoreOptions = {}) {
     this.object = parseObjectUri(uri);
@@ -83,11 +84,7 @@ export class S3RegistryStore implements RegistryStore {
   }
 
   private connect(): Promise<S3Connection> {
-    this.connection ??= this.createConnection().catch((e: unknown) => {
-      this.connection = undefined;
-      throw e;
-    });
-    return this.connection;
+    return this.connection.get();
   }
 
   private async createConnection(): Promise<S3Connection> {
