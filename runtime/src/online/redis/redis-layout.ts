@@ -35,23 +35,34 @@ export class FieldNames {
 
 /** A Timestamp proto for epoch milliseconds (seconds=1, nanos=2; zeros omitted as proto3 does). */
 export function encodeTimestamp(ms: number): Buffer {
-  const seconds = Math.floor(ms / 1000);
-  const nanos = (ms - seconds * 1000) * 1_000_000;
-  // tag + up to 10 varint bytes, twice; written straight into the result (materialization makes millions)
-  let length = 0;
-  if (seconds !== 0) length += 1 + varintLength(seconds);
-  if (nanos !== 0) length += 1 + varintLength(nanos);
-  const out = Buffer.allocUnsafe(length);
-  let at = 0;
+  const out = Buffer.allocUnsafe(timestampLength(ms));
+  writeTimestamp(out, 0, ms);
+  return out;
+}
+
+/** How many bytes {@link writeTimestamp} writes for `ms`. */
+export function timestampLength(ms: number): number {
+  const [seconds, nanos] = splitMs(ms);
+  return (seconds !== 0 ? 1 + varintLength(seconds) : 0) + (nanos !== 0 ? 1 + varintLength(nanos) : 0);
+}
+
+/** Writes the Timestamp proto for `ms` at `at` (straight into a larger buffer: materialization writes millions); returns the end. */
+export function writeTimestamp(out: Buffer, at: number, ms: number): number {
+  const [seconds, nanos] = splitMs(ms);
   if (seconds !== 0) {
     out[at++] = 0x08;
     at = writeVarint(out, at, seconds);
   }
   if (nanos !== 0) {
     out[at++] = 0x10;
-    writeVarint(out, at, nanos);
+    at = writeVarint(out, at, nanos);
   }
-  return out;
+  return at;
+}
+
+function splitMs(ms: number): [seconds: number, nanos: number] {
+  const seconds = Math.floor(ms / 1000);
+  return [seconds, (ms - seconds * 1000) * 1_000_000];
 }
 
 /** Seconds and nanos of a Timestamp proto; [0, 0] for an empty or unreadable one. */

@@ -62,7 +62,7 @@ export class RedisOnlineStore implements OnlineStore {
       for (let start = 0; start < indexes.length; start += SCRIPT_ROWS) {
         const chunk = indexes.slice(start, start + SCRIPT_ROWS);
         const keys = chunk.map((i) => allKeys[i]);
-        const packed = packScriptRows(chunk.map((i) => ({ timestamp: encodeTimestamp(rows[i].eventTime.getTime()), packedValues: rows[i].packedValues })));
+        const packed = packScriptRows(chunk.map((i) => ({ eventMs: rows[i].eventTime.getTime(), packedValues: rows[i].packedValues })));
         batch.addScript(WRITE_SCRIPT_SHA, keys, [...argv, packed]);
       }
     }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { timestampLength, writeTimestamp } from "./redis-layout";
 
 /**
  * Feast's Redis write as one server-side script per group of rows: for each key, skip the row
@@ -87,14 +88,15 @@ return written
 export const WRITE_SCRIPT_SHA = createHash("sha1").update(WRITE_SCRIPT).digest("hex");
 
 /** WRITE_SCRIPT's rows argument: per row, its Timestamp proto and packed values, each length-prefixed. */
-export function packScriptRows(rows: readonly { timestamp: Buffer; packedValues: Buffer }[]): Buffer {
+export function packScriptRows(rows: readonly { eventMs: number; packedValues: Buffer }[]): Buffer {
   let length = 0;
-  for (const r of rows) length += 1 + r.timestamp.length + 4 + r.packedValues.length;
+  for (const r of rows) length += 1 + timestampLength(r.eventMs) + 4 + r.packedValues.length;
   const out = Buffer.allocUnsafe(length);
   let at = 0;
   for (const r of rows) {
-    out[at++] = r.timestamp.length;
-    at += r.timestamp.copy(out, at);
+    const tsAt = at + 1;
+    at = writeTimestamp(out, tsAt, r.eventMs);
+    out[tsAt - 1] = at - tsAt;
     at = out.writeUInt32LE(r.packedValues.length, at);
     at += r.packedValues.copy(out, at);
   }
