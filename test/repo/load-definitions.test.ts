@@ -50,4 +50,26 @@ export const all = [stats];
     expect(error).toBeInstanceOf(DefinitionError);
     expect(error.message).toBe('bad.ts: entity x: valueType "Int99" is not a dtype');
   });
+
+  it("skips what .feastignore and .skewlessignore name, with Feast's glob semantics", async () => {
+    const root = tempDir();
+    const entity = (name: string) => `import { Entity } from "@skewless/runtime";\nexport const e_${name} = new Entity({ name: "${name}", valueType: "Int64" });\n`;
+    const boom = "throw new Error('must not load')";
+    await write(root, {
+      ".feastignore": "# helper scripts run by hand\nscripts/*.ts\nvenv   # a folder: everything under it\ntools/**/gen.ts\n",
+      ".skewlessignore": "backfill.ts\n",
+      "features.ts": entity("kept_root"),
+      "scripts/backfill.ts": boom,
+      "scripts/nested/kept.ts": entity("kept_nested"),
+      "venv/lib/x.ts": boom,
+      "tools/gen.ts": boom,
+      "tools/a/b/gen.ts": boom,
+      "tools/a/keep.ts": entity("kept_tools"),
+      "backfill.ts": boom,
+      "sub/backfill.ts": entity("kept_sub"),
+    });
+    const { definitions, files } = await loadDefinitions(root);
+    expect(files.sort()).toEqual(["features.ts", "scripts/nested/kept.ts", "sub/backfill.ts", "tools/a/keep.ts"]);
+    expect(definitions.entities.map((e) => e.name).sort()).toEqual(["kept_nested", "kept_root", "kept_sub", "kept_tools"]);
+  });
 });

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { createJiti } from "jiti";
 import { collectDefinitions, type Definitions } from "../registry/compile";
 import { DefinitionError, RepoLoadError, SkewlessError } from "../errors";
+import { IgnorePatterns } from "./ignore-file";
 
 /** Folders never scanned for definitions (Feast skips the same kind of thing). */
 const SKIPPED_DIRS = new Set(["node_modules", "data", "dist", "build", "coverage"]);
@@ -16,13 +17,14 @@ export interface LoadedDefinitions {
 
 /**
  * Imports every TypeScript/JavaScript module of a feature repo (outside node_modules, data and
- * dot-folders; `*.d.ts`, `*.test.*` and `*.spec.*` skipped) and collects the definitions they export.
+ * dot-folders; `*.d.ts`, `*.test.*` and `*.spec.*` skipped; paths matched by `.feastignore` or
+ * `.skewlessignore` skipped) and collects the definitions they export.
  * TypeScript is compiled on the fly; `@skewless/runtime` resolves to this very package, so repos
  * need no build step and no install of their own.
  */
 export async function loadDefinitions(repoPath: string): Promise<LoadedDefinitions> {
   const root = path.resolve(repoPath);
-  const files = await findModules(root);
+  const files = await findModules(root, root, await IgnorePatterns.read(root));
   const jiti = createJiti(path.join(root, "__skewless_loader__.js"), {
     alias: { "@skewless/runtime": RUNTIME_ENTRY },
     fsCache: false,
@@ -56,15 +58,16 @@ function exportedValues(exports: unknown): unknown[] {
   return values.flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
 
-async function findModules(dir: string): Promise<string[]> {
+async function findModules(root: string, dir: string, ignore: IgnorePatterns): Promise<string[]> {
   const out: string[] = [];
   const entries = await fs.readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const full = path.join(dir, entry.name);
+    if (ignore.ignores(path.relative(root, full).split(path.sep).join("/"))) continue;
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) out.push(...(await findModules(full)));
+      if (!SKIPPED_DIRS.has(entry.name)) out.push(...(await findModules(root, full, ignore)));
     } else if (entry.isFile() && isDefinitionModule(entry.name)) {
       out.push(full);
     }
