@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "./errors";
+import { parseDynamoDbConfig, type DynamoDbOnlineStoreConfig } from "./online/dynamodb/dynamodb-config";
 
 /** The file every feature repo has, as in Feast. */
 export const CONFIG_FILE = "feature_store.yaml";
@@ -32,7 +33,7 @@ export interface RedisOnlineStoreConfig {
   skipDedup: boolean;
 }
 
-export type OnlineStoreConfig = SqliteOnlineStoreConfig | RedisOnlineStoreConfig;
+export type OnlineStoreConfig = SqliteOnlineStoreConfig | RedisOnlineStoreConfig | DynamoDbOnlineStoreConfig;
 
 export interface OfflineStoreConfig {
   /** `file`, `dask` and `duckdb` all mean parquet files queried by DuckDB. */
@@ -134,7 +135,8 @@ function parseOnlineStore(raw: unknown, repoPath: string, where: (k: string) => 
   const spec = raw ?? { type: "sqlite" };
   if (typeof spec === "string") return parseOnlineStore({ type: spec }, repoPath, where);
   if (!isObject(spec)) throw new ConfigError(`${where("online_store")} must be a mapping with a type`);
-  const type = oneOf(spec.type ?? "sqlite", ["sqlite", "redis"] as const, where("online_store.type"));
+  const type = oneOf(spec.type ?? "sqlite", ["sqlite", "redis", "dynamodb"] as const, where("online_store.type"));
+  if (type === "dynamodb") return parseDynamoDbConfig(spec, where);
   if (type === "sqlite") {
     allowKeys(spec, ["type", "path"], where("online_store"));
     const p = spec.path ?? "data/online.db";

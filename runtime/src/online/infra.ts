@@ -5,6 +5,7 @@ import type { RegistryModel } from "../registry/model";
 import type { FeatureViewProto, InfraObjectProto } from "../registry/proto/types";
 import { onlineTable } from "./open-online-store";
 import type { OnlineInfraUpdate, OnlineTable } from "./online-store";
+import { dynamoTableName } from "./dynamodb/dynamodb-layout";
 import { tableName } from "./sqlite/sqlite-sql";
 
 /** Feast's class name for SQLite tables in `registry.infra`. */
@@ -14,7 +15,7 @@ export const SQLITE_TABLE_CLASS = "feast.infra.online_stores.sqlite.SqliteTable"
 export interface InfraChange {
   action: "create" | "delete";
   /** `sqlite table`, or `redis data` (Redis has nothing to create; removed views lose their fields). */
-  kind: "sqlite table" | "redis data";
+  kind: "sqlite table" | "redis data" | "dynamodb table";
   name: string;
 }
 
@@ -51,6 +52,17 @@ export function planInfra(model: RegistryModel, plan: RegistryPlan, config: Repo
   const update = { keep, remove };
   if (config.onlineStore.type === "redis") {
     return { changes: remove.map((t) => ({ action: "delete", kind: "redis data", name: t.name })), update };
+  }
+  if (config.onlineStore.type === "dynamodb") {
+    // Tables are named by the store's template; new views get one, removed views lose theirs.
+    const online = config.onlineStore;
+    const name = (t: OnlineTable) => dynamoTableName(online.tableNameTemplate, project, t);
+    const created = plan.changes.filter((c) => c.kind === "featureView" && c.action === "create").map((c) => c.name);
+    const changes: InfraChange[] = [
+      ...keep.filter((t) => created.includes(t.name)).map((t) => ({ action: "create" as const, kind: "dynamodb table" as const, name: name(t) })),
+      ...remove.map((t) => ({ action: "delete" as const, kind: "dynamodb table" as const, name: name(t) })),
+    ];
+    return { changes, update };
   }
   const path = config.onlineStore.path;
   const prefix = `${project}_`;

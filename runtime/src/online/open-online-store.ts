@@ -1,6 +1,7 @@
 import type { RepoConfig } from "../config";
 import type { FeatureViewInfo } from "../registry/catalog";
 import type { OnlineStore, OnlineTable } from "./online-store";
+import { DynamoDbOnlineStore } from "./dynamodb/dynamodb-online-store";
 import { RedisOnlineStore } from "./redis/redis-online-store";
 import { SqliteOnlineStore } from "./sqlite/sqlite-online-store";
 
@@ -10,6 +11,7 @@ export function openOnlineStore(config: RepoConfig): OnlineStore {
   switch (online.type) {
     case "sqlite": return new SqliteOnlineStore(online.path, config.project);
     case "redis": return new RedisOnlineStore(online, config.project, config.entityKeySerializationVersion);
+    case "dynamodb": return new DynamoDbOnlineStore(online, config.project);
   }
 }
 
