@@ -174,6 +174,7 @@ export class ValueNotRepresentableError extends SkewlessError {
 /** A push names a push source that feeds no feature view (Feast's PushSourceNotFoundException). */
 export class PushSourceNotFoundError extends InvalidArgumentError {
   constructor(readonly pushSource: string, project: string) {
-    super(`push source ${pushSource} feeds no feature view in project ${project}`, "check the push_source_name");
+    // Feast's wording first: its clients and tests match on it
+    super(`Unable to find push source '${pushSource}': it feeds no feature view in project ${project}`, "check the push_source_name");
   }
 }

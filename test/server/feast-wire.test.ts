@@ -1,33 +1,13 @@
-import { promises as fs } from "node:fs";
-import * as path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FeatureStore } from "../../runtime/src/index";
 import { FeatureServer } from "../../runtime/src/server/feature-server";
+import { writeWireRepo } from "../feast/wire-fixture";
 import { tempDir } from "../helpers/tmp";
 
 // The feature server's wire format in the details Feast's clients depend on (each case checked
 // against `feast serve` 0.66 as well, in test/feast/remote-client.test.ts): exact integers in
 // request bodies, floats written as Python writes them, epoch-second timestamps, Feast's error
 // classes, and the endpoints and inputs Feast's server accepts.
-
-const DEFINITIONS = `import { Entity, FeatureView, FileSource, PushSource } from "@skewless/runtime";
-export const driver = new Entity({ name: "driver", joinKeys: ["driver_id"], valueType: "Int64" });
-export const rider = new Entity({ name: "rider", joinKeys: ["rider_id"], valueType: "Int64" });
-export const source = new FileSource({ name: "driver_source", path: "data/drivers.parquet", timestampField: "event_timestamp" });
-export const push = new PushSource({ name: "driver_push", batchSource: source });
-export const stats = new FeatureView({
-  name: "driver_stats", entities: [driver], ttl: 0, source: push,
-  schema: [
-    { name: "rating", dtype: "Float64" }, { name: "acc", dtype: "Float32" }, { name: "trips", dtype: "Int64" },
-    { name: "joined", dtype: "UnixTimestamp" }, { name: "scores", dtype: "Array(Float64)" }, { name: "weights", dtype: "Array(Float32)" },
-  ],
-});
-export const tripSource = new FileSource({ name: "trip_source", path: "data/trips.parquet", timestampField: "event_timestamp" });
-export const trips = new FeatureView({
-  name: "trip_stats", entities: [driver, rider], ttl: 0, source: tripSource, schema: [{ name: "fare", dtype: "Float64" }],
-});
-`;
 
 const BIG_KEY = "4611686018427387905";   // 2^62 + 1: JSON.parse reads it as 2^62, another driver
 const BIG_VALUE = "9007199254740993";    // 2^53 + 1
@@ -48,21 +28,7 @@ describe("skewless serve speaks Feast's JSON exactly", () => {
   const column = (body: FeastBody, name: string) => body.results[body.metadata.feature_names.indexOf(name)];
 
   beforeAll(async () => {
-    await fs.mkdir(path.join(repo, "data"));
-    await fs.writeFile(path.join(repo, "feature_store.yaml"), "project: wire\nregistry: data/registry.db\nonline_store:\n  type: sqlite\n  path: data/online.db\n");
-    await fs.writeFile(path.join(repo, "features.ts"), DEFINITIONS);
-    const instance = await DuckDBInstance.create(":memory:");
-    const connection = await instance.connect();
-    const t = "TIMESTAMPTZ '2026-01-01 10:00:00+00'";
-    await connection.run(`COPY (SELECT * FROM (VALUES
-        (1::BIGINT, ${t}, 178.0::DOUBLE, 1.0::FLOAT, 3::BIGINT, TIMESTAMPTZ '2025-01-01 00:00:01+00', [1.0, 2.0]::DOUBLE[], [0.5, 2.0]::FLOAT[]),
-        (2::BIGINT, ${t}, 'inf'::DOUBLE, 2.0::FLOAT, 4::BIGINT, NULL::TIMESTAMPTZ, ['-inf'::DOUBLE]::DOUBLE[], []::FLOAT[]),
-        (3::BIGINT, ${t}, 'nan'::DOUBLE, NULL::FLOAT, NULL::BIGINT, NULL::TIMESTAMPTZ, NULL::DOUBLE[], NULL::FLOAT[])
-      ) v(driver_id, event_timestamp, rating, acc, trips, joined, scores, weights)) TO '${path.join(repo, "data", "drivers.parquet")}' (FORMAT parquet)`);
-    await connection.run(`COPY (SELECT * FROM (VALUES (1::BIGINT, 10::BIGINT, ${t}, 5.0::DOUBLE), (1::BIGINT, 11::BIGINT, ${t}, 6.5::DOUBLE))
-      v(driver_id, rider_id, event_timestamp, fare)) TO '${path.join(repo, "data", "trips.parquet")}' (FORMAT parquet)`);
-    connection.closeSync();
-    instance.closeSync();
+    await writeWireRepo(repo);
     store = await FeatureStore.open(repo);
     await store.apply();
     await store.materialize(new Date("2025-12-31T00:00:00Z"), new Date("2026-01-02T00:00:00Z"));

@@ -1,0 +1,102 @@
+"""Feast 0.66's remote online store client against a feature server (`feast serve` or `skewless serve`).
+
+    remote_check.py run REGISTRY URL    every scenario below, one JSON document of their outcomes
+
+The client is configured as Feast documents it (`online_store: type: remote, path: URL`), reading
+the server's registry file; each scenario is a call Feast's users make (`get_online_features`,
+`push`, `write_to_online_store`). Outcomes keep Python types (`float:178.0` is not `int:178`) and
+exception classes, so two servers can be compared exactly.
+"""
+import datetime as dt
+import math
+import os
+import sys
+import tempfile
+
+import pandas as pd
+
+from cli import run as run_cli
+
+BIG_KEY = 4611686018427387905   # 2^62 + 1
+BIG_VALUE = 9007199254740993     # 2^53 + 1
+STATS = ["driver_stats:rating", "driver_stats:acc", "driver_stats:trips", "driver_stats:joined",
+         "driver_stats:scores", "driver_stats:weights"]
+
+
+def typed(value):
+    """A value with its Python type, lists element by element (NaN spelled so it compares equal)."""
+    if isinstance(value, (list, tuple)):
+        return [typed(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return "float:nan"
+    if isinstance(value, dt.datetime):
+        return f"datetime:{value.astimezone(dt.timezone.utc).isoformat()}"
+    return f"{type(value).__name__}:{value!r}"
+
+
+def outcome(call):
+    """What a call gave: its value, or the class of what it raised (where Feast's client rebuilt it from)."""
+    try:
+        return {"value": call()}
+    except Exception as e:  # noqa: BLE001 - the class is the outcome
+        return {"raised": f"{type(e).__module__}.{type(e).__name__}"}
+
+
+def client(registry, url):
+    from feast import FeatureStore, RepoConfig
+    repo = tempfile.mkdtemp(prefix="remote-client-")
+    config = RepoConfig(
+        project=os.environ.get("FEAST_CHECK_PROJECT", "wire"),
+        registry={"registry_type": "file", "path": registry, "cache_ttl_seconds": 0},
+        provider="local",
+        online_store={"type": "remote", "path": url},
+        entity_key_serialization_version=3,
+    )
+    return FeatureStore(config=config, repo_path=repo)
+
+
+def read(store, features, rows, full=False):
+    result = store.get_online_features(features=features, entity_rows=rows, full_feature_names=full).to_dict()
+    return {name: typed(values) for name, values in sorted(result.items())}
+
+
+def stats_df(driver_ids, rating, trips, when):
+    return pd.DataFrame({
+        "driver_id": pd.array(driver_ids, dtype="int64"),
+        "rating": [rating] * len(driver_ids),
+        "acc": pd.array([0.5] * len(driver_ids), dtype="float32"),
+        "trips": pd.array(trips, dtype="int64"),
+        "joined": [pd.Timestamp("2025-01-01T00:00:01Z")] * len(driver_ids),
+        "scores": [[1.0, 2.0]] * len(driver_ids),
+        "weights": [[0.25]] * len(driver_ids),
+        "event_timestamp": [pd.Timestamp(when)] * len(driver_ids),
+        "created": [pd.Timestamp(when)] * len(driver_ids),
+    })
+
+
+def scenarios(registry, url):
+    store = client(registry, url)
+    out = {}
+    out["read every type"] = outcome(lambda: read(store, STATS, [{"driver_id": 1}, {"driver_id": 3}, {"driver_id": 99}]))
+    out["read a stored Infinity"] = outcome(lambda: read(store, ["driver_stats:rating"], [{"driver_id": 2}]))
+    out["read a feature service, full names"] = outcome(lambda: read(store, store.get_feature_service("driver_svc"), [{"driver_id": 1}], full=True))
+    out["read a compound key"] = outcome(lambda: read(store, ["trip_stats:fare"], [{"driver_id": 1, "rider_id": 10}, {"driver_id": 1, "rider_id": 12}]))
+    out["read an unknown view"] = outcome(lambda: read(store, ["nope:x"], [{"driver_id": 1}]))
+    out["read an unknown feature service"] = outcome(lambda: read(store, store.get_feature_service("nope"), [{"driver_id": 1}]))
+    out["read clashing names"] = outcome(lambda: read(store, ["driver_stats:rating", "driver_stats:rating"], [{"driver_id": 1}]))
+
+    def push():
+        store.push("driver_push", stats_df([BIG_KEY, 41], 4.0, [BIG_VALUE, 7], "2026-01-03T00:00:00Z"))
+        return read(store, ["driver_stats:rating", "driver_stats:trips", "driver_stats:scores"], [{"driver_id": BIG_KEY}, {"driver_id": BIG_KEY - 1}, {"driver_id": 41}])
+    out["push, then read"] = outcome(push)
+
+    def write():
+        store.write_to_online_store("driver_stats", stats_df([51], 5.0, [8], "2026-01-03T00:00:00Z"))
+        return read(store, STATS, [{"driver_id": 51}])
+    out["write_to_online_store, then read"] = outcome(write)
+    out["push to an unknown source"] = outcome(lambda: store.push("nope", stats_df([1], 1.0, [1], "2026-01-03T00:00:00Z")))
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(__doc__, {"run": scenarios}, sys.argv))

@@ -1,0 +1,80 @@
+import { cpSync } from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FeatureStore } from "../../runtime/src/index";
+import { ensureFeast, feastCheck } from "../helpers/feast";
+import { startFeastServe, startSkewlessServe, type ServerProcess } from "../helpers/feature-servers";
+import { tempDir } from "../helpers/tmp";
+import { writeWireRepo } from "./wire-fixture";
+
+// Feast check, remote client half: Feast 0.66's remote online store client (`online_store: type:
+// remote`) runs the same calls against `feast serve` and `skewless serve`, each over its own copy of
+// one repo (registry and SQLite store written by Skewless), and must get the same outcomes: values
+// with their Python types, and the same exception classes.
+
+type Outcomes = Record<string, { value?: unknown; raised?: string }>;
+type TestResults = Record<string, string>;
+
+describe("Feast's remote online store client gets the same answers from skewless serve as from feast serve", () => {
+  const root = tempDir();
+  const servers: ServerProcess[] = [];
+  let feast: Outcomes;
+  let skewless: Outcomes;
+  let feastTests: TestResults;
+  let skewlessTests: TestResults;
+
+  beforeAll(async () => {
+    await ensureFeast();
+    const built = path.join(root, "built");
+    await writeWireRepo(built);
+    const store = await FeatureStore.open(built);
+    try {
+      await store.apply();
+      await store.materialize(new Date("2025-12-31T00:00:00Z"), new Date("2026-01-02T00:00:00Z"));
+    } finally {
+      await store.close();
+    }
+    const repos = ["feast", "skewless"].map((name) => {
+      const copy = path.join(root, name);
+      cpSync(built, copy, { recursive: true });
+      return copy;
+    });
+    servers.push(...(await Promise.all([startFeastServe(repos[0]), startSkewlessServe(repos[1])])));
+    [feast, skewless] = await Promise.all(repos.map((repo, i) =>
+      feastCheck<Outcomes>("remote_check.py", ["run", path.join(repo, "data", "registry.db"), servers[i].url])));
+    [feastTests, skewlessTests] = await Promise.all(servers.map((server) => feastCheck<TestResults>("server_tests.py", ["run", server.url])));
+  }, 15 * 60_000);
+
+  afterAll(() => {
+    for (const server of servers) server.stop();
+  });
+
+  it("runs every scenario on both servers", () => {
+    expect(Object.keys(skewless).sort()).toEqual(Object.keys(feast).sort());
+    expect(Object.keys(feast).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each([
+    "read every type", "read a stored Infinity", "read a feature service, full names", "read a compound key",
+    "read an unknown view", "read an unknown feature service", "read clashing names",
+    "push, then read", "write_to_online_store, then read", "push to an unknown source",
+  ])("%s", (scenario) => {
+    expect(skewless[scenario], `skewless serve: ${JSON.stringify(skewless[scenario])}\nfeast serve: ${JSON.stringify(feast[scenario])}`).toEqual(feast[scenario]);
+  });
+
+  it("passes Feast's own feature-server tests (push and get, unknown push source, materialize) over HTTP, on both servers", () => {
+    expect(Object.keys(feastTests).length).toBeGreaterThanOrEqual(7);
+    expect(feastTests, "feast serve").toEqual(Object.fromEntries(Object.keys(feastTests).map((t) => [t, "passed"])));
+    expect(skewlessTests, "skewless serve").toEqual(feastTests);
+  });
+
+  it("keeps the types and exact integers Feast's client needs", () => {
+    const every = feast["read every type"].value as Record<string, string[]>;
+    expect(every.rating[0]).toBe("float:178.0");
+    expect(every.scores[0]).toEqual(["float:1.0", "float:2.0"]);
+    const pushed = skewless["push, then read"].value as Record<string, string[]>;
+    expect(pushed.driver_id).toEqual(["int:4611686018427387905", "int:4611686018427387904", "int:41"]);
+    expect(pushed.trips).toEqual(["int:9007199254740993", "NoneType:None", "int:7"]);
+    expect(skewless["read an unknown view"].raised).toBe("feast.errors.FeatureViewNotFoundException");
+  });
+});
