@@ -94,6 +94,15 @@ def scenarios(registry, url):
         store.write_to_online_store("driver_stats", stats_df([51], 5.0, [8], "2026-01-03T00:00:00Z"))
         return read(store, STATS, [{"driver_id": 51}])
     out["write_to_online_store, then read"] = outcome(write)
+    def write_non_finite():
+        df = stats_df([61, 62], 0.0, [1, 2], "2026-01-03T00:00:00Z")
+        # requests refuses to put Infinity or NaN in JSON, so the client fails before any server sees it
+        df["rating"] = [float("nan"), float("inf")]
+        df["scores"] = [[float("nan"), 1.0], [float("-inf")]]
+        store.write_to_online_store("driver_stats", df)
+        return read(store, ["driver_stats:rating", "driver_stats:trips"], [{"driver_id": 61}, {"driver_id": 62}][:1]) | \
+            read(store, ["driver_stats:trips", "driver_stats:acc"], [{"driver_id": 62}])
+    out["write_to_online_store with NaN and Infinity, then read"] = outcome(write_non_finite)
     out["push to an unknown source"] = outcome(lambda: store.push("nope", stats_df([1], 1.0, [1], "2026-01-03T00:00:00Z")))
     return out
 
