@@ -11,7 +11,6 @@ import datetime as dt
 import math
 import os
 import sys
-import tempfile
 
 import pandas as pd
 
@@ -44,8 +43,10 @@ def outcome(call):
 
 def client(registry, url):
     from feast import FeatureStore, RepoConfig
-    repo = tempfile.mkdtemp(prefix="remote-client-")
+    # the server's repo folder, so that the offline store finds the sources' relative paths
+    repo = os.path.dirname(os.path.dirname(registry))
     config = RepoConfig(
+        repo_path=repo,
         project=os.environ.get("FEAST_CHECK_PROJECT", "wire"),
         registry={"registry_type": "file", "path": registry, "cache_ttl_seconds": 0},
         provider="local",
@@ -77,6 +78,11 @@ def stats_df(driver_ids, rating, trips, when):
 def scenarios(registry, url):
     store = client(registry, url)
     out = {}
+    def offline():
+        entity_df = pd.DataFrame({"driver_id": [1, 2, 3], "event_timestamp": [pd.Timestamp("2026-01-01T12:00:00Z")] * 3})
+        table = store.get_historical_features(entity_df=entity_df, features=["driver_stats:rating", "driver_stats:scores"]).to_arrow()
+        return {name: typed(values) for name, values in sorted(table.to_pydict().items()) if name != "event_timestamp"}
+    out["offline: Infinity and NaN"] = outcome(offline)
     out["read every type"] = outcome(lambda: read(store, STATS, [{"driver_id": 1}, {"driver_id": 3}, {"driver_id": 99}]))
     out["read a stored Infinity"] = outcome(lambda: read(store, ["driver_stats:rating"], [{"driver_id": 2}]))
     out["read a feature service, full names"] = outcome(lambda: read(store, store.get_feature_service("driver_svc"), [{"driver_id": 1}], full=True))
