@@ -80,6 +80,20 @@ describe("skewless serve speaks Feast's JSON exactly", () => {
     expect(column(nan, "rating")).toMatchObject({ values: [null], statuses: ["PRESENT"] });
   });
 
+  it("gives training data what serving gets: Infinity kept, a NaN float as null (as Feast's offline store)", async () => {
+    const job = await store.getHistoricalFeatures({
+      entityDf: [1, 2, 3].map((id) => ({ driver_id: id, event_timestamp: new Date("2026-01-01T12:00:00Z") })),
+      features: ["driver_stats:rating", "driver_stats:acc"],
+    });
+    try {
+      expect((await job.toRows()).map((r) => r.rating)).toEqual([178, Infinity, null]);
+    } finally {
+      await job.close();
+    }
+    const online = await store.getOnlineFeatures({ features: ["driver_stats:rating"], entityRows: { driver_id: [1, 2, 3] } });
+    expect(online.column("rating").values).toEqual([178, Infinity, null]);
+  });
+
   it("pushes a key above 2^53 under that exact key, with an exact Int64 value", async () => {
     const body = `{"push_source_name":"driver_push","df":{"driver_id":[${BIG_KEY}],"event_timestamp":["2026-01-02T00:00:00"],"rating":[2.5],"acc":[1.5],"trips":[${BIG_VALUE}],"joined":[1735689601],"scores":[[1.0]],"weights":[[1.0]]}}`;
     expect((await post("/push", body)).status).toBe(200);
