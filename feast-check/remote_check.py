@@ -57,8 +57,14 @@ def client(registry, url):
 
 
 def read(store, features, rows, full=False):
-    result = store.get_online_features(features=features, entity_rows=rows, full_feature_names=full).to_dict()
-    return {name: typed(values) for name, values in sorted(result.items())}
+    """Values by column, and each column's statuses as the client got them (`column:status`)."""
+    from feast.protos.feast.serving.ServingService_pb2 import FieldStatus
+    response = store.get_online_features(features=features, entity_rows=rows, full_feature_names=full)
+    out = {name: typed(values) for name, values in sorted(response.to_dict().items())}
+    proto = response.proto
+    for name, vector in zip(proto.metadata.feature_names.val, proto.results):
+        out[f"{name}:status"] = [FieldStatus.Name(s) for s in vector.statuses]
+    return out
 
 
 def stats_df(driver_ids, rating, trips, when):

@@ -91,6 +91,9 @@ describe("Feast's remote online store client gets the same answers from skewless
     const every = feast["read every type"].value as Record<string, string[]>;
     expect(every.rating[0]).toBe("float:178.0");
     expect(every.scores[0]).toEqual(["float:1.0", "float:2.0"]);
+    // a stored null (driver 3) is PRESENT with None, as Feast 0.66's server reports it
+    expect(every["trips:status"]).toEqual(["PRESENT", "PRESENT", "NOT_FOUND"]);
+    expect(every.trips).toEqual(["int:3", "NoneType:None", "NoneType:None"]);
     const pushed = skewless["push, then read"].value as Record<string, string[]>;
     expect(pushed.driver_id).toEqual(["int:4611686018427387905", "int:4611686018427387904", "int:41"]);
     expect(pushed.trips).toEqual(["int:9007199254740993", "NoneType:None", "int:7"]);
