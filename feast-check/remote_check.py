@@ -1,6 +1,8 @@
 """Feast 0.66's remote online store client against a feature server (`feast serve` or `skewless serve`).
 
     remote_check.py run REGISTRY URL    every scenario below, one JSON document of their outcomes
+    remote_check.py all REGISTRY URL    {"client": the scenarios, "server_tests": server_tests.py's results}
+                                        (one Python start for both: Feast's imports take seconds)
 
 The client is configured as Feast documents it (`online_store: type: remote, path: URL`), reading
 the server's registry file; each scenario is a call Feast's users make (`get_online_features`,
@@ -119,5 +121,10 @@ def scenarios(registry, url):
     return out
 
 
+def everything(registry, url):
+    import server_tests
+    return {"client": scenarios(registry, url), "server_tests": server_tests.run_all(url)}
+
+
 if __name__ == "__main__":
-    sys.exit(run_cli(__doc__, {"run": scenarios}, sys.argv))
+    sys.exit(run_cli(__doc__, {"run": scenarios, "all": everything}, sys.argv))

@@ -47,9 +47,10 @@ describe("Feast's remote online store client gets the same answers from skewless
       return copy;
     });
     servers.push(...(await Promise.all([startFeastServe(repos[0]), startSkewlessServe(repos[1])])));
-    [feast, skewless] = await Promise.all(repos.map((repo, i) =>
-      feastCheck<Outcomes>("remote_check.py", ["run", path.join(repo, "data", "registry.db"), servers[i].url])));
-    [feastTests, skewlessTests] = await Promise.all(servers.map((server) => feastCheck<TestResults>("server_tests.py", ["run", server.url])));
+    const results = await Promise.all(repos.map((repo, i) =>
+      feastCheck<{ client: Outcomes; server_tests: TestResults }>("remote_check.py", ["all", path.join(repo, "data", "registry.db"), servers[i].url])));
+    [feast, skewless] = results.map((r) => r.client);
+    [feastTests, skewlessTests] = results.map((r) => r.server_tests);
   }, 15 * 60_000);
 
   afterAll(() => {
