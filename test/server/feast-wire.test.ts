@@ -141,6 +141,12 @@ describe("skewless serve speaks Feast's JSON exactly", () => {
     const view = await post("/materialize", { feature_views: ["nope"], start_ts: "2025-12-31T00:00:00", end_ts: "2026-01-02T00:00:00" });
     expect(view.status).toBe(404);
     expect(await detail(view)).toMatchObject({ module: "feast.errors", class: "FeatureViewNotFoundException" });
+    const incremental = await post("/materialize-incremental", { feature_views: ["nope"], end_ts: "2026-01-02T00:00:00" });
+    expect(incremental.status).toBe(404);
+    expect(await detail(incremental)).toMatchObject({ module: "feast.errors", class: "FeatureViewNotFoundException" });
+    const service = await post("/get-online-features", { feature_service: "nope", entities: { driver_id: [1] } });
+    expect(service.status).toBe(404);
+    expect(await detail(service)).toMatchObject({ module: "feast.errors", class: "FeatureServiceNotFoundException" });
     const offline = await post("/push", { push_source_name: "driver_push", df: { driver_id: [1] }, to: "offline" });
     expect(offline.status).toBe(422);
     expect(await detail(offline)).toMatchObject({ module: "skewless", class: "RequestError" });
