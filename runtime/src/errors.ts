@@ -89,6 +89,9 @@ export class FeatureReferenceError extends SkewlessError {
   }
 }
 
+/** Two requested features would get the same output name (Feast's FeatureNameCollisionError). */
+export class FeatureNameCollisionError extends FeatureReferenceError {}
+
 /** Data does not match the declared schema: a missing column, a wrong type, an overflow. */
 export class SchemaMismatchError extends SkewlessError {
   constructor(message: string, hint?: string) {
@@ -156,5 +159,22 @@ export class QueryError extends BackendError {
     const firstLine = sql.trim().split("\n")[0];
     super(backend, `query ${firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine}`, cause, hint);
     this.sql = sql;
+  }
+}
+
+/** A stored value the answer's format cannot carry (Infinity or NaN in JSON, as Feast's server also refuses). */
+export class ValueNotRepresentableError extends SkewlessError {
+  constructor(detail: string) {
+    super("VALUE_NOT_REPRESENTABLE", `Out of range float values are not JSON compliant: ${detail}`, {
+      hint: "JSON has no Infinity or NaN (Feast's feature server refuses them too): read the feature in-process, or store a finite value or null",
+    });
+  }
+}
+
+/** A push names a push source that feeds no feature view (Feast's PushSourceNotFoundException). */
+export class PushSourceNotFoundError extends InvalidArgumentError {
+  constructor(readonly pushSource: string, project: string) {
+    // Feast's wording first: its clients and tests match on it
+    super(`Unable to find push source '${pushSource}': it feeds no feature view in project ${project}`, "check the push_source_name");
   }
 }

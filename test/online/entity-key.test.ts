@@ -47,7 +47,9 @@ describe("entity keys", () => {
   it("rejects values that do not fit the join key's type, naming the key", () => {
     const int32 = new EntityKeyEncoder([{ name: "store_id", valueType: ValueType.INT32 }], 3);
     expect(() => int32.encode([2 ** 31])).toThrow(/join key store_id \(Int32\) got 2147483648/);
-    expect(() => new EntityKeyEncoder(driver, 3).encode(["1001"])).toThrow(InvalidArgumentError);
+    expect(() => new EntityKeyEncoder(driver, 3).encode(["1001a"])).toThrow(InvalidArgumentError);
+    expect(new EntityKeyEncoder(driver, 3).encode(["1001"])).toEqual(new EntityKeyEncoder(driver, 3).encode([1001]));   // Feast converts it
+    expect(int32.encode([" 7 "])).toEqual(int32.encode([7]));
     expect(() => new EntityKeyEncoder(driver, 3).encode([2 ** 53])).toThrow(/driver_id/);
     expect(() => new EntityKeyEncoder(driver, 3).encode([1.5])).toThrow(/driver_id/);
     expect(() => new EntityKeyEncoder([{ name: "flag", valueType: ValueType.BOOL }], 3)).toThrow(/cannot be part of an entity key/);

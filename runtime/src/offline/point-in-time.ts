@@ -1,3 +1,4 @@
+import { ValueType } from "../definitions/dtypes";
 import { InvalidArgumentError, SchemaMismatchError } from "../errors";
 import type { RequestedView } from "../registry/feature-refs";
 import type { SourceLocation, SourceRelation } from "./source-relation";
@@ -27,7 +28,8 @@ export interface ViewJoin {
   /** Lookback window; 0 = unbounded. Both ends are inclusive. */
   ttlSeconds: number;
   /** Features in request order: the source relation's name and the output column name. */
-  features: { name: string; outputName: string }[];
+  /** `floating`: a Float32/Float64 feature, whose NaN comes back as null (see SqlDialect.nanAsNull). */
+  features: { name: string; outputName: string; floating: boolean }[];
   /** Ignore source rows created after the entity timestamp (late data). */
   createdTimestampCutoff: boolean;
   /** Output names for the chosen row's event (and created) timestamp, when asked for. */
@@ -87,7 +89,9 @@ export function planPointInTime(
       source,
       keys,
       ttlSeconds: requested.view.ttlSeconds,
-      features: requested.features.map((f, j) => ({ name: f.name, outputName: requested.outputNames[j] })),
+      features: requested.features.map((f, j) => ({
+        name: f.name, outputName: requested.outputNames[j], floating: f.valueType === ValueType.FLOAT || f.valueType === ValueType.DOUBLE,
+      })),
       createdTimestampCutoff: Boolean(options.createdTimestampCutoff),
       sourceTimestampNames: options.includeSourceTimestamps
         ? {

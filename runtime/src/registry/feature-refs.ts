@@ -1,6 +1,6 @@
 import { definitionKind } from "../definitions/definition";
 import type { FeatureService } from "../definitions/feature-service";
-import { FeatureReferenceError } from "../errors";
+import { FeatureNameCollisionError, FeatureReferenceError } from "../errors";
 import type { ColumnInfo, FeatureViewInfo, ProjectionInfo, RegistryCatalog } from "./catalog";
 
 /** What a retrieval call asks for: `"view:feature"` references, or a feature service (object or name). */
@@ -57,7 +57,7 @@ export function resolveFeatures(catalog: RegistryCatalog, selection: FeatureSele
     for (const name of v.outputNames) {
       const other = seen.get(name);
       if (other !== undefined) {
-        throw new FeatureReferenceError(
+        throw new FeatureNameCollisionError(
           `feature name ${name} is requested from both ${other} and ${v.prefix}`,
           "pass fullFeatureNames: true to name columns view__feature, or select only one of them",
         );
@@ -86,7 +86,7 @@ export function parseReferences(references: readonly string[]): ProjectionInfo[]
     if (!match) {
       throw new FeatureReferenceError(`feature reference ${JSON.stringify(ref)} is malformed`, 'write it as "view:feature", e.g. "user_stats:clicks"');
     }
-    if (seen.has(ref)) throw new FeatureReferenceError(`feature reference ${ref} is requested twice`);
+    if (seen.has(ref)) throw new FeatureNameCollisionError(`feature reference ${ref} is requested twice`, "request each feature once");
     seen.add(ref);
     const [, viewName, feature] = match;
     let projection = byView.get(viewName);

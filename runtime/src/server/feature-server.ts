@@ -1,9 +1,11 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { ObjectNotFoundError } from "../errors";
 import type { FeatureStore } from "../feature-store";
 import type { OnlineFeaturesRequest } from "../online/retrieval/online-retriever";
 import { errorResponse, onlineResponseJson, RequestError } from "./feast-json";
-import { pushOnline } from "./push";
+import { parseExactJson } from "./exact-json";
+import { pushOnline, writeOnline } from "./push";
 
 export interface FeatureServerOptions {
   /** Called once per request with a one-line summary (never bodies: they may hold PII). */
@@ -16,7 +18,7 @@ type Handler = (body: unknown, url: URL) => Promise<{ status: number; body: stri
 
 /**
  * Feast's HTTP feature server (`feast serve`): `POST /get-online-features`, `/push`,
- * `/materialize`, `/materialize-incremental`, `GET /health`, with Feast's JSON bodies, so Feast's
+ * `/write-to-online-store`, `/materialize`, `/materialize-incremental`, `GET /health`, with Feast's JSON bodies, so Feast's
  * clients and anything written against `feast serve` work against Skewless unchanged.
  *
  * @example
@@ -32,6 +34,7 @@ export class FeatureServer {
     this.routes = {
       "POST /get-online-features": (body) => this.getOnlineFeatures(body),
       "POST /push": (body) => this.push(body),
+      "POST /write-to-online-store": (body) => this.writeToOnlineStore(body),
       "POST /materialize": (body, url) => this.materialize(body, url, false),
       "POST /materialize-incremental": (body, url) => this.materialize(body, url, true),
       "GET /health": async () => ({ status: 200, body: "" }),
@@ -94,6 +97,7 @@ export class FeatureServer {
       ...selection,
       entityRows: entities as Record<string, unknown[]>,
       fullFeatureNames: request.full_feature_names === true,
+      timestamps: "seconds",
     });
     return { status: 200, body: onlineResponseJson(response) };
   }
@@ -108,11 +112,24 @@ export class FeatureServer {
     return { status: 200, body: "" };
   }
 
+  /** Feast's remote online store writes through this (`write_to_online_store`, and `push` from a client). */
+  private async writeToOnlineStore(body: unknown): Promise<{ status: number; body: string }> {
+    const request = object(body, "request body");
+    const name = string(request.feature_view_name, "feature_view_name");
+    const catalog = await this.store.catalog();
+    // Feast's server looks the name up among every kind of object, and names its generic class
+    if (!catalog.featureViews().some((v) => v.name === name)) throw new ObjectNotFoundError("feast object", name, this.store.project);
+    await writeOnline(this.store, catalog.featureView(name), object(request.df, "df") as Record<string, unknown[]>);
+    return { status: 200, body: "null" };
+  }
+
   private async materialize(body: unknown, url: URL, incremental: boolean): Promise<{ status: number; body: string }> {
     const request = object(body ?? {}, "request body");
     const views = request.feature_views == null ? undefined : stringList(request.feature_views, "feature_views");
-    const end = time(request.end_ts, "end_ts");
-    const start = incremental ? undefined : time(request.start_ts, "start_ts");
+    // Feast's disable_event_timestamp: no window given, everything from 1970 up to now
+    const everything = !incremental && request.disable_event_timestamp === true;
+    const end = everything ? new Date() : time(request.end_ts, "end_ts");
+    const start = incremental ? undefined : everything ? new Date(0) : time(request.start_ts, "start_ts");
     const run = () => (start
       ? this.store.materialize(start, end, { featureViews: views })
       : this.store.materializeIncremental(end, { featureViews: views }));
@@ -147,7 +164,7 @@ async function readJson(req: http.IncomingMessage, limit: number): Promise<unkno
   }
   if (size === 0) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return parseExactJson(Buffer.concat(chunks).toString("utf8"));
   } catch (e) {
     throw new RequestError(400, `request body is not JSON: ${(e as Error).message}`);
   }

@@ -7,7 +7,7 @@ import type { CliContext } from "../main";
 export function registerServe(program: Command, context: CliContext): void {
   program
     .command("serve")
-    .description("serve online features over HTTP with Feast's feature server API (POST /get-online-features, /push, /materialize, GET /health)")
+    .description("serve online features over HTTP with Feast's feature server API (POST /get-online-features, /push, /write-to-online-store, /materialize, GET /health)")
     .option("-H, --host <host>", "address to listen on", "127.0.0.1")
     .option("-p, --port <port>", "port to listen on (Feast's default is 6566)", "6566")
     .option("--no-access-log", "do not log one line per request")

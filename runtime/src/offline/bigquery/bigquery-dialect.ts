@@ -41,6 +41,10 @@ export class BigQueryDialect implements SqlDialect {
     return `CAST(${expr} AS ${array ? `ARRAY<${SCALAR_TYPES[array[1] as ScalarDtype]}>` : SCALAR_TYPES[dtype as ScalarDtype]})`;
   }
 
+  nanAsNull(expr: string): string {
+    return `IF(IS_NAN(${expr}), NULL, ${expr})`;
+  }
+
   relation(location: SourceLocation): string {
     switch (location.kind) {
       case "table":

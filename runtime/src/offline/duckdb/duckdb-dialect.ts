@@ -42,6 +42,10 @@ export class DuckDBDialect implements SqlDialect {
     return `CAST(${expr} AS ${duckdbType(dtype)})`;
   }
 
+  nanAsNull(expr: string): string {
+    return `CASE WHEN isnan(${expr}) THEN NULL ELSE ${expr} END`;
+  }
+
   relation(location: SourceLocation): string {
     switch (location.kind) {
       case "file":

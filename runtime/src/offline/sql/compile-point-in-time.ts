@@ -34,7 +34,7 @@ export function compilePointInTime(plan: PointInTimePlan, dialect: SqlDialect, s
     // adding a view adds one join of entity-row size: cost grows linearly with the views.
     joins.push(`LEFT JOIN ${q(view.alias)} ON ${q(view.alias)}.${q(ROW)} = ${rowId}`);
     const a = (column: string) => `${q(view.alias)}.${q(column)}`;
-    for (const f of view.features) selects.push(`${a(f.name)} AS ${q(f.outputName)}`);
+    for (const f of view.features) selects.push(`${f.floating ? dialect.nanAsNull(a(f.name)) : a(f.name)} AS ${q(f.outputName)}`);
     if (view.sourceTimestampNames) {
       selects.push(`${a(EVENT_TS)} AS ${q(view.sourceTimestampNames.event)}`);
       if (view.sourceTimestampNames.created) selects.push(`${a(CREATED_TS)} AS ${q(view.sourceTimestampNames.created)}`);

@@ -32,6 +32,11 @@ export interface SqlDialect {
   toTimestamp(expr: string): string;
   /** Casts a stored value to the type a dtype declares (used when the stored type is narrower). */
   castTo(expr: string, dtype: Dtype): string;
+  /**
+   * `expr` with NaN as null. Feast stores a NaN float as null online (pandas' isnull) and its
+   * offline results hold them as null too, so training data gets null where serving does.
+   */
+  nanAsNull(expr: string): string;
   /** The FROM-clause spelling of a source. */
   relation(location: SourceLocation): string;
   /**

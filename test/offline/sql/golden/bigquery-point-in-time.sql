@@ -37,10 +37,10 @@ SELECT `entity`.`customer_id`,
   `entity`.`event_timestamp`,
   `entity`.`label`,
   `fv0`.`clicks` AS `clicks`,
-  `fv0`.`ctr` AS `ctr`,
+  IF(IS_NAN(`fv0`.`ctr`), NULL, `fv0`.`ctr`) AS `ctr`,
   `fv0`.`__event_ts` AS `user_stats__event_timestamp`,
   `fv0`.`__created_ts` AS `user_stats__created_timestamp`,
-  `fv1`.`amount` AS `amount`,
+  IF(IS_NAN(`fv1`.`amount`), NULL, `fv1`.`amount`) AS `amount`,
   `fv1`.`__event_ts` AS `transfers__event_timestamp`
 FROM `my-project.scratch.entity_rows` AS `entity`
 LEFT JOIN `fv0` ON `fv0`.`__row` = `entity`.`__row`

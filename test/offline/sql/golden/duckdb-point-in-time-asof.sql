@@ -24,10 +24,10 @@ SELECT "entity"."customer_id",
   "entity"."event_timestamp",
   "entity"."label",
   "fv0"."clicks" AS "clicks",
-  "fv0"."ctr" AS "ctr",
+  CASE WHEN isnan("fv0"."ctr") THEN NULL ELSE "fv0"."ctr" END AS "ctr",
   "fv0"."__event_ts" AS "user_stats__event_timestamp",
   "fv0"."__created_ts" AS "user_stats__created_timestamp",
-  "fv1"."amount" AS "amount",
+  CASE WHEN isnan("fv1"."amount") THEN NULL ELSE "fv1"."amount" END AS "amount",
   "fv1"."__event_ts" AS "transfers__event_timestamp"
 FROM "skewless_entity" AS "entity"
 LEFT JOIN "fv0" ON "fv0"."__row" = "entity"."rowid"

@@ -31,8 +31,8 @@ SELECT "entity"."customer_id",
   "entity"."event_timestamp",
   "entity"."label",
   "fv0"."clicks" AS "clicks",
-  "fv0"."ctr" AS "ctr",
-  "fv1"."amount" AS "amount"
+  CASE WHEN isnan("fv0"."ctr") THEN NULL ELSE "fv0"."ctr" END AS "ctr",
+  CASE WHEN isnan("fv1"."amount") THEN NULL ELSE "fv1"."amount" END AS "amount"
 FROM "skewless_entity" AS "entity"
 LEFT JOIN "fv0" ON "fv0"."__row" = "entity"."rowid"
 LEFT JOIN "fv1" ON "fv1"."__row" = "entity"."rowid"
