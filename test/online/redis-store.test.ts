@@ -23,7 +23,7 @@ function config(overrides: Partial<RedisOnlineStoreConfig> = {}): RedisOnlineSto
   };
 }
 
-onlineStoreContract("Redis", { timePrecisionMs: 1, skipsStaleWrites: true, bulkWrite: false }, async (project) => new RedisOnlineStore(config(), project, 3));
+onlineStoreContract("Redis", { timePrecisionMs: 1, equalTimeKeeps: "stored", bulkWrite: false }, async (project) => new RedisOnlineStore(config(), project, 3));
 
 describe("Redis layout", () => {
   const keys = new EntityKeyEncoder([{ name: "driver_id", valueType: ValueType.INT64 }], 3);

@@ -125,7 +125,11 @@ async function materializeView(ctx: MaterializeContext, job: Job, batchRows: num
       progress.rows(view.name, rows, totalOf(batch));
     }
     while (inFlight.length > 0) await settleOldest();
-    await bulk?.commit();
+    if (bulk) {
+      const stored = await bulk.commit();
+      skipped += written - stored;
+      written = stored;
+    }
   } catch (e) {
     // a failed read or write must not leave other writes unobserved (an unhandled rejection)
     await Promise.allSettled(inFlight);
