@@ -10,11 +10,12 @@ import type { RegistrySnapshot, RegistryStore } from "./registry-store";
  */
 export class FileRegistryStore implements RegistryStore {
   readonly location: string;
-  private readonly lockPath: string;
+  /** The writers' lock: a SQLite file beside the registry that stays there (see `withFileLock`). */
+  readonly lockPath: string;
 
   constructor(readonly filePath: string, private readonly lockTimeoutMs = 30_000) {
     this.location = filePath;
-    this.lockPath = `${filePath}.lock`;
+    this.lockPath = `${filePath}.lock.sqlite`;
   }
 
   async read(): Promise<RegistrySnapshot | null> {
