@@ -32,7 +32,7 @@ export interface ViewMaterialization {
   /** Rows pulled from the offline store (the latest row per entity in the window). */
   rows: number;
   written: number;
-  /** Rows the online store kept its newer value for (Redis). */
+  /** Rows the online store kept its newer value for (it never replaces a row with an older one). */
   skipped: number;
   seconds: number;
 }
