@@ -59,6 +59,15 @@ const FEAST_ONLY_KEYS = [
 ];
 const KNOWN_KEYS = ["project", "registry", "provider", "online_store", "offline_store", "entity_key_serialization_version", ...FEAST_ONLY_KEYS];
 const PROJECT_NAME = /^[A-Za-z0-9_]+$/;
+/** DuckDB's resources, read by Skewless only (see `openOfflineStore`). */
+const DUCKDB_KEYS = ["threads", "memory_limit", "temp_directory"];
+/** Keys of each offline store type besides `type`: Feast 0.66's config fields, then Skewless's own. */
+const OFFLINE_STORE_KEYS: Record<OfflineStoreConfig["type"], string[]> = {
+  file: DUCKDB_KEYS,
+  dask: DUCKDB_KEYS,
+  duckdb: ["staging_location", "staging_location_endpoint_override", ...DUCKDB_KEYS],
+  bigquery: ["dataset", "project_id", "billing_project_id", "location", "gcs_staging_location", "table_create_disposition"],
+};
 
 /** Reads and validates `feature_store.yaml` in `repoPath`. */
 export function loadRepoConfig(repoPath: string, env: NodeJS.ProcessEnv = process.env): RepoConfig {
@@ -168,6 +177,8 @@ function parseOfflineStore(raw: unknown, where: (k: string) => string): OfflineS
   if (typeof spec === "string") return parseOfflineStore({ type: spec }, where);
   if (!isObject(spec)) throw new ConfigError(`${where("offline_store")} must be a mapping with a type`);
   const type = oneOf(spec.type ?? "duckdb", ["duckdb", "file", "dask", "bigquery"] as const, where("offline_store.type"));
+  // Feast refuses keys its store configs do not declare; a misspelt key must not pass silently here.
+  allowKeys(spec, ["type", ...OFFLINE_STORE_KEYS[type]], where("offline_store"));
   const { type: _type, ...options } = spec;
   return { type, options };
 }

@@ -38,9 +38,9 @@ export interface ViewJoin {
 
 /**
  * The point-in-time join, once, for every engine: for each entity row and each view, the source
- * row with the same join keys and the greatest event timestamp `ts` with
- * `entity_ts - ttl <= ts <= entity_ts`, ties broken by the greatest created timestamp; no match
- * gives nulls. Every entity row is kept, in input order. Dialects only decide the spelling.
+ * row with the same join keys and `entity_ts - ttl <= ts <= entity_ts` that comes first in the
+ * total order every path shares (`latestFirst`: greatest event timestamp `ts`, then greatest
+ * created timestamp, then greatest hash of the view's feature values); no match gives nulls. Every entity row is kept, in input order. Dialects only decide the spelling.
  */
 export interface PointInTimePlan {
   entity: EntityRelation;
