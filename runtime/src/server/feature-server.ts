@@ -10,6 +10,8 @@ export interface FeatureServerOptions {
   log?: (line: string) => void;
   /** Largest request body accepted (default 16 MiB). */
   maxBodyBytes?: number;
+  /** How far past the server's clock a pushed event time may be (default 300 s). */
+  pushFutureSkewSeconds?: number;
 }
 
 type Handler = (body: unknown, url: URL) => Promise<{ status: number; body: string }>;
@@ -104,7 +106,9 @@ export class FeatureServer {
     if (to !== "online") {
       throw new RequestError(422, `push with to=${JSON.stringify(to)} is not supported: Skewless pushes to the online store only ("to": "online")`);
     }
-    await pushOnline(this.store, string(request.push_source_name, "push_source_name"), object(request.df, "df") as Record<string, unknown[]>);
+    await pushOnline(this.store, string(request.push_source_name, "push_source_name"), object(request.df, "df") as Record<string, unknown[]>, {
+      futureSkewSeconds: this.options.pushFutureSkewSeconds,
+    });
     return { status: 200, body: "" };
   }
 

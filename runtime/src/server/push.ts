@@ -6,6 +6,12 @@ import type { PulledBatch } from "../offline/offline-store";
 import { onlineTable } from "../online/open-online-store";
 import type { ColumnInfo, FeatureViewInfo } from "../registry/catalog";
 import { DUMMY_ENTITY_ID } from "../registry/to-proto";
+import { DEFAULT_FUTURE_SKEW_SECONDS, rejectFutureEventTimes } from "./future-events";
+
+export interface PushOptions {
+  /** How far past now an event time may be (default 300 s); later rows are refused. */
+  futureSkewSeconds?: number;
+}
 
 export interface PushResult {
   views: { view: string; written: number; skipped: number }[];
@@ -16,14 +22,21 @@ export interface PushResult {
  * feature view whose stream source is the push source, after the batch source's field mapping, with
  * the same type checks as materialization (a value that does not fit its declared type is refused).
  */
-export async function pushOnline(store: FeatureStore, pushSource: string, df: Record<string, unknown[]>): Promise<PushResult> {
+export async function pushOnline(store: FeatureStore, pushSource: string, df: Record<string, unknown[]>, options: PushOptions = {}): Promise<PushResult> {
   const views = (await store.catalog()).featureViews().filter((v) => v.streamSource?.name === pushSource);
   if (views.length === 0) {
     throw new InvalidArgumentError(`push source ${pushSource} feeds no feature view in project ${store.project}`, "check the push_source_name");
   }
   const result: PushResult = { views: [] };
-  for (const view of views) {
+  // Every view's batch is checked before the first write, so a refused push writes nothing.
+  const now = new Date();
+  const batches = views.map((view) => {
     const batch = toBatch(view, renamed(df, view.batchSource.fieldMapping));
+    rejectFutureEventTimes(view.name, pushedName(df, view.batchSource.timestampField, view.batchSource.fieldMapping), batch.eventTimestamps, options.futureSkewSeconds ?? DEFAULT_FUTURE_SKEW_SECONDS, now);
+    return batch;
+  });
+  for (const [i, view] of views.entries()) {
+    const batch = batches[i];
     const rows = new BatchEncoder(view, store.config.entityKeySerializationVersion).encode(batch);
     const written = await store.onlineStore().write(onlineTable(view), rows);
     result.views.push({ view: view.name, ...written });
@@ -33,6 +46,11 @@ export async function pushOnline(store: FeatureStore, pushSource: string, df: Re
 
 function renamed(df: Record<string, unknown[]>, mapping: Record<string, string>): Record<string, unknown[]> {
   return Object.fromEntries(Object.entries(df).map(([name, values]) => [mapping[name] ?? name, values]));
+}
+
+/** The df column that became `name` after the field mapping (what the caller called it). */
+function pushedName(df: Record<string, unknown[]>, name: string, mapping: Record<string, string>): string {
+  return Object.keys(df).find((k) => mapping[k] === name) ?? name;
 }
 
 function toBatch(view: FeatureViewInfo, df: Record<string, unknown[]>): PulledBatch {

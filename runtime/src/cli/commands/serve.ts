@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { parseDuration } from "../../duration";
 import { InvalidArgumentError } from "../../errors";
 import { FeatureStore } from "../../feature-store";
 import { FeatureServer } from "../../server/feature-server";
@@ -11,15 +12,19 @@ export function registerServe(program: Command, context: CliContext): void {
     .option("-H, --host <host>", "address to listen on", "127.0.0.1")
     .option("-p, --port <port>", "port to listen on (Feast's default is 6566)", "6566")
     .option("--no-access-log", "do not log one line per request")
+    .option("--push-time-skew <duration>", "how far past the server's clock a pushed event time may be (e.g. 30s, 5m); later rows are refused with 422", "5m")
     .addHelpText("after", `
 Example:
   skewless serve --port 6566
   curl -s localhost:6566/get-online-features -d '{"features": ["user_credit:credit_score"], "entities": {"user_id": [1001]}}'`)
-    .action(async (options: { host: string; port: string; accessLog: boolean }) => {
+    .action(async (options: { host: string; port: string; accessLog: boolean; pushTimeSkew: string }) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`--port must be a port number, got ${JSON.stringify(options.port)}`);
       const store = await FeatureStore.open(context.repoPath());
-      const server = new FeatureServer(store, { log: options.accessLog ? (line) => context.output.err(line) : undefined });
+      const server = new FeatureServer(store, {
+        log: options.accessLog ? (line) => context.output.err(line) : undefined,
+        pushFutureSkewSeconds: parseDuration(options.pushTimeSkew, "--push-time-skew"),
+      });
       await store.catalog();   // fail now, not on the first request, when the registry is unreadable
       const address = await server.listen(port, options.host);
       context.output.out(`Serving project ${store.project} on http://${address.address}:${address.port} (Ctrl-C to stop)`);
