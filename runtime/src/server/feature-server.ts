@@ -2,12 +2,15 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FeatureStore } from "../feature-store";
 import type { OnlineFeaturesRequest } from "../online/retrieval/online-retriever";
-import { errorResponse, onlineResponseJson, RequestError } from "./feast-json";
+import { onlineResponseJson, RequestError } from "./feast-json";
+import { logLine, publicErrorResponse } from "./public-error";
 import { pushOnline } from "./push";
 
 export interface FeatureServerOptions {
   /** Called once per request with a one-line summary (never bodies: they may hold PII). */
   log?: (line: string) => void;
+  /** Called for failures (default: `log`); credentials are blanked out. */
+  warn?: (line: string) => void;
   /** Largest request body accepted (default 16 MiB). */
   maxBodyBytes?: number;
   /** How far past the server's clock a pushed event time may be (default 300 s). */
@@ -31,6 +34,8 @@ export class FeatureServer {
   private materializing = false;
 
   constructor(private readonly store: FeatureStore, private readonly options: FeatureServerOptions = {}) {
+    const { log, warn = log } = options;
+    this.options = { ...options, log: log && ((line) => log(logLine(line))), warn: warn && ((line) => warn(logLine(line))) };
     this.routes = {
       "POST /get-online-features": (body) => this.getOnlineFeatures(body),
       "POST /push": (body) => this.push(body),
@@ -76,10 +81,10 @@ export class FeatureServer {
       status = result.status;
       send(res, status, result.body);
     } catch (error) {
-      const failure = errorResponse(error);
+      const failure = publicErrorResponse(error);
       status = failure.status;
       send(res, status, failure.body);
-      if (status === 500) this.options.log?.(`error in ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? error}`);
+      if (status >= 500) this.options.warn?.(`error in ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? error}`);
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.options.log?.(`${req.method} ${url.pathname} ${status} ${ms.toFixed(1)}ms`);
@@ -128,7 +133,7 @@ export class FeatureServer {
       this.materializing = false;
     });
     if (url.searchParams.get("async") === "true") {
-      finished.catch((e) => this.options.log?.(`async materialization failed: ${(e as Error)?.message ?? e}`));
+      finished.catch((e) => this.options.warn?.(`async materialization failed: ${(e as Error)?.message ?? e}`));
       return { status: 202, body: JSON.stringify({ status: "accepted", feature_views: views ?? null }) };
     }
     await finished;

@@ -23,6 +23,7 @@ Example:
       const store = await FeatureStore.open(context.repoPath());
       const server = new FeatureServer(store, {
         log: options.accessLog ? (line) => context.output.err(line) : undefined,
+        warn: (line) => context.output.err(line),
         pushFutureSkewSeconds: parseDuration(options.pushTimeSkew, "--push-time-skew"),
       });
       await store.catalog();   // fail now, not on the first request, when the registry is unreadable
