@@ -3,13 +3,14 @@ import type { AddressInfo } from "node:net";
 import type { FeatureStore } from "../feature-store";
 import type { OnlineFeaturesRequest } from "../online/retrieval/online-retriever";
 import { onlineResponseJson, RequestError } from "./feast-json";
+import { healthResponse, registryHealthLine } from "./health";
 import { logLine, publicErrorResponse } from "./public-error";
 import { pushOnline } from "./push";
 
 export interface FeatureServerOptions {
   /** Called once per request with a one-line summary (never bodies: they may hold PII). */
   log?: (line: string) => void;
-  /** Called for failures (default: `log`); credentials are blanked out. */
+  /** Called for failures and registry health changes (default: `log`); credentials are blanked out. */
   warn?: (line: string) => void;
   /** Largest request body accepted (default 16 MiB). */
   maxBodyBytes?: number;
@@ -32,6 +33,7 @@ export class FeatureServer {
   private readonly server: http.Server;
   private readonly routes: Record<string, Handler>;
   private materializing = false;
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly store: FeatureStore, private readonly options: FeatureServerOptions = {}) {
     const { log, warn = log } = options;
@@ -41,8 +43,9 @@ export class FeatureServer {
       "POST /push": (body) => this.push(body),
       "POST /materialize": (body, url) => this.materialize(body, url, false),
       "POST /materialize-incremental": (body, url) => this.materialize(body, url, true),
-      "GET /health": async () => ({ status: 200, body: "" }),
+      "GET /health": async () => healthResponse(this.store),
     };
+    this.unsubscribe = store.onRegistryHealthChange((health, error) => this.options.warn?.(registryHealthLine(health, error)));
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 65_000;
   }
@@ -60,6 +63,7 @@ export class FeatureServer {
 
   /** Stops accepting connections and waits for requests in flight. */
   close(): Promise<void> {
+    this.unsubscribe();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeIdleConnections();

@@ -23,7 +23,7 @@ export interface PushResult {
  * the same type checks as materialization (a value that does not fit its declared type is refused).
  */
 export async function pushOnline(store: FeatureStore, pushSource: string, df: Record<string, unknown[]>, options: PushOptions = {}): Promise<PushResult> {
-  const views = (await store.catalog()).featureViews().filter((v) => v.streamSource?.name === pushSource);
+  const views = (await store.servingCatalog()).featureViews().filter((v) => v.streamSource?.name === pushSource);
   if (views.length === 0) {
     throw new InvalidArgumentError(`push source ${pushSource} feeds no feature view in project ${store.project}`, "check the push_source_name");
   }

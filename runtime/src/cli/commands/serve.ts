@@ -26,7 +26,7 @@ Example:
         warn: (line) => context.output.err(line),
         pushFutureSkewSeconds: parseDuration(options.pushTimeSkew, "--push-time-skew"),
       });
-      await store.catalog();   // fail now, not on the first request, when the registry is unreadable
+      await store.servingCatalog();   // fail now, not on the first request, when the registry is missing or unreadable
       const address = await server.listen(port, options.host);
       context.output.out(`Serving project ${store.project} on http://${address.address}:${address.port} (Ctrl-C to stop)`);
       await new Promise<void>((resolve) => {
