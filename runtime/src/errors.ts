@@ -63,6 +63,15 @@ export class RegistryCorruptError extends SkewlessError {
   }
 }
 
+/** No registry exists where feature_store.yaml points (a wrong path, or one nobody applied yet). */
+export class RegistryNotFoundError extends SkewlessError {
+  constructor(readonly location: string) {
+    super("REGISTRY_NOT_FOUND", `registry ${location} does not exist`, {
+      hint: "check registry in feature_store.yaml (a relative path is relative to the repo), or run `skewless apply` to create it",
+    });
+  }
+}
+
 /** A compare-and-swap write lost to concurrent writers more times than the retry budget allows. */
 export class RegistryConflictError extends SkewlessError {
   constructor(location: string, attempts: number) {

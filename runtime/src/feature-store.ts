@@ -17,7 +17,7 @@ import { RegistryCatalog } from "./registry/catalog";
 import type { Definitions } from "./registry/compile";
 import { resolveFeatures, type FeatureSelection } from "./registry/feature-refs";
 import { Registry } from "./registry/registry";
-import { RegistryCache } from "./registry/registry-cache";
+import { RegistryCache, type RegistryHealth } from "./registry/registry-cache";
 import { openRegistryStore } from "./registry/stores/open-store";
 import { loadDefinitions } from "./repo/load-definitions";
 import { applyRepo, planRepo, type RepoPlan } from "./repo/plan-repo";
@@ -70,6 +70,7 @@ export class FeatureStore {
   private cache: RegistryCache | undefined;
   private retriever: OnlineRetriever | undefined;
   private offline: OfflineStore | undefined;
+  private readonly healthListeners = new Set<(health: RegistryHealth, error?: unknown) => void>();
 
   private constructor(readonly config: RepoConfig, options: FeatureStoreOptions) {
     this.registry = new Registry(openRegistryStore(config.registry));
@@ -97,9 +98,33 @@ export class FeatureStore {
     return this.config.project;
   }
 
-  /** The registry's objects for this project, freshly read. */
+  /**
+   * The registry's objects for this project, freshly read. A registry that does not exist is a
+   * RegistryNotFoundError (a wrong path must not look like an empty store); `plan` and `apply`
+   * still start from nothing.
+   */
   async catalog(): Promise<RegistryCatalog> {
-    return new RegistryCatalog(await this.registry.load(), this.project);
+    return new RegistryCatalog((await this.registry.readExisting()).model, this.project);
+  }
+
+  /**
+   * The registry as serving sees it (getOnlineFeatures, push): cached, refreshed every
+   * `cache_ttl_seconds`, and kept at the last good version when the registry goes missing or
+   * turns out damaged.
+   */
+  async servingCatalog(): Promise<RegistryCatalog> {
+    return this.registryCache().catalog();
+  }
+
+  /** The serving registry's state: which version is served, and the latest failure to read it. */
+  registryHealth(): RegistryHealth {
+    return this.registryCache().health();
+  }
+
+  /** Calls `listener` once each time the serving registry's health changes (not per request); returns an unsubscribe. */
+  onRegistryHealthChange(listener: (health: RegistryHealth, error?: unknown) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
   }
 
   /** What `apply` would change, for the repo's definitions (or the ones given), registry and online store. */
@@ -199,7 +224,10 @@ export class FeatureStore {
   }
 
   private registryCache(): RegistryCache {
-    this.cache ??= new RegistryCache(this.registry, this.project, { ttlSeconds: this.config.registry.cacheTtlSeconds });
+    this.cache ??= new RegistryCache(this.registry, this.project, {
+      ttlSeconds: this.config.registry.cacheTtlSeconds,
+      onHealthChange: (health, error) => this.healthListeners.forEach((listener) => listener(health, error)),
+    });
     return this.cache;
   }
 

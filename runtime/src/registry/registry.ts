@@ -1,4 +1,4 @@
-import { RegistryConflictError } from "../errors";
+import { RegistryConflictError, RegistryNotFoundError } from "../errors";
 import { decodeRegistry, encodeRegistry } from "./integrity";
 import { RegistryModel } from "./model";
 import type { RegistryStore } from "./stores/registry-store";
@@ -31,10 +31,25 @@ export class Registry {
     return (await this.read()).model;
   }
 
+  /**
+   * The current registry, which must exist: reading features from a registry nobody wrote means a
+   * wrong path, not an empty store (plan and apply use {@link read}, where absent means empty).
+   */
+  async readExisting(): Promise<LoadedRegistry> {
+    const snapshot = await this.store.read();
+    if (!snapshot) throw new RegistryNotFoundError(this.location);
+    return this.decode(snapshot);
+  }
+
+  /** Decodes a snapshot read from the store (RegistryCorruptError when damaged). */
+  decode(snapshot: { bytes: Uint8Array; token: string }): LoadedRegistry {
+    return { model: new RegistryModel(decodeRegistry(snapshot.bytes, this.location)), token: snapshot.token };
+  }
+
   async read(): Promise<LoadedRegistry> {
     const snapshot = await this.store.read();
     if (!snapshot) return { model: new RegistryModel(), token: null };
-    return { model: new RegistryModel(decodeRegistry(snapshot.bytes, this.location)), token: snapshot.token };
+    return this.decode(snapshot);
   }
 
   /**

@@ -7,6 +7,12 @@ import { INTEGER } from "../online/entity-key";
 import { onlineTable } from "../online/open-online-store";
 import type { ColumnInfo, FeatureViewInfo } from "../registry/catalog";
 import { DUMMY_ENTITY_ID } from "../registry/to-proto";
+import { DEFAULT_FUTURE_SKEW_SECONDS, rejectFutureEventTimes } from "./future-events";
+
+export interface PushOptions {
+  /** How far past now an event time may be (default 300 s); later rows are refused. */
+  futureSkewSeconds?: number;
+}
 
 export interface PushResult {
   views: { view: string; written: number; skipped: number }[];
@@ -17,11 +23,14 @@ export interface PushResult {
  * feature view whose stream source is the push source, after the batch source's field mapping, with
  * the same type checks as materialization (a value that does not fit its declared type is refused).
  */
-export async function pushOnline(store: FeatureStore, pushSource: string, df: Record<string, unknown[]>): Promise<PushResult> {
-  const views = (await store.catalog()).featureViews().filter((v) => v.streamSource?.name === pushSource);
+export async function pushOnline(store: FeatureStore, pushSource: string, df: Record<string, unknown[]>, options: PushOptions = {}): Promise<PushResult> {
+  const views = (await store.servingCatalog()).featureViews().filter((v) => v.streamSource?.name === pushSource);
   if (views.length === 0) throw new PushSourceNotFoundError(pushSource, store.project);
+  // Every view's batch is checked before the first write, so a refused push writes nothing.
+  const now = new Date();
+  const batches = views.map((view) => checkedBatch(view, df, options, now));
   const result: PushResult = { views: [] };
-  for (const view of views) result.views.push(await writeOnline(store, view, df));
+  for (const [i, view] of views.entries()) result.views.push(await writeBatch(store, view, batches[i]!));
   return result;
 }
 
@@ -29,8 +38,20 @@ export async function pushOnline(store: FeatureStore, pushSource: string, df: Re
  * Feast's `write_to_online_store`: rows given as columns written to one feature view's online
  * table, with the same mapping and checks as a push.
  */
-export async function writeOnline(store: FeatureStore, view: FeatureViewInfo, df: Record<string, unknown[]>): Promise<PushResult["views"][number]> {
-  const batch = toBatch(view, renamed(df, view.batchSource.fieldMapping));
+export async function writeOnline(store: FeatureStore, view: FeatureViewInfo, df: Record<string, unknown[]>, options: PushOptions = {}): Promise<PushResult["views"][number]> {
+  return writeBatch(store, view, checkedBatch(view, df, options, new Date()));
+}
+
+/** The rows for one view, after its field mapping, refused when an event time is too far ahead. */
+function checkedBatch(view: FeatureViewInfo, df: Record<string, unknown[]>, options: PushOptions, now: Date): PulledBatch {
+  const mapping = view.batchSource.fieldMapping;
+  const batch = toBatch(view, renamed(df, mapping));
+  const skew = options.futureSkewSeconds ?? DEFAULT_FUTURE_SKEW_SECONDS;
+  rejectFutureEventTimes(view.name, pushedName(df, view.batchSource.timestampField, mapping), batch.eventTimestamps, skew, now);
+  return batch;
+}
+
+async function writeBatch(store: FeatureStore, view: FeatureViewInfo, batch: PulledBatch): Promise<PushResult["views"][number]> {
   const rows = new BatchEncoder(view, store.config.entityKeySerializationVersion).encode(batch);
   const written = await store.onlineStore().write(onlineTable(view), rows);
   return { view: view.name, ...written };
@@ -38,6 +59,11 @@ export async function writeOnline(store: FeatureStore, view: FeatureViewInfo, df
 
 function renamed(df: Record<string, unknown[]>, mapping: Record<string, string>): Record<string, unknown[]> {
   return Object.fromEntries(Object.entries(df).map(([name, values]) => [mapping[name] ?? name, values]));
+}
+
+/** The df column that became `name` after the field mapping (what the caller called it). */
+function pushedName(df: Record<string, unknown[]>, name: string, mapping: Record<string, string>): string {
+  return Object.keys(df).find((k) => mapping[k] === name) ?? name;
 }
 
 function toBatch(view: FeatureViewInfo, df: Record<string, unknown[]>): PulledBatch {
