@@ -3,10 +3,15 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeValueType } from "../../runtime/src/definitions/dtypes";
 import { FeatureStore, loadDefinitions } from "../../runtime/src/index";
+import { objectManager } from "../../runtime/src/registry/apply";
+import { MANAGED_KINDS } from "../../runtime/src/registry/diff";
 import { decodeMessage, encodeMessage } from "../../runtime/src/registry/proto/codec";
+import { RegistryModel } from "../../runtime/src/registry/model";
+import type { RegistryProto } from "../../runtime/src/registry/proto/types";
 import { ensureFeast, feast, feastCheck } from "../helpers/feast";
 import { skewless } from "../helpers/processes";
 import { tempDir } from "../helpers/tmp";
+import { PLAN_PY, PLAN_TS } from "./plan-fixtures";
 
 // Feast check, registry half: Feast 0.66's own SDK reads what `skewless apply` wrote, and a
 // registry `feast apply` wrote survives `skewless apply` with nothing lost.
@@ -148,6 +153,41 @@ describe("skewless apply on a registry that feast apply wrote", () => {
     const seen = await feastCheck<FeastDescription>("registry_check.py", ["describe", repo]);
     expect(seen.feature_views.map((v) => v.name)).toContain("driver_hourly_stats");
   });
+});
+
+describe("feast plan over a registry skewless apply wrote, with the same definitions in Python", () => {
+  const root = tempDir();
+  const repo = path.join(root, "plan_check");
+  const registryFile = path.join(repo, "data", "registry.db");
+  /** Feast's plan output without its notice about the project name. */
+  const planLines = (stdout: string) => stdout.split("\n").filter((l) => l.trim() && !l.startsWith("No project found"));
+  const managers = async () => {
+    const model = new RegistryModel(decodeMessage<RegistryProto>("feast.core.Registry", await fs.readFile(registryFile)));
+    return MANAGED_KINDS.flatMap((kind) => model.list(kind, "plan_check").map((o) => objectManager(kind, o)));
+  };
+
+  it("reports no changes to the registry and none to the infrastructure", async () => {
+    expect((await skewless(["init", "plan_check", "--users", "5", "--days", "1"], root)).code).toBe(0);
+    await fs.writeFile(path.join(repo, "features.ts"), PLAN_TS);
+    await fs.writeFile(path.join(repo, "features.py"), PLAN_PY);   // Feast reads .py, Skewless .ts
+    const applied = await skewless(["apply"], repo);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain("Plan: 10 to create");
+
+    const plan = await feast(["plan"], repo);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(planLines(plan.stdout)).toEqual(["No changes to registry", "No changes to infrastructure"]);
+  }, 300_000);
+
+  it("then feast apply keeps Skewless's ownership of every object, and skewless plan still reports no changes", async () => {
+    expect(await managers()).toEqual(Array(11).fill("skewless"));
+    const applied = await feast(["apply"], repo);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await managers()).toEqual(Array(11).fill("skewless"));
+    const plan = await skewless(["plan", "--detailed-exitcode"], repo);
+    expect(plan.stdout.trim()).toBe("No changes to registry\n\nNo changes to infrastructure");
+    expect(plan.code).toBe(0);
+  }, 300_000);
 });
 
 const EXTRA_VIEW_TS = `import { FeatureView, FileSource } from "@skewless/runtime";
