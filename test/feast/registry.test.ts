@@ -37,6 +37,8 @@ interface FeastDescription {
 interface Comparison { kept: number; missing: unknown[]; changed: unknown[] }
 
 beforeAll(ensureFeast, 15 * 60_000);
+// Each test makes several Feast calls; a loaded machine (the whole suite in parallel) slows them a lot.
+const FEAST_TEST_TIMEOUT = 300_000;
 
 /** Feast prints Int32/Float32/... for dtypes and INT64/... for entity value types. */
 const feastDtype = (valueType: number) => describeValueType(valueType);
@@ -85,7 +87,7 @@ describe("Feast reads a registry that skewless apply wrote", () => {
       })));
     }
     await store.close();
-  });
+  }, FEAST_TEST_TIMEOUT);
 });
 
 describe("skewless apply on a registry that feast apply wrote", () => {
@@ -100,7 +102,7 @@ describe("skewless apply on a registry that feast apply wrote", () => {
     const bytes = await fs.readFile(registryFile);
     const decoded = decodeMessage("feast.core.Registry", bytes);
     expect(Buffer.from(encodeMessage("feast.core.Registry", decoded)).equals(bytes)).toBe(true);
-  });
+  }, FEAST_TEST_TIMEOUT);
 
   it("adds one view and keeps every object Feast wrote, byte for byte as Feast parses them", async () => {
     const before = path.join(root, "before.json");
@@ -141,7 +143,7 @@ describe("skewless apply on a registry that feast apply wrote", () => {
       batch_source: { name: "driver_trips_source", path: "data/driver_stats.parquet", timestamp_field: "event_timestamp" },
     });
     expect(seen.feature_views.length).toBe(beforeView.feature_views.length + 1);
-  });
+  }, FEAST_TEST_TIMEOUT);
 
   it("then plans no changes, and Feast can still apply its own repo over it", async () => {
     const plan = await skewless(["plan", "--detailed-exitcode"], repo);
@@ -152,7 +154,7 @@ describe("skewless apply on a registry that feast apply wrote", () => {
     expect(reapplied.code, reapplied.stderr).toBe(0);
     const seen = await feastCheck<FeastDescription>("registry_check.py", ["describe", repo]);
     expect(seen.feature_views.map((v) => v.name)).toContain("driver_hourly_stats");
-  });
+  }, FEAST_TEST_TIMEOUT);
 });
 
 describe("feast plan over a registry skewless apply wrote, with the same definitions in Python", () => {
@@ -177,7 +179,7 @@ describe("feast plan over a registry skewless apply wrote, with the same definit
     const plan = await feast(["plan"], repo);
     expect(plan.code, plan.stderr).toBe(0);
     expect(planLines(plan.stdout)).toEqual(["No changes to registry", "No changes to infrastructure"]);
-  }, 300_000);
+  }, FEAST_TEST_TIMEOUT);
 
   it("then feast apply keeps Skewless's ownership of every object, and skewless plan still reports no changes", async () => {
     expect(await managers()).toEqual(Array(11).fill("skewless"));
@@ -187,7 +189,7 @@ describe("feast plan over a registry skewless apply wrote, with the same definit
     const plan = await skewless(["plan", "--detailed-exitcode"], repo);
     expect(plan.stdout.trim()).toBe("No changes to registry\n\nNo changes to infrastructure");
     expect(plan.code).toBe(0);
-  }, 300_000);
+  }, FEAST_TEST_TIMEOUT);
 });
 
 const EXTRA_VIEW_TS = `import { FeatureView, FileSource } from "@skewless/runtime";

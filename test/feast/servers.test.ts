@@ -45,7 +45,7 @@ describe("Feast's UI and registry server over a registry skewless apply wrote", 
     expect(names((await get("feature_views")).featureViews)).toEqual(definitions.featureViews.map((v) => v.name).sort());
     expect(names((await get("entities")).entities)).toEqual(definitions.entities.map((e) => e.name).sort());
     expect(names((await get("feature_services")).featureServices)).toEqual(definitions.featureServices.map((s) => s.name).sort());
-  }, 300_000);
+  }, 300_000);   // Feast starts slowly on a loaded machine
 
   it("Feast's remote registry client, against feast serve_registry, lists every object", async () => {
     const port = await freePort();
@@ -72,5 +72,5 @@ describe("Feast's UI and registry server over a registry skewless apply wrote", 
     expect(names(seen.feature_views)).toEqual(definitions.featureViews.map((v) => v.name).sort());
     expect(names(seen.feature_services)).toEqual(definitions.featureServices.map((s) => s.name).sort());
     expect(names(seen.data_sources)).toEqual(definitions.featureViews.map((v) => v.source.name).sort());
-  }, 300_000);
+  }, 300_000);   // Feast starts slowly on a loaded machine
 });

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 import { stopProcess } from "./emulators";
+import { FeastWorker } from "./feast-worker";
 import { REPO_ROOT, run, type RunResult } from "./processes";
 
 /** The pinned Feast 0.66 environment (created by feast-check/setup-venv.sh). */
@@ -14,15 +15,21 @@ export async function ensureFeast(): Promise<void> {
   if (result.code !== 0) throw new Error(`feast-check/setup-venv.sh failed (${result.code}):\n${result.stderr}`);
 }
 
-/** Runs Feast's own CLI (`feast init`, `feast apply`, ...). */
-export function feast(args: string[], cwd: string): Promise<RunResult> {
-  return run(path.join(FEAST_VENV, "bin", "feast"), args, { cwd, timeoutMs: 300_000 });
+let worker: FeastWorker | undefined;
+
+/** The suite's long-lived Feast process (see feast-worker.ts), started on first use. */
+function feastWorker(): FeastWorker {
+  return (worker ??= new FeastWorker(path.join(FEAST_VENV, "bin", "python")));
 }
 
-/** Runs a feast-check script command with the pinned Python and parses its JSON output. */
+/** Runs Feast's own CLI (`feast init`, `feast apply`, ...), in the suite's Feast process. */
+export function feast(args: string[], cwd: string): Promise<RunResult> {
+  return feastWorker().request({ feast: args, cwd }, 300_000);
+}
+
+/** Runs a feast-check script command in the suite's Feast process and parses its JSON output. */
 export async function feastCheck<T = unknown>(script: string, args: string[], cwd?: string): Promise<T> {
-  const file = path.isAbsolute(script) ? script : path.join(REPO_ROOT, "feast-check", script);
-  const result = await run(path.join(FEAST_VENV, "bin", "python"), [file, ...args], { cwd, timeoutMs: 300_000 });
+  const result = await feastWorker().request({ script, args, cwd }, 300_000);
   if (result.code !== 0) throw new Error(`${script} ${args.join(" ")} failed (${result.code}):\n${result.stderr}\n${result.stdout}`);
   return JSON.parse(result.stdout) as T;
 }
