@@ -40,7 +40,9 @@ function sourceRows(rng: ReturnType<typeof random>, count: number, withCreated: 
     const row = { user: rng.int(10), merchant: rng.pick(["a", "b", "c"]), ts, created, id, score: rng.next() < 0.1 ? null : rng.int(1000) / 4 };
     // Rows equal in every ordering column would make the answer ambiguous; keep one of them.
     const identity = `${keyOf(row)}|${ts}|${created}`;
-    if (!seen.has(identity)) (seen.add(identity), rows.push(row));
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    rows.push(row);
   }
   return rows;
 }

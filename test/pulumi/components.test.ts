@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as componentsModule from "../../components";
-// The definitions from the package the components import, so that their types are the same.
-import {
-  Entity as EntityDefinition, FeatureService as ServiceDefinition, FeatureView as ViewDefinition, FileSource,
-} from "@skewless/runtime";
+import { Entity as EntityDefinition } from "../../runtime/src/definitions/entity";
+import { FeatureService as ServiceDefinition } from "../../runtime/src/definitions/feature-service";
+import { FeatureView as ViewDefinition } from "../../runtime/src/definitions/feature-view";
+import { FileSource } from "../../runtime/src/definitions/sources";
 import { settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
 
 const target = { registry: "data/registry.db", project: "shop" };
