@@ -190,6 +190,17 @@ describe("feast plan over a registry skewless apply wrote, with the same definit
     expect(plan.stdout.trim()).toBe("No changes to registry\n\nNo changes to infrastructure");
     expect(plan.code).toBe(0);
   }, FEAST_TEST_TIMEOUT);
+
+  it("and skewless plan reports no changes over a registry feast apply wrote from the Python definitions", async () => {
+    await fs.rm(registryFile);
+    await fs.rm(path.join(repo, "data", "online.db"), { force: true });
+    const applied = await feast(["apply"], repo);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await managers()).toEqual(Array(11).fill(undefined));   // Feast's objects now, not Skewless's
+    const plan = await skewless(["plan", "--detailed-exitcode"], repo);
+    expect(plan.stdout.trim()).toBe("No changes to registry\n\nNo changes to infrastructure");
+    expect(plan.code).toBe(0);
+  }, FEAST_TEST_TIMEOUT);
 });
 
 const EXTRA_VIEW_TS = `import { FeatureView, FileSource } from "@skewless/runtime";
