@@ -67,3 +67,16 @@ model = FeatureService(
     features=[user_txn[["txn_count_1h"]], user_merchant, global_credit, live_txn],
 )
 `;
+
+/** The same repo without its entityless view (global_credit), in both languages. */
+export function withoutEntitylessView(): { ts: string; py: string } {
+  const drop = (text: string, pattern: RegExp, list: [string, string]) => {
+    const out = text.replace(pattern, "").replace(list[0], list[1]);
+    if (out.includes("global_credit") || out.includes("globalCredit")) throw new Error("plan-fixtures: global_credit is still there");
+    return out;
+  };
+  return {
+    ts: drop(PLAN_TS, /export const globalCredit = new FeatureView\(\{\n.*\n\}\);\n/, [", globalCredit, liveTxn]", ", liveTxn]"]),
+    py: drop(PLAN_PY, /global_credit = FeatureView\(.*\)\n/, [", global_credit, live_txn]", ", live_txn]"]),
+  };
+}

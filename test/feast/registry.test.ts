@@ -11,7 +11,7 @@ import type { RegistryProto } from "../../runtime/src/registry/proto/types";
 import { ensureFeast, feast, feastCheck } from "../helpers/feast";
 import { skewless } from "../helpers/processes";
 import { tempDir } from "../helpers/tmp";
-import { PLAN_PY, PLAN_TS } from "./plan-fixtures";
+import { PLAN_PY, PLAN_TS, withoutEntitylessView } from "./plan-fixtures";
 
 // Feast check, registry half: Feast 0.66's own SDK reads what `skewless apply` wrote, and a
 // registry `feast apply` wrote survives `skewless apply` with nothing lost.
@@ -202,6 +202,47 @@ describe("feast plan over a registry skewless apply wrote, with the same definit
     expect(plan.code).toBe(0);
   }, FEAST_TEST_TIMEOUT);
 });
+
+describe("skewless apply writes the registry feast apply writes, from the same definitions", () => {
+  const roots = { skewless: tempDir(), feast: tempDir() };
+  const variants: [string, { ts: string; py: string }][] = [
+    ["views with one entity, two and none, a push source, a service", { ts: PLAN_TS, py: PLAN_PY }],
+    ["and the same without an entityless view (Feast still registers its __dummy entity)", withoutEntitylessView()],
+  ];
+
+  it.each(variants)("%s", async (label, { ts, py }) => {
+    const dumps: Record<string, unknown> = {};
+    for (const [who, parent] of Object.entries(roots)) {
+      const root = path.join(parent, String(variants.findIndex(([l]) => l === label)));
+      await fs.mkdir(root);
+      const repo = path.join(root, "plan_check");
+      expect((await skewless(["init", "plan_check", "--users", "5", "--days", "1"], root)).code).toBe(0);
+      await fs.writeFile(path.join(repo, "features.ts"), ts);
+      await fs.writeFile(path.join(repo, "features.py"), py);
+      const applied = who === "skewless" ? await skewless(["apply"], repo) : await feast(["apply"], repo);
+      expect(applied.code, applied.stderr).toBe(0);
+      const dump = await feastCheck("registry_check.py", ["dump", path.join(repo, "data", "registry.db")]);
+      dumps[who] = comparable(JSON.parse(JSON.stringify(dump).split(repo).join("<repo>")));
+    }
+    expect(dumps.skewless).toEqual(dumps.feast);
+  }, FEAST_TEST_TIMEOUT);
+});
+
+/**
+ * A registry dump (Feast's own parse) with what differs between any two applies left out: times,
+ * version and project ids, Feast 0.66's feature view version history (not written by Skewless) and
+ * project_metadata (written by Skewless for older Feasts, no longer by Feast 0.66). Lists sorted.
+ */
+function comparable(value: unknown): unknown {
+  const VARYING = new Set(["created_timestamp", "last_updated_timestamp", "last_updated", "version_id", "project_uuid"]);
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    if (v === null || typeof v !== "object") return v;
+    return Object.fromEntries(Object.entries(v).filter(([k]) => !VARYING.has(k)).map(([k, x]) => [k, walk(x)]));
+  };
+  const { feature_view_version_history: _history, project_metadata: _metadata, ...rest } = value as Record<string, unknown>;
+  return walk(rest);
+}
 
 const EXTRA_VIEW_TS = `import { FeatureView, FileSource } from "@skewless/runtime";
 
