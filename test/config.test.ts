@@ -71,7 +71,7 @@ describe("feature_store.yaml", () => {
 
 describe("FeatureStore.open with a config object", () => {
   it("takes feature_store.yaml's keys, resolving paths against repoPath, and names the object in errors", async () => {
-    const { FeatureStore } = await import("../runtime/src/feature-store");
+    const { FeatureStore } = await import("../runtime/src/feature-store.js");
     const store = await FeatureStore.open({ project: "demo", registry: "data/registry.db", online_store: { type: "sqlite", path: "online.db" }, repoPath: "/srv/repo" });
     expect(store.config.registry.path).toBe("/srv/repo/data/registry.db");
     expect(store.config.onlineStore).toEqual({ type: "sqlite", path: "/srv/repo/online.db" });

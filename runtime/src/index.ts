@@ -20,7 +20,7 @@ export { planRegistry, diffObjects, type RegistryPlan, type ObjectChange, type P
 export { renderPlan, renderChange, renderProperty } from "./registry/render-plan";
 export { flatten, type FlatSpec, type FlatValue } from "./registry/flat-spec";
 export { applyPlan, markManaged, objectManager } from "./registry/apply";
-export { MANAGED_BY_TAG, type Manager } from "./registry/ownership";
+export { MANAGED_BY_FIELD, MANAGED_BY_TAG, type Manager } from "./registry/ownership";
 export { FileRegistryStore } from "./registry/stores/file-store";
 export { openRegistryStore } from "./registry/stores/open-store";
 export { S3RegistryStore, type S3RegistryStoreOptions } from "./registry/stores/s3-store";
