@@ -5,7 +5,7 @@ import {
 
 /** Where registry objects are written: a FeatureStore, or a registry location and project. */
 export interface RegistryTarget {
-  /** Registry location: a path relative to the Pulumi project folder, or an s3:// / gs:// URI. */
+  /** Registry location: an absolute path (relative ones: against the Pulumi project root), or an s3:// / gs:// URI. */
   readonly registry: pulumi.Input<string>;
   /** The Feast project. */
   readonly project: pulumi.Input<string>;
