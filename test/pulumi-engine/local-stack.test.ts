@@ -5,7 +5,8 @@ import type * as stackModule from "../../stacks/credit-scoring";
 import { FeatureStore as RuntimeStore } from "../../runtime/src/feature-store";
 import { RegistryObjects } from "../../runtime/src/registry/registry-objects";
 import { changes, nativeRequire, printedPropertyChanges, resourceName, startEngine, type EngineStack } from "../helpers/pulumi-engine";
-import { REPO_ROOT, skewless } from "../helpers/processes";
+import { FEAST_VENV } from "../helpers/feast";
+import { REPO_ROOT, run, skewless } from "../helpers/processes";
 import { tempDir } from "../helpers/tmp";
 
 // The dev stack (the credit-scoring repo on the local cloud) under the real Pulumi engine: the
@@ -99,6 +100,31 @@ describe("the dev stack under the real Pulumi engine", () => {
     expect(changes((await dev.preview()).steps)).toEqual([]);
   }, ENGINE_TIMEOUT * 2);
 
+  it("shows a change made with Feast's own SDK on the objects it touched", async () => {
+    // Feast 0.66 in the pinned venv reads the same registry.db and applies a new ttl to one view.
+    const script = [
+      "import sys, datetime",
+      "from feast import FeatureStore",
+      "store = FeatureStore(repo_path=sys.argv[1])",
+      "view = store.get_feature_view('user_transactions')",
+      "view.ttl = datetime.timedelta(days=2)",
+      "store.apply([view])",
+    ].join("\n");
+    const applied = await run(path.join(FEAST_VENV, "bin", "python"), ["-c", script, repo], { cwd: dir, timeoutMs: 300_000 });
+    expect(applied.code, applied.stderr).toBe(0);
+    const { steps, stdout } = await dev.preview({ refresh: true, diff: true });
+    // Feast applies a view together with its batch source, rewritten from the view's embedded copy,
+    // which carries no tags: so Feast touched two objects, the view's ttl and the source's owner tag.
+    expect(changes(steps).map((s) => `${s.op} ${resourceName(s.urn)}`).sort()).toEqual([
+      "update credit-scoring-user_transactions", "update credit-scoring-user_transactions_source",
+    ]);
+    const [refreshed, planned] = stdout.split("pulumi:pulumi:Stack: (same)");
+    expect(printedPropertyChanges(refreshed).sort()).toEqual(['- managedBy: "pulumi"', '~ ttl: "1d" => "2d"']);   // refresh order varies
+    expect(printedPropertyChanges(planned)).toEqual(['~ ttl: "2d" => "1d"']);
+    await dev.up();
+    expect(await RegistryObjects.open(registry).get("featureView", PROJECT, "user_transactions")).toMatchObject({ spec: { ttl: "1d" } });
+  }, ENGINE_TIMEOUT * 2);
+
   it("destroy removes every object the stack wrote and nothing else", async () => {
     // An object someone else manages, in the same project of the same registry.
     await RegistryObjects.open(registry).put("entity", PROJECT, { name: "merchant", joinKey: "merchant_id", valueType: "String" }, "skewless");
@@ -106,7 +132,8 @@ describe("the dev stack under the real Pulumi engine", () => {
     const left = await RegistryObjects.open(registry).registry.load();
     const names = (["entity", "dataSource", "featureView", "featureService"] as const)
       .flatMap((kind) => left.list(kind, PROJECT).map((proto) => `${kind} ${nameOf(proto)}`));
-    expect(names).toEqual(["entity merchant"]);
+    // Feast's apply (above) wrote its placeholder entity `__dummy`: Feast's, so it stays too.
+    expect(names).toEqual(["entity __dummy", "entity merchant"]);
   }, ENGINE_TIMEOUT);
 });
 
@@ -114,3 +141,39 @@ function nameOf(proto: object): string {
   const p = proto as { name?: string; spec?: { name?: string } };
   return p.spec?.name ?? p.name ?? "?";
 }
+
+describe("50 feature views in one `pulumi up`", () => {
+  const dir = tempDir("skewless-engine-");
+  const repoDir = path.join(dir, "fifty");
+  let fifty: EngineStack;
+
+  beforeAll(async () => {
+    const rt: typeof import("../../runtime/src/index") = nativeRequire("@skewless/runtime");
+    const components: typeof import("../../components") = nativeRequire(path.join(REPO_ROOT, "dist", "components", "index.js"));
+    const program = async () => {
+      const user = new rt.Entity({ name: "user", joinKeys: ["user_id"], valueType: "Int64" });
+      const source = new rt.FileSource({ name: "events", path: "data/events.parquet", timestampField: "ts" });
+      const featureViews = Array.from({ length: 50 }, (_, i) => new rt.FeatureView({
+        name: `view_${i}`, entities: [user], ttl: "1d", source, schema: [{ name: `f_${i}`, dtype: "Int64" }],
+      }));
+      const store = new components.FeatureStore("fifty", {
+        project: "fifty", cloud: "local", local: { repoPath: repoDir },
+        definitions: { entities: [user], dataSources: [], featureViews, featureServices: [] },
+      });
+      return { registry: store.registry };
+    };
+    const engine = await startEngine(path.join(dir, "pulumi"));
+    fifty = await engine.stack("fifty", "dev", program);
+  }, ENGINE_TIMEOUT);
+
+  it("creates all 50 (the providers' writes run in parallel against one registry.pb), then previews no change, then destroys them", async () => {
+    const registry = path.join(repoDir, "data", "registry.db");
+    const { outputs } = await fifty.up({ parallel: 50 });
+    expect(outputs.registry.value).toBe(registry);
+    const views = async () => (await RegistryObjects.open(registry).registry.load()).list("featureView", "fifty").map(nameOf).sort();
+    expect(await views()).toEqual(Array.from({ length: 50 }, (_, i) => `view_${i}`).sort());
+    expect(changes((await fifty.preview()).steps)).toEqual([]);
+    await fifty.stack.destroy();
+    expect(await views()).toEqual([]);
+  }, ENGINE_TIMEOUT * 2);
+});
