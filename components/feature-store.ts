@@ -18,6 +18,8 @@ export interface FeatureStoreArgs {
   definitions: Definitions;
   /** feature_store.yaml's offline store (default: parquet files, `type: file`). */
   offlineStore?: OfflineStoreSettings;
+  /** Redis (aws, gcp): seconds after an entity's last write its key expires; default 30 days. */
+  redisKeyTtlSeconds?: number;
   /** Settings for `cloud: "local"`. */
   local?: LocalStoreArgs;
   /** Settings for `cloud: "aws"`. */
@@ -75,8 +77,11 @@ export class FeatureStore extends pulumi.ComponentResource implements RegistryTa
   }
 }
 
+/** 30 days: an entity not written for a month is dropped from Redis (its rows are stale by then). */
+const DEFAULT_REDIS_KEY_TTL_SECONDS = 30 * 86_400;
+
 function deploy(name: string, args: FeatureStoreArgs, parent: FeatureStore): Deployment {
-  const store = { project: args.project, offlineStore: args.offlineStore };
+  const store = { project: args.project, offlineStore: args.offlineStore, redisKeyTtlSeconds: args.redisKeyTtlSeconds ?? DEFAULT_REDIS_KEY_TTL_SECONDS };
   switch (args.cloud) {
     case "local":
       if (!args.local) throw new ConfigError(`feature store ${name}: cloud local needs \`local: { repoPath }\``);

@@ -15,6 +15,8 @@ export interface CreditScoringOutputs {
   featureStoreYaml: pulumi.Output<string>;
   featureViews: string[];
   featureServices: string[];
+  /** gcp: Memorystore's CA certificate, for the file the exported yaml's `ssl_ca_certs` names. */
+  redisCaCertificate?: pulumi.Output<string>;
 }
 
 const CLOUDS: readonly Cloud[] = ["local", "aws", "gcp"];
@@ -41,6 +43,7 @@ export async function creditScoringStack(config = new pulumi.Config("skewless"))
   const store = await FeatureStore.fromRepo("credit-scoring", {
     cloud,
     repoPath,
+    redisKeyTtlSeconds: config.getNumber("redisKeyTtlSeconds"),
     aws: cloud === "aws" ? awsSettings(config) : undefined,
     gcp: cloud === "gcp" ? gcpSettings(config) : undefined,
   });
@@ -51,6 +54,7 @@ export async function creditScoringStack(config = new pulumi.Config("skewless"))
     featureStoreYaml: store.featureStoreYaml,
     featureViews: Object.keys(store.objects.featureViews),
     featureServices: Object.keys(store.objects.featureServices),
+    ...(store.deployment.redisCaCertificate ? { redisCaCertificate: store.deployment.redisCaCertificate } : {}),
   };
 }
 
@@ -69,6 +73,7 @@ function gcpSettings(config: pulumi.Config): GcpStoreArgs {
     region: config.require("region"),
     network: config.require("network"),
     subnetwork: config.require("subnetwork"),
+    redisCaCertPath: config.get("redisCaCertPath"),
     materialization: { image: config.require("materializationImage"), schedule: config.get("materializationSchedule") },
   };
 }
