@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { OnlineStoreInput } from "../provider/registry-object-provider";
 import { renderFeatureStoreYaml, type Cloud, type OfflineStoreSettings } from "./feature-store-yaml";
 import { CONNECTION_ENV } from "./materialization-job";
 
@@ -8,6 +9,11 @@ export interface Deployment {
   registry: pulumi.Output<string>;
   /** feature_store.yaml for apps and Feast users (a secret output when it holds a password). */
   featureStoreYaml: pulumi.Output<string>;
+  /**
+   * The online store as the deploying machine reaches it, when it does (local: the SQLite file).
+   * Cloud Redis sits in a private network: its keys expire by `key_ttl_seconds` instead.
+   */
+  reachableOnlineStore?: OnlineStoreInput;
   /** The Redis server's CA certificate (PEM) when clients must be given it (GCP Memorystore). */
   redisCaCertificate?: pulumi.Output<string>;
 }

@@ -6,6 +6,7 @@ import type { Cloud, OfflineStoreSettings } from "./feature-store-yaml";
 import { gcpDeployment, type GcpStoreArgs } from "./gcp/gcp-deployment";
 import { localDeployment, type LocalStoreArgs } from "./local-deployment";
 import { registerDefinitions, type RegisteredObjects } from "./register-definitions";
+import type { OnlineStoreInput } from "../provider/registry-object-provider";
 import { resolveLocal } from "./project-root";
 import type { RegistryTarget } from "./registry-target";
 
@@ -46,6 +47,8 @@ export class FeatureStore extends pulumi.ComponentResource implements RegistryTa
   /** feature_store.yaml for apps and Feast users; a secret output when it holds the Redis password. */
   readonly featureStoreYaml: pulumi.Output<string>;
   readonly objects: RegisteredObjects;
+  /** The online store feature views keep in step, when this machine reaches it (local SQLite). */
+  readonly onlineStore?: OnlineStoreInput;
   /** Where the registry and feature_store.yaml come from; on aws and gcp, the cloud components too. */
   readonly deployment: Deployment;
 
@@ -55,6 +58,7 @@ export class FeatureStore extends pulumi.ComponentResource implements RegistryTa
     this.project = pulumi.output(args.project);
     this.registry = this.deployment.registry;
     this.featureStoreYaml = this.deployment.featureStoreYaml;
+    this.onlineStore = this.deployment.reachableOnlineStore;
     this.objects = registerDefinitions(name, this, args.definitions, args.project);
     this.registerOutputs({ project: this.project, registry: this.registry, featureStoreYaml: this.featureStoreYaml });
   }

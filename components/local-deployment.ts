@@ -25,6 +25,7 @@ export function localDeployment(store: StoreSettings, args: LocalStoreArgs): Dep
   const onlinePath = inRepo(args.onlineStorePath ?? "data/online.db");
   return {
     registry: pulumi.output(registry),
+    reachableOnlineStore: isUri(onlinePath) ? undefined : { type: "sqlite", path: onlinePath },
     featureStoreYaml: pulumi.output(renderFeatureStoreYaml({
       ...store, registry, provider: "local", onlineStore: { type: "sqlite", path: onlinePath },
     })),

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { OnlineStoreInput } from "../provider/registry-object-provider";
 import {
   InvalidArgumentError, specsFromDefinitions, type Definitions, type ManagedKind, type ObjectSpecs,
 } from "@skewless/runtime";
@@ -9,6 +10,8 @@ export interface RegistryTarget {
   readonly registry: pulumi.Input<string>;
   /** The Feast project. */
   readonly project: pulumi.Input<string>;
+  /** An online store this machine reaches (local SQLite): feature views keep its tables in step. */
+  readonly onlineStore?: OnlineStoreInput;
 }
 
 // Compiling is cheap but a store compiles the same definitions once per child: cache per object.

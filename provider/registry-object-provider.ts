@@ -10,7 +10,15 @@ export type RegistryObjectInputs<K extends ManagedKind = ManagedKind> = ObjectSp
   /** Registry location: an absolute path, or an s3:// / gs:// URI (the provider process has no meaningful working directory). */
   registry: string;
   project: string;
+  /**
+   * The online store the registry's views live in, when the deploying machine can reach it (the
+   * local SQLite file): each write then creates the views' tables and drops removed views' data.
+   */
+  onlineStore?: OnlineStoreInput;
 };
+
+/** feature_store.yaml's `online_store`, as Feast names its keys. */
+export type OnlineStoreInput = { type: "sqlite"; path: string };
 
 /** Its outputs: the spec of what the registry holds, and who manages it. */
 export type RegistryObjectOutputs<K extends ManagedKind = ManagedKind> = RegistryObjectInputs<K> & { managedBy: string };
@@ -54,6 +62,9 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
       const { registry, project, spec } = splitInputs<K>(news);
       const plan = await rt.RegistryObjects.open(registry).plan(kind, project, spec);
       if (!plan.exists) return { changes: true };   // deleted out of band: update writes it again
+      if (JSON.stringify(olds.onlineStore ?? null) !== JSON.stringify(news.onlineStore ?? null)) {
+        return { changes: true, replaces: plan.replaces, deleteBeforeReplace: plan.replaces.length > 0 };
+      }
       // Same name, so the old object must go before the new one is written.
       return {
         changes: plan.changes.length > 0 || plan.managedBy !== MANAGER,
@@ -66,7 +77,8 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
       const rt = load();
       const { registry, project, spec } = splitInputs<K>(inputs);
       const written = await rt.RegistryObjects.open(registry).put(kind, project, spec, MANAGER, { takeOver: false });
-      return { id: objectId(project, written.name), outs: outputs<K>(registry, project, written, MANAGER) };
+      await syncOnline(rt, kind, registry, project, inputs.onlineStore);
+      return { id: objectId(project, written.name), outs: { ...outputs<K>(registry, project, written, MANAGER), ...online(inputs) } };
     },
 
     async read(id, props) {
@@ -75,8 +87,8 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
       const state = await rt.RegistryObjects.open(registry).get(kind, project, name);
       if (!state) return { id: "" };   // gone: Pulumi drops it from the stack on refresh
       // Inputs as the registry holds them, so after a refresh `preview --diff` shows exactly what drifted.
-      const inputs = { ...state.spec, registry, project };
-      return { id, props: outputs<K>(registry, project, state.spec, state.managedBy ?? ""), inputs: inputs as unknown as RegistryObjectOutputs<K> };
+      const inputs = { ...state.spec, registry, project, ...online(props ?? {}) };
+      return { id, props: { ...outputs<K>(registry, project, state.spec, state.managedBy ?? ""), ...online(props ?? {}) }, inputs: inputs as unknown as RegistryObjectOutputs<K> };
     },
 
     async update(_id, _olds, news) {
@@ -84,13 +96,15 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
       const { registry, project, spec } = splitInputs<K>(news);
       // diff replaces the resource when registry, project or name change, so this is the same object.
       const written = await rt.RegistryObjects.open(registry).put(kind, project, spec, MANAGER);
-      return { outs: outputs<K>(registry, project, written, MANAGER) };
+      await syncOnline(rt, kind, registry, project, news.onlineStore);
+      return { outs: { ...outputs<K>(registry, project, written, MANAGER), ...online(news) } };
     },
 
     async delete(id, props) {
       const rt = load();
       const { registry, project, name } = locate(id, props, rt);
       await rt.RegistryObjects.open(registry).delete(kind, project, name);   // already gone is fine
+      await syncOnline(rt, kind, registry, project, props?.onlineStore);
     },
   };
 }
@@ -114,12 +128,24 @@ function hasUnknowns(value: unknown): boolean {
 
 function splitInputs<K extends ManagedKind>(inputs: RegistryObjectInputs<K>): { registry: string; project: string; spec: ObjectSpecs[K] } {
   // `__provider` (the serialized provider) and `managedBy` (an output) ride along in Pulumi's bags.
-  const { registry, project, __provider: _p, managedBy: _m, ...spec } = inputs as RegistryObjectInputs<K> & { __provider?: unknown; managedBy?: unknown };
+  const { registry, project, onlineStore: _o, __provider: _p, managedBy: _m, ...spec } = inputs as RegistryObjectInputs<K> & { __provider?: unknown; managedBy?: unknown };
   return { registry, project, spec: spec as unknown as ObjectSpecs[K] };
 }
 
 function outputs<K extends ManagedKind>(registry: string, project: string, spec: ObjectSpecs[K], managedBy: string): RegistryObjectOutputs<K> {
   return { ...spec, registry, project, managedBy } as unknown as RegistryObjectOutputs<K>;
+}
+
+/** The `onlineStore` property of a bag, or nothing (so bags without one stay without one). */
+function online(bag: { onlineStore?: OnlineStoreInput }): { onlineStore?: OnlineStoreInput } {
+  return bag.onlineStore ? { onlineStore: bag.onlineStore } : {};
+}
+
+/** After a feature view is written or deleted: the online store's tables made to match the registry. */
+async function syncOnline(rt: Runtime, kind: ManagedKind, registry: string, project: string, store: OnlineStoreInput | undefined): Promise<void> {
+  if (kind !== "featureView" || !store) return;
+  const config = rt.parseRepoConfig({ project, registry, provider: "local", online_store: store, entity_key_serialization_version: 3 }, "/");
+  await rt.syncOnlineInfra(config);
 }
 
 /** `project/name`: unique per kind and registry, readable in `pulumi stack` listings. */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagedKind, ObjectSpecs } from "@skewless/runtime";
 import { resolveLocal } from "../components/project-root";
-import { registryObjectProvider, type RegistryObjectInputs } from "./registry-object-provider";
+import { registryObjectProvider, type OnlineStoreInput, type RegistryObjectInputs } from "./registry-object-provider";
 
 /** The resource type of each kind: `pulumi-nodejs:dynamic/skewless:FeatureView`, ... */
 export const REGISTRY_OBJECT_TYPES: Record<ManagedKind, string> = {
@@ -18,6 +18,8 @@ export interface RegistryObjectArgs<K extends ManagedKind> {
   project: pulumi.Input<string>;
   /** The object, as readable properties (`ttl: "1d"`, `features: ["clicks: Int64"]`). */
   spec: ObjectSpecs[K];
+  /** Feature views: the online store whose tables follow the registry (see RegistryObjectInputs). */
+  onlineStore?: OnlineStoreInput;
 }
 
 // One provider object per kind: Pulumi caches a provider's serialized text per object, so 50
@@ -51,6 +53,7 @@ export class RegistryObject<K extends ManagedKind = ManagedKind> extends pulumi.
     const resolve = (location: string) => resolveLocal(location, `${REGISTRY_OBJECT_TYPES[kind]} ${name}: registry`);
     const registry = typeof args.registry === "string" ? resolve(args.registry) : pulumi.output(args.registry).apply(resolve);
     const props: pulumi.Inputs = { ...args.spec, registry, project: args.project, managedBy: undefined };
+    if (kind === "featureView" && args.onlineStore) props.onlineStore = args.onlineStore;   // absent, not undefined, otherwise
     super(providerFor(kind), name, props, opts, "skewless", REGISTRY_OBJECT_TYPES[kind]);
   }
 }

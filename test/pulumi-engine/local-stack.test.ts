@@ -1,5 +1,6 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as stackModule from "../../stacks/credit-scoring";
 import { FeatureStore as RuntimeStore } from "../../runtime/src/feature-store";
@@ -23,6 +24,15 @@ describe("the dev stack under the real Pulumi engine", () => {
   const registry = path.join(repo, "data", "registry.db");
   let original: string;
   let dev: EngineStack;
+
+  const sqliteTables = () => {
+    const db = new Database(path.join(repo, "data", "online.db"), { readonly: true });
+    try {
+      return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    } finally {
+      db.close();
+    }
+  };
 
   /** Rewrites the repo's definitions as a pull request would: the credit view's ttl. */
   const setCreditTtl = (ttl: string) => writeFileSync(features, original.replace('ttl: "7d"', `ttl: "${ttl}"`));
@@ -57,6 +67,10 @@ describe("the dev stack under the real Pulumi engine", () => {
     const yaml = String(outputs.featureStoreYaml.value);
     expect(yaml).toContain(`path: ${JSON.stringify(registry)}`);
     expect(yaml).toContain(`path: ${JSON.stringify(path.join(repo, "data", "online.db"))}`);
+    // The online store follows, as `skewless apply` leaves it: one SQLite table per view, recorded in registry.infra.
+    expect(sqliteTables()).toEqual(["feature_repo_user_credit", "feature_repo_user_transactions"]);
+    const model = await RegistryObjects.open(registry).registry.load();
+    expect((model.proto.infra?.infra_objects ?? []).map((o) => o.sqlite_table?.name).sort()).toEqual(["feature_repo_user_credit", "feature_repo_user_transactions"]);
   }, ENGINE_TIMEOUT);
 
   it("previews no change right after up", async () => {
@@ -134,6 +148,7 @@ describe("the dev stack under the real Pulumi engine", () => {
       .flatMap((kind) => left.list(kind, PROJECT).map((proto) => `${kind} ${nameOf(proto)}`));
     // Feast's apply (above) wrote its placeholder entity `__dummy`: Feast's, so it stays too.
     expect(names).toEqual(["entity __dummy", "entity merchant"]);
+    expect(sqliteTables()).toEqual([]);   // the views' online tables went with them
   }, ENGINE_TIMEOUT);
 });
 

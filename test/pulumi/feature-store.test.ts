@@ -60,6 +60,7 @@ describe("FeatureStore on cloud local, under Pulumi's mocks", () => {
     expect(typeof __provider).toBe("string");
     expect(inputs).toEqual({
       registry: path.join(REPO, "data", "registry.db"),   // absolute: the provider runs elsewhere
+      onlineStore: { type: "sqlite", path: path.join(REPO, "data", "online.db") },   // its tables follow the views
       project: "feature_repo",
       name: "user_credit",
       entities: ["user"],
