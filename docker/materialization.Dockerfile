@@ -15,5 +15,6 @@ RUN npm ci --workspace runtime --include-workspace-root=false --ignore-scripts=f
 # needs no download at run time.
 RUN cd runtime && node -e "const { DuckDBInstance } = require('@duckdb/node-api'); (async () => { const db = await DuckDBInstance.create(); const c = await db.connect(); await c.run('INSTALL httpfs'); })()"
 ARG REPO=stacks/feature_repo
-COPY ${REPO} /feature_repo
+# The job writes feature_store.yaml (and the CA) into the repo: the user it runs as owns it.
+COPY --chown=node:node ${REPO} /feature_repo
 USER node
