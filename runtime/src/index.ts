@@ -37,6 +37,7 @@ export {
 } from "./registry/object-spec";
 export { compileSpec, specsFromDefinitions, checkServiceSpec, parseProjection, type ProjectionSpec } from "./registry/compile-spec";
 export { RegistryObjects, checkObject, type ObjectPlan, type ObjectState, type SpecProblem } from "./registry/registry-objects";
+export { syncOnlineInfra } from "./repo/sync-online-infra";
 export type { OnlineStore, OnlineTable, OnlineRow, OnlineReadRequest, OnlineReadResult, WriteResult, BulkWrite } from "./online/online-store";
 export { openOnlineStore, onlineTable } from "./online/open-online-store";
 export { SqliteOnlineStore } from "./online/sqlite/sqlite-online-store";
