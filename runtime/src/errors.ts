@@ -158,3 +158,26 @@ export class QueryError extends BackendError {
     this.sql = sql;
   }
 }
+
+/** A training-set manifest is missing, unreadable, or does not match what it describes. */
+export class ManifestError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("MANIFEST_INVALID", message, { hint });
+  }
+}
+
+/** `persist` would overwrite a file without `allowOverwrite` (Feast's SavedDatasetLocationAlreadyExists). */
+export class SavedDatasetExistsError extends SkewlessError {
+  constructor(location: string) {
+    super("SAVED_DATASET_LOCATION_EXISTS", `saved dataset location ${location} already exists`, {
+      hint: "choose another path, or pass allowOverwrite: true (--allow-overwrite) to replace it",
+    });
+  }
+}
+
+/** A training set cannot be rebuilt: its registry version is gone, or its inputs changed. */
+export class RebuildError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("REBUILD_FAILED", message, { hint });
+  }
+}
