@@ -76,7 +76,13 @@ export class TrainingJob implements HistoricalRetrievalJob {
    * manifest plus the file's SHA-256 in `<file>.manifest.json`, and the entity rows in
    * `<file>.entities.parquet` (so the set can be rebuilt). `{ lineage: false }` writes the parquet alone.
    */
-  async toParquet(target: string, options: TrainingParquetOptions = {}): Promise<TrainingParquetResult> {
+  async toParquet(target: string, options: TrainingParquetOptions = {}): Promise<ParquetWriteResult> {
+    const { path: file, rows } = await this.writeTrainingSet(target, options);
+    return { path: file, rows };
+  }
+
+  /** `toParquet`, returning the manifest sidecar too (persist and rebuild need it). */
+  async writeTrainingSet(target: string, options: TrainingParquetOptions = {}): Promise<TrainingParquetResult> {
     if (typeof target !== "string" || target.length === 0) throw new InvalidArgumentError("toParquet needs a file path");
     const file = path.resolve(target);
     if (options.lineage === false) return this.traced(() => this.inner.toParquet(file, options), () => []);
@@ -134,7 +140,7 @@ export class TrainingJob implements HistoricalRetrievalJob {
     if (!options.allowOverwrite && existsSync(file)) throw new SavedDatasetExistsError(file);
     const { context } = this;
     const savedOutput = context.emitter && [{ namespace: context.emitter.events.namespace, name }];
-    const written = await this.toParquet(file, { lineageOutputs: savedOutput });
+    const written = await this.writeTrainingSet(file, { lineageOutputs: savedOutput });
     const viewKeys = new Set(context.views.flatMap((v) => Object.values(v.entityColumns)));
     await context.registry.update((model) => applySavedDataset(model, context.config.project, {
       name,
