@@ -65,6 +65,8 @@ export interface ManifestInput {
   registryLocation: string;
   historyLocation?: string;
   views: readonly RequestedView[];
+  /** From `readSources` (read before the retrieval runs, so lineage events can name the versions). */
+  sources: TrainingManifest["sources"];
   entityRows: TrainingManifest["entityRows"];
   timeRange?: { min: Date; max: Date };
   columns: readonly string[];
@@ -82,15 +84,7 @@ export async function buildManifest(input: ManifestInput): Promise<TrainingManif
       source: view.batchSource.name,
     };
   });
-  const byUri = new Map<string, { name: string; views: string[] }>();
-  for (const { view } of input.views) {
-    const location = sourceRelation(view, input.repoPath, []).location;
-    const uri = location.kind === "file" ? location.path : location.kind === "table" ? `table:${location.table}` : `query:${location.query}`;
-    const entry = byUri.get(uri) ?? { name: view.batchSource.name, views: [] };
-    entry.views.push(view.name);
-    byUri.set(uri, entry);
-  }
-  const sources = await Promise.all([...byUri].map(async ([uri, s]) => ({ ...s, version: await sourceVersion(uri) })));
+  const sources = input.sources;
   return {
     format: MANIFEST_FORMAT,
     skewlessVersion: input.skewlessVersion,
@@ -110,6 +104,19 @@ export async function buildManifest(input: ManifestInput): Promise<TrainingManif
     timeRange: input.timeRange && { min: input.timeRange.min.toISOString(), max: input.timeRange.max.toISOString() },
     columns: [...input.columns],
   };
+}
+
+/** Each distinct source the views read, with the version of its data now. */
+export async function readSources(views: readonly RequestedView[], repoPath: string): Promise<TrainingManifest["sources"]> {
+  const byUri = new Map<string, { name: string; views: string[] }>();
+  for (const { view } of views) {
+    const location = sourceRelation(view, repoPath, []).location;
+    const uri = location.kind === "file" ? location.path : location.kind === "table" ? `table:${location.table}` : `query:${location.query}`;
+    const entry = byUri.get(uri) ?? { name: view.batchSource.name, views: [] };
+    entry.views.push(view.name);
+    byUri.set(uri, entry);
+  }
+  return Promise.all([...byUri].map(async ([uri, s]) => ({ ...s, version: await sourceVersion(uri) })));
 }
 
 /** The files that travel with a training set at `file`. */

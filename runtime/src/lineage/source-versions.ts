@@ -13,7 +13,7 @@ export interface SourceVersion {
   kind: "local" | "unversioned";
   uri: string;
   files?: FileVersion[];
-  /** One hash over the files' hashes: what `--verify` compares. */
+  /** What `--verify` compares: a single file's hash, or one hash over a folder's file hashes. */
   sha256?: string;
   note?: string;
 }
@@ -45,6 +45,7 @@ export async function sourceVersion(uri: string): Promise<SourceVersion> {
   const files = stat.isDirectory()
     ? await Promise.all((await parquetFiles(location)).map((f) => fileVersion(path.join(location, f), f)))
     : [await fileVersion(location, path.basename(location))];
+  if (!stat.isDirectory()) return { kind: "local", uri, files, sha256: files[0].sha256 };
   const combined = createHash("sha256");
   for (const f of files) combined.update(`${f.path}\0${f.size}\0${f.hashOf}\0${f.sha256}\n`);
   return { kind: "local", uri, files, sha256: combined.digest("hex") };

@@ -9,7 +9,7 @@ import type {
 import type { RequestedView } from "../registry/feature-refs";
 import type { RegistryModel } from "../registry/model";
 import type { Registry } from "../registry/registry";
-import { buildManifest, companionFiles, fileSha256, MANIFEST_KEY, type ManifestSidecar, type TrainingManifest } from "./manifest";
+import { buildManifest, companionFiles, fileSha256, MANIFEST_KEY, readSources, type ManifestSidecar, type TrainingManifest } from "./manifest";
 import type { OpenLineageEmitter } from "./openlineage/emitter";
 import type { LineageDataset } from "./openlineage/events";
 import { applySavedDataset } from "./saved-datasets";
@@ -87,32 +87,16 @@ export class TrainingJob implements HistoricalRetrievalJob {
     const file = path.resolve(target);
     if (options.lineage === false) return this.traced(() => this.inner.toParquet(file, options), () => []);
     const companions = companionFiles(file);
-    const entity = await this.inner.entityRowsToParquet(companions.entityRows);
     const { context } = this;
-    const versionId = context.model.proto.version_id;
-    // Feast (or a hand edit) may have written this version: keep it so the manifest can be replayed.
-    if (versionId) await context.registry.history?.record(versionId, context.registryBytes);
-    const manifest = options.manifest ?? await buildManifest({
-      skewlessVersion: context.skewlessVersion,
-      project: context.config.project,
-      repoPath: context.config.repoPath,
-      request: context.request,
-      model: context.model,
-      registryBytes: context.registryBytes,
-      registryLocation: context.registry.location,
-      historyLocation: context.registry.history?.location,
-      views: context.views,
-      entityRows: { file: path.basename(companions.entityRows), sha256: await fileSha256(companions.entityRows), rows: entity.rows, columns: [...this.entity.columns] },
-      timeRange: this.entity.timeRange,
-      columns: this.columns,
-    });
-    const metadata = { ...(options.metadata ?? {}), [MANIFEST_KEY]: JSON.stringify(manifest) };
-    const inputs = context.emitter ? manifest.sources.map((s) => context.emitter!.events.source(s.name, s.version.uri, s.version)) : [];
+    const sources = options.manifest?.sources ?? await readSources(context.views, context.config.repoPath);
+    const inputs = context.emitter ? sources.map((s) => context.emitter!.events.source(s.name, s.version.uri, s.version)) : [];
     const write = async () => {
+      const manifest = options.manifest ?? await this.buildManifest(companions.entityRows, sources);
+      const metadata = { ...(options.metadata ?? {}), [MANIFEST_KEY]: JSON.stringify(manifest) };
       const written = await this.inner.toParquet(file, { metadata });
-      return { written, sha256: await fileSha256(file) };
+      return { manifest, written, sha256: await fileSha256(file) };
     };
-    const { written, sha256 } = context.emitter
+    const { manifest, written, sha256 } = context.emitter
       ? await context.emitter.run({
         job: `get_historical_features_${context.config.project}`, jobType: "HISTORICAL_RETRIEVAL", inputs,
         outputs: (r) => [context.emitter!.events.file(path.basename(file), file, r.sha256), ...(options.lineageOutputs ?? [])],
@@ -163,6 +147,30 @@ export class TrainingJob implements HistoricalRetrievalJob {
 
   close(): Promise<void> {
     return this.inner.close();
+  }
+
+  /** Writes the entity rows beside the training set and describes everything the set is built from. */
+  private async buildManifest(entityFile: string, sources: TrainingManifest["sources"]): Promise<TrainingManifest> {
+    const { context } = this;
+    const entity = await this.inner.entityRowsToParquet(entityFile);
+    const versionId = context.model.proto.version_id;
+    // Feast (or a hand edit) may have written this version: keep it so the manifest can be replayed.
+    if (versionId) await context.registry.history?.record(versionId, context.registryBytes);
+    return buildManifest({
+      skewlessVersion: context.skewlessVersion,
+      project: context.config.project,
+      repoPath: context.config.repoPath,
+      request: context.request,
+      model: context.model,
+      registryBytes: context.registryBytes,
+      registryLocation: context.registry.location,
+      historyLocation: context.registry.history?.location,
+      views: context.views,
+      sources,
+      entityRows: { file: path.basename(entityFile), sha256: await fileSha256(entityFile), rows: entity.rows, columns: [...this.entity.columns] },
+      timeRange: this.entity.timeRange,
+      columns: this.columns,
+    });
   }
 
   /** Runs a retrieval that writes no file, inside an OpenLineage run when events are on. */
