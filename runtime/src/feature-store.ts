@@ -147,7 +147,9 @@ export class FeatureStore {
   async getHistoricalFeatures(request: HistoricalFeaturesRequest): Promise<HistoricalRetrievalJob> {
     const loaded = await this.registry.read();
     const catalog = new RegistryCatalog(loaded.model, this.project);
-    const { views } = resolveFeatures(catalog, request.features, request.fullFeatureNames);
+    const { views } = resolveFeatures(catalog, request.features, request.fullFeatureNames, {
+      historical: true, featureViewVersioning: this.config.registry.featureViewVersioning,
+    });
     const job = await this.offlineStore().getHistoricalFeatures({ ...request, views });
     return new TrainingJob(job, {
       config: this.config,

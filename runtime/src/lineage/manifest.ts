@@ -7,6 +7,7 @@ import type { RegistryModel } from "../registry/model";
 import { specFromProto } from "../registry/object-spec";
 import { encodeMessage } from "../registry/proto/codec";
 import { timestampToDate } from "../registry/proto/time";
+import { featureViewProtoAtVersion } from "../registry/view-versions";
 import { sourceRelation } from "../offline/source-relation";
 import { fileSha256, sourceVersion, type SourceVersion } from "./source-versions";
 
@@ -75,10 +76,14 @@ export interface ManifestInput {
 
 /** Builds the manifest: hashes the registry and view specs, and versions every source read. */
 export async function buildManifest(input: ManifestInput): Promise<TrainingManifest> {
-  const views = input.views.map(({ view }) => {
-    const proto = input.model.get("featureView", input.project, view.name)!;
+  const views = input.views.map(({ view, prefix }) => {
+    // A versioned reference (view@vN) read the version's snapshot, not the current view.
+    const version = /@v(\d+)$/.exec(prefix)?.[1];
+    const proto = version === undefined
+      ? input.model.get("featureView", input.project, view.name)!
+      : featureViewProtoAtVersion(input.model, input.project, view.name, Number(version));
     return {
-      name: view.name,
+      name: version === undefined ? view.name : `${view.name}@v${version}`,
       specSha256: sha256(encodeMessage("feast.core.FeatureViewSpec", proto.spec ?? {})),
       spec: jsonSafe(specFromProto("featureView", proto)),
       source: view.batchSource.name,
