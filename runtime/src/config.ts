@@ -140,7 +140,7 @@ function parseRegistry(raw: unknown, repoPath: string, where: (k: string) => str
   if (typeof versioning !== "boolean") throw new ConfigError(`${where("registry.enable_online_feature_view_versioning")} must be true or false`);
   return {
     registryType: "file", path: resolveLocation(spec.path, repoPath), cacheTtlSeconds: ttl,
-    historyKeep: parseHistory(spec.history, where), featureViewVersioning: versioning,
+    historyKeep: parseHistory(spec.history, where), ...(versioning ? { featureViewVersioning: true } : {}),
   };
 }
 
