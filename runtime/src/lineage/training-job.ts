@@ -28,8 +28,6 @@ export interface TrainingContext {
 }
 
 export interface TrainingParquetOptions extends ParquetWriteOptions {
-  /** Write the manifest (parquet metadata + `<file>.manifest.json`) and `<file>.entities.parquet`. Default true. */
-  lineage?: boolean;
   /** Rebuilds: write this manifest instead of a new one (it was checked against the inputs). */
   manifest?: TrainingManifest;
   /** Further OpenLineage outputs (a saved dataset). */

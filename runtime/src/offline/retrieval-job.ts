@@ -9,6 +9,11 @@ export interface ParquetWriteResult {
 export interface ParquetWriteOptions {
   /** Key-value pairs for the parquet footer (Skewless puts the lineage manifest there). */
   metadata?: Readonly<Record<string, string>>;
+  /**
+   * `FeatureStore.getHistoricalFeatures` jobs: write the lineage manifest (footer + `<file>.manifest.json`)
+   * and `<file>.entities.parquet` beside the set. Default true; false writes the parquet alone.
+   */
+  lineage?: boolean;
 }
 
 /** The entity rows a job was prepared for, as loaded. */
