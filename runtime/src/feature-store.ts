@@ -86,8 +86,8 @@ export class FeatureStore {
   private readonly lineage: OpenLineageEmitter | undefined;
 
   private constructor(readonly config: RepoConfig, options: FeatureStoreOptions) {
-    const history = openRegistryHistory(config.registry);
     const store = openRegistryStore(config.registry);
+    const history = openRegistryHistory(config.registry, store);
     this.registry = options.registryVersion === undefined
       ? new Registry(store, history)
       : new Registry(new PinnedRegistryStore(store.location, history, options.registryVersion), history);

@@ -7,6 +7,7 @@ import { fileSha256 } from "../../runtime/src/lineage/manifest";
 import type { LineageReport } from "../../runtime/src/lineage/trace";
 import { skewless } from "../helpers/processes";
 import { tempDir } from "../helpers/tmp";
+import { writeRows } from "../offline/helpers/parquet";
 import { creditDefinitions, creditRepo, ENTITY_ROWS, writeCredit } from "./helpers";
 
 // The issue's "Done when": a model trained on a persisted dataset is traced back to the exact raw
@@ -127,5 +128,18 @@ describe("lineage: from a model back to its raw data and registry, and a byte-fo
     expect(await fileSha256(rebuilt)).toBe(state.sha);
     expect(readFileSync(rebuilt).equals(readFileSync(trainFile))).toBe(true);
     expect(await trainModel(rebuilt)).toEqual(state.model);
+  });
+
+  it("a set built from an entity parquet file (the CLI's --entities) keeps a byte copy of it and rebuilds the same", async () => {
+    await writeRows(path.join(dir, "data/applications.parquet"), [["user_id", "BIGINT"], ["event_timestamp", "TIMESTAMP"], ["defaulted", "INTEGER"]],
+      [[1003, "2024-01-02 00:00:00", 0], [1001, "2024-01-02 00:00:00", 1]]);
+    const persist = await skewless(["dataset", "persist", "apps", "--entities", "data/applications.parquet", "--features", "user_credit:credit_score",
+      "--storage", "data/apps.parquet", "--tag", "model=credit_model"], dir);
+    expect(persist.code, persist.stderr).toBe(0);
+    expect(persist.stdout).toContain("saved dataset apps: 2 rows in");
+    expect(readFileSync(path.join(dir, "data/apps.parquet.entities.parquet")).equals(readFileSync(path.join(dir, "data/applications.parquet")))).toBe(true);
+    const rebuild = await skewless(["dataset", "rebuild", "data/apps.parquet", "--output", "data/apps-again.parquet"], dir);
+    expect(rebuild.code, rebuild.stderr).toBe(0);
+    expect(await fileSha256(path.join(dir, "data/apps-again.parquet"))).toBe(await fileSha256(path.join(dir, "data/apps.parquet")));
   });
 });

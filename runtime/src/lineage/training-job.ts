@@ -147,10 +147,24 @@ export class TrainingJob implements HistoricalRetrievalJob {
     return this.inner.close();
   }
 
-  /** Writes the entity rows beside the training set and describes everything the set is built from. */
+  /**
+   * Keeps the entity rows beside the training set: a byte copy of the parquet file they came from
+   * (cheap; reading it again loads the same rows), else the loaded rows written as parquet.
+   */
+  private async keepEntityRows(target: string): Promise<{ rows: number }> {
+    const source = this.entity.file;
+    if (source && path.resolve(source) !== path.resolve(target)) {
+      await fs.copyFile(source, `${target}.partial`);
+      await fs.rename(`${target}.partial`, target);
+      return { rows: this.entity.rows ?? 0 };
+    }
+    return this.inner.entityRowsToParquet(target);
+  }
+
+  /** Keeps the entity rows beside the training set and describes everything the set is built from. */
   private async buildManifest(entityFile: string, sources: TrainingManifest["sources"]): Promise<TrainingManifest> {
     const { context } = this;
-    const entity = await this.inner.entityRowsToParquet(entityFile);
+    const entity = await this.keepEntityRows(entityFile);
     const versionId = context.model.proto.version_id;
     // Feast (or a hand edit) may have written this version: keep it so the manifest can be replayed.
     if (versionId) await context.registry.history?.record(versionId, context.registryBytes);

@@ -22,6 +22,10 @@ export interface EntitySummary {
   columns: readonly string[];
   /** The earliest and latest `event_timestamp` (undefined when there are no rows). */
   timeRange?: { min: Date; max: Date };
+  /** How many entity rows there are (the training set has as many). */
+  rows?: number;
+  /** The parquet file the rows were read from, when they came from exactly one file. */
+  file?: string;
 }
 
 /**

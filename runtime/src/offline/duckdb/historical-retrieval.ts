@@ -33,7 +33,8 @@ export async function prepareRetrieval(context: RetrievalContext, request: Histo
     const plan = planPointInTime(request.views, sources, entity, request);
     const sql = compilePointInTime(plan, context.dialect, context.strategy);
     const table = entity.location.kind === "table" ? entity.location.table : "";
-    const summary = { table, columns: entity.columns, timeRange: entity.timeRange };
+    const file = entityInput.kind === "parquet" && !/[*?[]/.test(entityInput.path) ? entityInput.path : undefined;
+    const summary = { table, columns: entity.columns, timeRange: entity.timeRange, rows: entity.rowCount, file };
     return new DuckDBRetrievalJob(connection, sql, plan.outputColumns, summary, context.onClose);
   } catch (error) {
     connection.closeSync();

@@ -2,6 +2,8 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { RegistryConfig } from "../../config";
 import { InvalidArgumentError } from "../../errors";
+import { isVersionedStore, type RegistryStore } from "../stores/registry-store";
+import { ObjectRegistryHistory } from "./object-history";
 
 /**
  * Earlier registries, by `version_id`, so a training set's manifest can name the registry it was
@@ -80,10 +82,14 @@ export class LocalRegistryHistory implements RegistryHistory {
   }
 }
 
-/** The history for a `registry:` setting; undefined for object stores (their bucket versioning keeps history) or `keep: 0`. */
-export function openRegistryHistory(config: RegistryConfig): RegistryHistory | undefined {
+/**
+ * The history for a `registry:` setting and its store: the bucket's versions for S3 and GCS, a
+ * `registry-history/` folder for a local file; undefined with `keep: 0`.
+ */
+export function openRegistryHistory(config: RegistryConfig, store: RegistryStore): RegistryHistory | undefined {
   const keep = config.historyKeep ?? DEFAULT_HISTORY_KEEP;
-  if (keep === 0 || /^(s3|gs):\/\//i.test(config.path)) return undefined;
+  if (keep === 0) return undefined;
+  if (isVersionedStore(store)) return new ObjectRegistryHistory(store);
   return new LocalRegistryHistory(config.path.replace(/^file:\/\//i, ""), keep);
 }
 
