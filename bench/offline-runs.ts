@@ -45,11 +45,11 @@ export async function setUpRepo(files: BenchFiles): Promise<void> {
 }
 
 /** getHistoricalFeatures(...).toParquet() through the public API. */
-export async function runSkewless(files: BenchFiles, view: string, out: string): Promise<Record<string, unknown>> {
+export async function runSkewless(files: BenchFiles, view: string, out: string, lineage = true): Promise<Record<string, unknown>> {
   const store = await FeatureStore.open(repoDir(files));
   try {
     const job = await store.getHistoricalFeatures({ entityDf: files.entities, features: [`${view}:spend`, `${view}:visits`, `${view}:ratio`] });
-    const written = await job.toParquet(out);
+    const written = await job.toParquet(out, { lineage });
     await job.close();
     return { rows: written.rows };
   } finally {

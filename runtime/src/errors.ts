@@ -180,10 +180,33 @@ export class ValueNotRepresentableError extends SkewlessError {
   }
 }
 
+/** A training-set manifest is missing, unreadable, or does not match what it describes. */
+export class ManifestError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("MANIFEST_INVALID", message, { hint });
+  }
+}
+
+/** `persist` would overwrite a file without `allowOverwrite` (Feast's SavedDatasetLocationAlreadyExists). */
+export class SavedDatasetExistsError extends SkewlessError {
+  constructor(location: string) {
+    super("SAVED_DATASET_LOCATION_EXISTS", `saved dataset location ${location} already exists`, {
+      hint: "choose another path, or pass allowOverwrite: true (--allow-overwrite) to replace it",
+    });
+  }
+}
+
 /** A push names a push source that feeds no feature view (Feast's PushSourceNotFoundException). */
 export class PushSourceNotFoundError extends InvalidArgumentError {
   constructor(readonly pushSource: string, project: string) {
     // Feast's wording first: its clients and tests match on it
     super(`Unable to find push source '${pushSource}': it feeds no feature view in project ${project}`, "check the push_source_name");
+  }
+}
+
+/** A training set cannot be rebuilt: its registry version is gone, or its inputs changed. */
+export class RebuildError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("REBUILD_FAILED", message, { hint });
   }
 }

@@ -16,6 +16,8 @@ export interface EntityRelation {
   columns: string[];
   /** Earliest and latest entity timestamps, when known: sources are pruned to what can match. */
   timeRange?: { min: Date; max: Date };
+  /** How many entity rows there are, when known. */
+  rowCount?: number;
 }
 
 /** One requested view's part of the plan. */

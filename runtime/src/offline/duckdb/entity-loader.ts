@@ -61,7 +61,7 @@ export async function loadEntities(
   });
   if (input.kind === "rows") await run(connection, `DROP TABLE ${q(STAGING)}`);
   const stats = await run(connection,
-    `SELECT min(${ts}) AS lo, max(${ts}) AS hi, count(*) FILTER (WHERE ${ts} IS NULL) AS nulls, min(rowid) FILTER (WHERE ${ts} IS NULL) AS first_null FROM ${q(TABLE)}`);
+    `SELECT count(*) AS n, min(${ts}) AS lo, max(${ts}) AS hi, count(*) FILTER (WHERE ${ts} IS NULL) AS nulls, min(rowid) FILTER (WHERE ${ts} IS NULL) AS first_null FROM ${q(TABLE)}`);
   const [row] = await stats.getRowObjectsJS();
   if (Number(row.nulls) > 0) {
     throw new InvalidArgumentError(`${description}: ${ENTITY_TIMESTAMP} is missing in ${row.nulls} row(s), the first being row ${row.first_null}`,
@@ -74,6 +74,7 @@ export async function loadEntities(
     timestampColumn: ENTITY_TIMESTAMP,
     columns: [...columns.keys()],
     timeRange: row.lo instanceof Date && row.hi instanceof Date ? { min: row.lo, max: row.hi } : undefined,
+    rowCount: Number(row.n),
   };
 }
 
