@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { collectDefinitions, Entity, FeatureStore, FeatureView, FileSource } from "@skewless/runtime";
-import { BatchEncoder } from "../runtime/dist/materialize/batch-encoder";
-import { onlineTable } from "../runtime/dist/online/open-online-store";
+import { BatchEncoder } from "../runtime/src/materialize/batch-encoder";
+import { onlineTable } from "../runtime/src/online/open-online-store";
 
-import { FeatureServer } from "../runtime/dist/server/feature-server";
+import { FeatureServer } from "../runtime/src/server/feature-server";
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 100_000);
 const FEATURES = 7;

@@ -33,7 +33,7 @@ const row = (key: string) => ({ entityKey: Buffer.from(key), packedValues: Buffe
 
 describe("Redis credentials in connection_string", () => {
   let redis: RedisServer;
-  const config = (connectionString: string) => ({ type: "redis" as const, redisType: "redis" as const, connectionString, keyTtlSeconds: 0, fullScanForDeletion: true });
+  const config = (connectionString: string) => ({ type: "redis" as const, redisType: "redis" as const, connectionString, keyTtlSeconds: 0, fullScanForDeletion: true, skipDedup: false });
   const store = (connectionString: string) => new RedisOnlineStore(config(connectionString), "secrets", 3);
 
   beforeAll(async () => {

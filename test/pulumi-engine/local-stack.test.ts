@@ -141,7 +141,7 @@ describe("the dev stack under the real Pulumi engine", () => {
 
   it("destroy removes every object the stack wrote and nothing else", async () => {
     // An object someone else manages, in the same project of the same registry.
-    await RegistryObjects.open(registry).put("entity", PROJECT, { name: "merchant", joinKey: "merchant_id", valueType: "String" }, "skewless");
+    await RegistryObjects.open(registry).put("entity", PROJECT, { name: "merchant", joinKey: "merchant_id", valueType: "String", description: "", owner: "", tags: {} }, "skewless");
     await dev.stack.destroy();
     const left = await RegistryObjects.open(registry).registry.load();
     const names = (["entity", "dataSource", "featureView", "featureService"] as const)

@@ -81,13 +81,13 @@ describe("feature server limits and guards", () => {
   it("on loopback, refuses Hosts that are not loopback names and Origins of other sites (403)", async () => {
     const body = online([1]);
     for (const headers of [{ host: "evil.example" }, { host: `attacker.test:${port}` }, { origin: "https://evil.example" }, { origin: "null" }]) {
-      const reply = await request(port, "/get-online-features", body, { ...JSON_HEADERS, ...headers });
+      const reply = await request(port, "/get-online-features", body, { ...JSON_HEADERS, ...headers } as unknown as Record<string, string>);
       expect(reply.status, JSON.stringify(headers)).toBe(403);
       expect(JSON.parse(reply.text) as string).toContain('"class":"RequestError"');
     }
     expect((await request(port, "/health", undefined, { host: "rebound.example" })).status).toBe(403);
     for (const headers of [{ host: `localhost:${port}` }, { host: "127.0.0.1" }, { host: `[::1]:${port}`, origin: "http://localhost:3000" }, { origin: `http://127.0.0.1:${port}` }]) {
-      expect((await request(port, "/get-online-features", body, { ...JSON_HEADERS, ...headers })).status, JSON.stringify(headers)).toBe(200);
+      expect((await request(port, "/get-online-features", body, { ...JSON_HEADERS, ...headers } as unknown as Record<string, string>)).status, JSON.stringify(headers)).toBe(200);
     }
     expect(["127.0.0.1", "127.8.9.1", "::1", "localhost", "api.localhost", "[::1]"].every(isLoopbackAddress)).toBe(true);
     expect(["0.0.0.0", "10.0.0.1", "::", "localhost.evil.example", "128.0.0.1"].some(isLoopbackAddress)).toBe(false);

@@ -82,7 +82,7 @@ async function footerHash(file: string, size: number): Promise<string> {
     const tail = Buffer.alloc(8);
     await handle.read(tail, 0, 8, size - 8);
     const footerLength = tail.readUInt32LE(0);
-    if (tail.toString("latin1", 4) !== "PAR1" || footerLength + 8 > size) return fileSha256(file);
+    if (tail.toString("latin1", 4) !== "PAR1" || footerLength + 8 > size) return await fileSha256(file);
     const footer = Buffer.alloc(footerLength + 8);
     await handle.read(footer, 0, footer.length, size - footer.length);
     return createHash("sha256").update(footer).digest("hex");
