@@ -126,5 +126,9 @@ def everything(registry, url):
     return {"client": scenarios(registry, url), "server_tests": server_tests.run_all(url)}
 
 
+def main(argv):
+    return run_cli(__doc__, {"run": scenarios, "all": everything}, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(run_cli(__doc__, {"run": scenarios, "all": everything}, sys.argv))
+    sys.exit(main(sys.argv))

@@ -134,5 +134,9 @@ def run_all(url):
     return results
 
 
+def main(argv):
+    return run_cli(__doc__, {"run": run_all}, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(run_cli(__doc__, {"run": run_all}, sys.argv))
+    sys.exit(main(sys.argv))

@@ -28,13 +28,16 @@ export async function creditRepo(dir: string, extraYaml = ""): Promise<void> {
   await writeCredit(dir, [700, 520, 610]);
 }
 
-/** The credit source: one score per user (1001..) on 2024-01-01 and an older one the day before. */
+/**
+ * The credit source: one score per user (1001..) on 2024-01-01 and an older one the day before. It
+ * carries `income` too, which the view gains later: every feature of a view is read (it breaks ties).
+ */
 export async function writeCredit(dir: string, scores: number[]): Promise<void> {
   const rows = scores.flatMap((score, i) => [
-    [1001 + i, utc("2023-12-31T00:00"), score - 50],
-    [1001 + i, utc("2024-01-01T00:00"), score],
+    [1001 + i, utc("2023-12-31T00:00"), score - 50, score * 100],
+    [1001 + i, utc("2024-01-01T00:00"), score, score * 100],
   ]);
-  await writeRows(path.join(dir, "data/credit.parquet"), [["user_id", "BIGINT"], ["event_timestamp", "TIMESTAMPTZ"], ["credit_score", "BIGINT"]], rows);
+  await writeRows(path.join(dir, "data/credit.parquet"), [["user_id", "BIGINT"], ["event_timestamp", "TIMESTAMPTZ"], ["credit_score", "BIGINT"], ["income", "DOUBLE"]], rows);
 }
 
 /** Entity rows with a label: who defaulted, asked about a day after the scores. */
