@@ -47,7 +47,7 @@ describe("Redis layout", () => {
     const fields: Record<string, string> = {};
     for (let i = 0; i < flat.length; i += 2) fields[flat[i].toString("hex")] = flat[i + 1].toString("hex");
     expect(fields).toEqual({
-      [Buffer.from("_ts:driver_hourly_stats").toString("hex")]: "08f096be8e06",   // 2021-12-31T23:00Z (feast-formats.md)
+      [Buffer.from("_ts:driver_hourly_stats").toString("hex")]: "08f096be8e06",   // 2021-12-31T23:00Z (an example of Feast's Redis layout)
       "6160e3da": "350000003f",                                                    // murmur3("driver_hourly_stats:conv_rate"): float 0.5
       [murmur3Field("driver_hourly_stats:trips").toString("hex")]: "20b402",        // int64 308
     });

@@ -18,7 +18,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 export const INTEGER = /^[+-]?\d+$/;
 
 /**
- * Serializes entity keys as Feast's `serialize_entity_key` does (feast-formats.md 3a): join keys
+ * Serializes entity keys as Feast's `serialize_entity_key` does (Feast 0.66, infra/key_encoding_utils.py): join keys
  * sorted by code point with their values, all integers little-endian. Built once per set of join
  * keys, so the sorted order and the key-name prefix are computed once, not per row.
  *
