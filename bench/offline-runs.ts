@@ -45,11 +45,11 @@ export async function setUpRepo(files: BenchFiles): Promise<void> {
 }
 
 /** getHistoricalFeatures(...).toParquet() through the public API. */
-export async function runSkewless(files: BenchFiles, view: string, out: string): Promise<Record<string, unknown>> {
+export async function runSkewless(files: BenchFiles, view: string, out: string, lineage = true): Promise<Record<string, unknown>> {
   const store = await FeatureStore.open(repoDir(files));
   try {
     const job = await store.getHistoricalFeatures({ entityDf: files.entities, features: [`${view}:spend`, `${view}:visits`, `${view}:ratio`] });
-    const written = await job.toParquet(out);
+    const written = await job.toParquet(out, { lineage });
     await job.close();
     return { rows: written.rows };
   } finally {
@@ -88,9 +88,10 @@ export function equivalentAsofSql(files: BenchFiles, out: string): string {
       CASE WHEN ${inTtl} THEN f.spend END AS spend, CASE WHEN ${inTtl} THEN f.visits END AS visits, CASE WHEN ${inTtl} THEN f.ratio END AS ratio
     FROM read_parquet('${files.entities}', file_row_number = true) e
     ASOF LEFT JOIN (
-      SELECT user_id, event_timestamp, spend, visits, ratio, {'ts': event_timestamp, 'created': coalesce(created, '-infinity'::TIMESTAMPTZ)} AS k
+      SELECT user_id, event_timestamp, spend, visits, ratio,
+        {'ts': event_timestamp, 'created': coalesce(created, '-infinity'::TIMESTAMPTZ), 'tie': hash(spend, visits, ratio)} AS k
       FROM read_parquet('${files.features}')
-    ) f ON e.user_id = f.user_id AND {'ts': e.event_timestamp, 'created': 'infinity'::TIMESTAMPTZ} >= f.k
+    ) f ON e.user_id = f.user_id AND {'ts': e.event_timestamp, 'created': 'infinity'::TIMESTAMPTZ, 'tie': 18446744073709551615::UBIGINT} >= f.k
     ORDER BY e.file_row_number
   ) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`;
 }

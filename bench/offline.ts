@@ -1,4 +1,4 @@
-// npm run bench:offline [single|wide] — point-in-time retrieval at scale, against hand-written DuckDB ASOF
+// npm run bench:offline [single|wide|manifest] — point-in-time retrieval at scale, against hand-written DuckDB ASOF
 // queries over the same files in the same run. Each contender runs in its own process (so its
 // peak RSS is its own), twice, in alternating order; the best wall time counts (the machine is shared).
 import { mkdirSync, rmSync } from "node:fs";
@@ -21,6 +21,7 @@ async function child(mode: string, arg: string): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   await reportFromChild(async () => {
     if (mode === "skewless") return runSkewless(files, arg, out(`skewless-${arg}`));
+    if (mode === "no-manifest") return runSkewless(files, arg, out(`no-manifest-${arg}`), false);
     if (mode === "wide") return runSkewlessWide(files, Number(arg), out(`wide-${arg}`));
     const tmp = path.join(files.dir, "tmp", mode);
     mkdirSync(tmp, { recursive: true });
@@ -49,6 +50,7 @@ async function main(sections: string[]): Promise<void> {
   const script = __filename;
   if (run("single")) await single(script);
   if (run("wide")) await wide(script);
+  if (run("manifest")) await manifest(script);
   rmSync(OUT, { recursive: true, force: true });
 }
 
@@ -95,6 +97,27 @@ async function wide(script: string): Promise<void> {
   bests.forEach((m, i) => console.log(`${line(m.label, m)}   ${seconds(m.cpuMs / counts[i])} cpu per view`));
   const [, two, , ten] = bests;
   console.log(`  10 views vs 2 views: wall ${(ten.wallMs / two.wallMs).toFixed(1)}x, cpu ${(ten.cpuMs / two.cpuMs).toFixed(1)}x (linear: 5x; quadratic: 25x)`);
+}
+
+/** The lineage manifest's cost: the same retrieval with and without it, alternating, best of 3. */
+async function manifest(script: string): Promise<void> {
+  const contenders: [string, string][] = [
+    ["skewless", "toParquet with the lineage manifest (default)"],
+    ["no-manifest", "toParquet({ lineage: false })"],
+  ];
+  const runs = new Map<string, Measurement[]>();
+  for (const round of [0, 1, 2]) {
+    for (const [mode, label] of round % 2 === 0 ? contenders : [...contenders].reverse()) {
+      const m = await measureInChild(script, label, [mode, "user_features"]);
+      runs.set(label, [...(runs.get(label) ?? []), m]);
+    }
+  }
+  const [withManifest, without] = contenders.map(([, label]) => best(runs.get(label)!));
+  console.log(`\n3. Lineage manifest: ${ENTITY_ROWS.toLocaleString("en-US")} entity rows x the ${FEATURE_ROWS.toLocaleString("en-US")}-row view, with and without it`);
+  console.log(`  ${"".padEnd(66)} ${"wall".padStart(9)} ${"cpu".padStart(9)} ${"peak RSS".padStart(9)}   (best of 3)`);
+  for (const m of [withManifest, without]) console.log(line(m.label, m));
+  const ratio = withManifest.wallMs / without.wallMs;
+  console.log(`  ratio with / without manifest: wall ${ratio.toFixed(3)} (${((ratio - 1) * 100).toFixed(1)}%), cpu ${(withManifest.cpuMs / without.cpuMs).toFixed(3)}`);
 }
 
 if (process.argv[2] === "--child") {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { OnlineStoreInput } from "../provider/registry-object-provider";
 import { renderFeatureStoreYaml, type Cloud, type OfflineStoreSettings } from "./feature-store-yaml";
 import { CONNECTION_ENV } from "./materialization-job";
 
@@ -8,6 +9,13 @@ export interface Deployment {
   registry: pulumi.Output<string>;
   /** feature_store.yaml for apps and Feast users (a secret output when it holds a password). */
   featureStoreYaml: pulumi.Output<string>;
+  /**
+   * The online store as the deploying machine reaches it, when it does (local: the SQLite file).
+   * Cloud Redis sits in a private network: its keys expire by `key_ttl_seconds` instead.
+   */
+  reachableOnlineStore?: OnlineStoreInput;
+  /** The Redis server's CA certificate (PEM) when clients must be given it (GCP Memorystore). */
+  redisCaCertificate?: pulumi.Output<string>;
 }
 
 /** How feature_store.yaml names the connection string where the job's environment holds it. */
@@ -17,6 +25,18 @@ export const CONNECTION_REFERENCE = `\${${CONNECTION_ENV}}`;
 export interface StoreSettings {
   project: string;
   offlineStore?: OfflineStoreSettings;
+  /** Redis: seconds after an entity's last write its key expires (feature_store.yaml's `key_ttl_seconds`). */
+  redisKeyTtlSeconds?: number;
+}
+
+/** Where the job and apps find the Redis server's CA certificate (GCP: Memorystore signs with its own CA). */
+export interface RedisCaFiles {
+  /** The PEM text, written to `jobPath` by the job before it connects. */
+  certificate: pulumi.Output<string>;
+  /** Absolute path in the job's container. */
+  jobPath: string;
+  /** Absolute path where apps put `certificate` (the exported yaml names it). */
+  appPath: string;
 }
 
 /**
@@ -25,11 +45,16 @@ export interface StoreSettings {
  * outputs for apps and Feast users (with the connection string, so a secret).
  */
 export function redisStoreYamls(
-  store: StoreSettings, provider: Cloud, registryUri: pulumi.Output<string>, connectionString: pulumi.Output<string>,
+  store: StoreSettings, provider: Cloud, registryUri: pulumi.Output<string>, connectionString: pulumi.Output<string>, ca?: RedisCaFiles,
 ): { forJob: pulumi.Output<string>; output: pulumi.Output<string> } {
-  const yaml = (registry: string, conn: string) => renderFeatureStoreYaml({ ...store, registry, provider, onlineStore: { type: "redis", connectionString: conn } });
+  const { redisKeyTtlSeconds, ...common } = store;
+  // redis-py and Skewless both read `ssl_ca_certs=<file>` from the connection string.
+  const withCa = (conn: string, caPath?: string) => (caPath ? `${conn},ssl_ca_certs=${caPath}` : conn);
+  const yaml = (registry: string, conn: string) => renderFeatureStoreYaml({
+    ...common, registry, provider, onlineStore: { type: "redis", connectionString: conn, keyTtlSeconds: redisKeyTtlSeconds },
+  });
   return {
-    forJob: registryUri.apply((uri) => yaml(uri, CONNECTION_REFERENCE)),
-    output: pulumi.secret(pulumi.all([registryUri, connectionString]).apply(([uri, conn]) => yaml(uri, conn))),
+    forJob: registryUri.apply((uri) => yaml(uri, withCa(CONNECTION_REFERENCE, ca?.jobPath))),
+    output: pulumi.secret(pulumi.all([registryUri, connectionString]).apply(([uri, conn]) => yaml(uri, withCa(conn, ca?.appPath)))),
   };
 }

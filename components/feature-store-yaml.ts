@@ -5,7 +5,7 @@ export type Cloud = "local" | "aws" | "gcp";
 
 export type OnlineStoreSettings =
   | { type: "sqlite"; path: string }
-  | { type: "redis"; connectionString: string };
+  | { type: "redis"; connectionString: string; keyTtlSeconds?: number };
 
 /** feature_store.yaml's `offline_store`: parquet files (`file`, read by DuckDB) or BigQuery, with Feast's option keys. */
 export interface OfflineStoreSettings {
@@ -47,6 +47,13 @@ export function renderFeatureStoreYaml(settings: FeatureStoreYamlSettings): stri
     lines.push("  type: sqlite", `  path: ${q(settings.onlineStore.path)}`);
   } else {
     lines.push("  type: redis", `  connection_string: ${q(settings.onlineStore.connectionString)}`);
+    // Feast's Redis expires an entity's hash this long after its last write: keys of entities
+    // nothing writes any more go away instead of filling the instance.
+    const ttl = settings.onlineStore.keyTtlSeconds;
+    if (ttl !== undefined) {
+      if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError(`online store key_ttl_seconds ${ttl} must be a positive whole number of seconds`);
+      lines.push(`  key_ttl_seconds: ${ttl}`);
+    }
   }
   const offline = settings.offlineStore ?? { type: "file" };
   lines.push("offline_store:", `  type: ${offline.type}`);

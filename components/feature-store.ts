@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadDefinitions, loadRepoConfig, type Definitions } from "@skewless/runtime";
 import { awsDeployment, type AwsStoreArgs } from "./aws/aws-deployment";
@@ -7,6 +6,8 @@ import type { Cloud, OfflineStoreSettings } from "./feature-store-yaml";
 import { gcpDeployment, type GcpStoreArgs } from "./gcp/gcp-deployment";
 import { localDeployment, type LocalStoreArgs } from "./local-deployment";
 import { registerDefinitions, type RegisteredObjects } from "./register-definitions";
+import type { OnlineStoreInput } from "../provider/registry-object-provider";
+import { resolveLocal } from "./project-root";
 import type { RegistryTarget } from "./registry-target";
 
 export interface FeatureStoreArgs {
@@ -18,6 +19,8 @@ export interface FeatureStoreArgs {
   definitions: Definitions;
   /** feature_store.yaml's offline store (default: parquet files, `type: file`). */
   offlineStore?: OfflineStoreSettings;
+  /** Redis (aws, gcp): seconds after an entity's last write its key expires; default 30 days. */
+  redisKeyTtlSeconds?: number;
   /** Settings for `cloud: "local"`. */
   local?: LocalStoreArgs;
   /** Settings for `cloud: "aws"`. */
@@ -39,11 +42,13 @@ export type FeatureStoreFromRepoArgs = Omit<FeatureStoreArgs, "project" | "defin
  */
 export class FeatureStore extends pulumi.ComponentResource implements RegistryTarget {
   readonly project: pulumi.Output<string>;
-  /** Where registry.pb is (a path relative to the Pulumi project folder, or an s3:// / gs:// URI). */
+  /** Where registry.pb is: an absolute path, or an s3:// / gs:// URI. */
   readonly registry: pulumi.Output<string>;
   /** feature_store.yaml for apps and Feast users; a secret output when it holds the Redis password. */
   readonly featureStoreYaml: pulumi.Output<string>;
   readonly objects: RegisteredObjects;
+  /** The online store feature views keep in step, when this machine reaches it (local SQLite). */
+  readonly onlineStore?: OnlineStoreInput;
   /** Where the registry and feature_store.yaml come from; on aws and gcp, the cloud components too. */
   readonly deployment: Deployment;
 
@@ -53,27 +58,34 @@ export class FeatureStore extends pulumi.ComponentResource implements RegistryTa
     this.project = pulumi.output(args.project);
     this.registry = this.deployment.registry;
     this.featureStoreYaml = this.deployment.featureStoreYaml;
+    this.onlineStore = this.deployment.reachableOnlineStore;
     this.objects = registerDefinitions(name, this, args.definitions, args.project);
     this.registerOutputs({ project: this.project, registry: this.registry, featureStoreYaml: this.featureStoreYaml });
   }
 
   /**
-   * A store for a feature repo folder: its definitions (the modules `skewless apply` scans) and its
-   * project; for `local`, its feature_store.yaml's registry and SQLite paths too.
+   * A store for a feature repo folder (absolute, or relative to the Pulumi project root): its
+   * definitions (the modules `skewless apply` scans) and its project; for `local`, its
+   * feature_store.yaml's registry and SQLite paths too.
    */
   static async fromRepo(name: string, args: FeatureStoreFromRepoArgs & { repoPath: string }, opts?: pulumi.ComponentResourceOptions): Promise<FeatureStore> {
-    const { repoPath, ...rest } = args;
+    const { repoPath: given, ...rest } = args;
+    const repoPath = resolveLocal(given, `feature store ${name}: repoPath`);
     const config = loadRepoConfig(repoPath);
     const { definitions } = await loadDefinitions(repoPath);
-    const local: LocalStoreArgs = { repoPath, registryPath: localPath(config.registry.path, config.repoPath) };
-    if (config.onlineStore.type === "sqlite") local.onlineStorePath = localPath(config.onlineStore.path, config.repoPath);
+    // A loaded config's paths are absolute already (or URIs).
+    const local: LocalStoreArgs = { repoPath, registryPath: config.registry.path };
+    if (config.onlineStore.type === "sqlite") local.onlineStorePath = config.onlineStore.path;
     const offlineStore = rest.offlineStore ?? { type: config.offlineStore.type, options: scalarOptions(config.offlineStore.options) };
     return new FeatureStore(name, { ...rest, offlineStore, project: config.project, definitions, local }, opts);
   }
 }
 
+/** 30 days: an entity not written for a month is dropped from Redis (its rows are stale by then). */
+const DEFAULT_REDIS_KEY_TTL_SECONDS = 30 * 86_400;
+
 function deploy(name: string, args: FeatureStoreArgs, parent: FeatureStore): Deployment {
-  const store = { project: args.project, offlineStore: args.offlineStore };
+  const store = { project: args.project, offlineStore: args.offlineStore, redisKeyTtlSeconds: args.redisKeyTtlSeconds ?? DEFAULT_REDIS_KEY_TTL_SECONDS };
   switch (args.cloud) {
     case "local":
       if (!args.local) throw new ConfigError(`feature store ${name}: cloud local needs \`local: { repoPath }\``);
@@ -87,11 +99,6 @@ function deploy(name: string, args: FeatureStoreArgs, parent: FeatureStore): Dep
     default:
       throw new ConfigError(`feature store ${name}: cloud ${JSON.stringify(args.cloud)} is not supported`, "use local, aws or gcp");
   }
-}
-
-/** A path from a loaded config (absolute) as feature_store.yaml writes it: relative to the repo. */
-function localPath(location: string, repoPath: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : path.relative(repoPath, location);
 }
 
 function scalarOptions(options: Record<string, unknown>): Record<string, string | number | boolean> {

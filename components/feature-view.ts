@@ -32,7 +32,7 @@ export class FeatureView extends pulumi.ComponentResource {
     const view = args.definition;
     const entities = view.entities.filter((e): e is Exclude<typeof e, string> => typeof e !== "string");
     this.spec = specOf("featureView", view.name, args.definitions ?? definitionsOf({ entities, featureViews: [view] }));
-    this.object = new RegistryObject("featureView", name, { registry: args.store.registry, project: args.store.project, spec: this.spec }, { parent: this });
+    this.object = new RegistryObject("featureView", name, { registry: args.store.registry, project: args.store.project, spec: this.spec, onlineStore: args.store.onlineStore }, { parent: this });
     this.viewName = this.object.name;
     this.registerOutputs({ viewName: this.viewName, managedBy: this.object.managedBy });
   }

@@ -18,3 +18,4 @@ export { gcpDeployment, type GcpStoreArgs, type GcpDeployment } from "./gcp/gcp-
 export { GcpDataBucket, type GcpDataBucketArgs } from "./gcp/data-bucket";
 export { GcpRedisOnlineStore, type GcpRedisOnlineStoreArgs } from "./gcp/redis-online-store";
 export { GcpMaterializationSchedule, type GcpMaterializationScheduleArgs } from "./gcp/materialization-schedule";
+export { projectRoot, resolveLocal, isUri } from "./project-root";

@@ -2,29 +2,32 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Deployment, StoreSettings } from "./deployment";
 import { renderFeatureStoreYaml } from "./feature-store-yaml";
+import { isUri, resolveLocal } from "./project-root";
 
 export interface LocalStoreArgs {
-  /** The feature repo folder; the paths below are relative to it. */
+  /** The feature repo folder: absolute, or relative to the Pulumi project root. */
   repoPath: string;
-  /** Default `data/registry.db`. */
+  /** Relative to the repo, absolute, or a URI; default `data/registry.db`. */
   registryPath?: string;
-  /** The SQLite online store; default `data/online.db`. */
+  /** The SQLite online store, relative to the repo or absolute; default `data/online.db`. */
   onlineStorePath?: string;
 }
 
 /**
  * Everything on this machine: a file registry, parquet files, SQLite. No cloud resources. The
- * registry location handed to the provider is relative to the Pulumi project folder (the working
- * directory of `pulumi up` and of the provider), so the stack's state holds no machine's home path.
+ * providers and the exported feature_store.yaml get absolute paths, so the program, the provider
+ * process and an app in any folder open the same files.
  */
 export function localDeployment(store: StoreSettings, args: LocalStoreArgs): Deployment {
-  const registryPath = args.registryPath ?? "data/registry.db";
-  const onlinePath = args.onlineStorePath ?? "data/online.db";
-  const absolute = path.resolve(args.repoPath, registryPath);
+  const repo = resolveLocal(args.repoPath, "local.repoPath");
+  const inRepo = (location: string) => (isUri(location) ? location : path.resolve(repo, location));
+  const registry = inRepo(args.registryPath ?? "data/registry.db");
+  const onlinePath = inRepo(args.onlineStorePath ?? "data/online.db");
   return {
-    registry: pulumi.output(path.relative(process.cwd(), absolute) || absolute),
+    registry: pulumi.output(registry),
+    reachableOnlineStore: isUri(onlinePath) ? undefined : { type: "sqlite", path: onlinePath },
     featureStoreYaml: pulumi.output(renderFeatureStoreYaml({
-      ...store, registry: registryPath, provider: "local", onlineStore: { type: "sqlite", path: onlinePath },
+      ...store, registry, provider: "local", onlineStore: { type: "sqlite", path: onlinePath },
     })),
   };
 }

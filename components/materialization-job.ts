@@ -2,6 +2,10 @@
 export const CONNECTION_ENV = "SKEWLESS_REDIS_CONNECTION";
 /** The environment variable carrying feature_store.yaml (with `${SKEWLESS_REDIS_CONNECTION}`, no secret). */
 export const CONFIG_ENV = "SKEWLESS_FEATURE_STORE_YAML";
+/** The environment variable carrying the Redis server's CA certificate (PEM), when the cloud has its own CA. */
+export const CA_ENV = "SKEWLESS_REDIS_CA_CERT";
+/** Where the job writes that certificate, inside the repo folder. */
+export const CA_FILE = "redis-ca.pem";
 /** Where the job's image holds the feature repo, by default. */
 export const DEFAULT_REPO_DIR = "/feature_repo";
 /** Every hour, as the demo's hourly features want. */
@@ -17,6 +21,7 @@ export function materializeCommand(repoDir = DEFAULT_REPO_DIR): string[] {
   return [
     "sh", "-c",
     `printf '%s' "$${CONFIG_ENV}" > ${repo}/feature_store.yaml && ` +
+      `{ [ -z "$${CA_ENV}" ] || printf '%s' "$${CA_ENV}" > ${repo}/${CA_FILE}; } && ` +
       `exec skewless -C ${repo} materialize-incremental "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
   ];
 }

@@ -8,6 +8,8 @@ import { FeatureService } from "./feature-service";
 import { FeatureView } from "./feature-view";
 import type { RegistryTarget } from "./registry-target";
 
+const DUMMY_ENTITY = "__dummy";
+
 /** The components a feature store registers, by registry object name. */
 export interface RegisteredObjects {
   entities: Record<string, Entity>;
@@ -36,7 +38,9 @@ export function registerDefinitions(
   const entityDefinitions = new Map(definitions.entities.map((e) => [e.name, e]));
   const entities: Record<string, Entity> = {};
   for (const { name } of specs.entity) {
-    // Feast's placeholder entity for views without entities has no definition: name it for the lookup.
+    // Feast's placeholder entity is written with every registry write (as Feast does), not owned by
+    // a resource: a destroy must not remove what Feast's own objects rely on.
+    if (name === DUMMY_ENTITY && !entityDefinitions.has(name)) continue;
     const definition = entityDefinitions.get(name) ?? new EntityDefinition({ name, joinKeys: [`${name}_id`] });
     entities[name] = new Entity(childName(name), { store, definition, definitions }, opts());
   }

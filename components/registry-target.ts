@@ -1,14 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { OnlineStoreInput } from "../provider/registry-object-provider";
 import {
   InvalidArgumentError, specsFromDefinitions, type Definitions, type ManagedKind, type ObjectSpecs,
 } from "@skewless/runtime";
 
 /** Where registry objects are written: a FeatureStore, or a registry location and project. */
 export interface RegistryTarget {
-  /** Registry location: a path relative to the Pulumi project folder, or an s3:// / gs:// URI. */
+  /** Registry location: an absolute path (relative ones: against the Pulumi project root), or an s3:// / gs:// URI. */
   readonly registry: pulumi.Input<string>;
   /** The Feast project. */
   readonly project: pulumi.Input<string>;
+  /** An online store this machine reaches (local SQLite): feature views keep its tables in step. */
+  readonly onlineStore?: OnlineStoreInput;
 }
 
 // Compiling is cheap but a store compiles the same definitions once per child: cache per object.

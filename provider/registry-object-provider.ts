@@ -7,10 +7,18 @@ import type { ManagedKind, ObjectSpecs } from "@skewless/runtime";
 
 /** A registry object resource's inputs: where the object lives, and its spec (flat, readable). */
 export type RegistryObjectInputs<K extends ManagedKind = ManagedKind> = ObjectSpecs[K] & {
-  /** Registry location: a path relative to the Pulumi project folder, or an s3:// / gs:// URI. */
+  /** Registry location: an absolute path, or an s3:// / gs:// URI (the provider process has no meaningful working directory). */
   registry: string;
   project: string;
+  /**
+   * The online store the registry's views live in, when the deploying machine can reach it (the
+   * local SQLite file): each write then creates the views' tables and drops removed views' data.
+   */
+  onlineStore?: OnlineStoreInput;
 };
+
+/** feature_store.yaml's `online_store`, as Feast names its keys. */
+export type OnlineStoreInput = { type: "sqlite"; path: string };
 
 /** Its outputs: the spec of what the registry holds, and who manages it. */
 export type RegistryObjectOutputs<K extends ManagedKind = ManagedKind> = RegistryObjectInputs<K> & { managedBy: string };
@@ -27,12 +35,18 @@ const MANAGER = "pulumi";
  * diff/read compare with what registry.pb holds now, so edits made out of band show up.
  */
 export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider<K> {
+  // The engine starts the provider host in the Pulumi project folder, and the runtime is looked up
+  // from there (its node_modules), by name: the stored text holds no machine's paths.
+  const load = (): Runtime => require("@skewless/runtime");
   return {
     async check(_olds, news) {
       if (hasUnknowns(news)) return { inputs: news };   // preview: values not known yet
-      const rt: Runtime = require("@skewless/runtime");
+      const rt = load();
       const { registry, project, spec } = splitInputs<K>(news);
       const failures = rt.checkObject(kind, registry, project, spec);
+      if (typeof registry === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(registry) && !require("node:path").isAbsolute(registry)) {
+        failures.push({ property: "registry", reason: `registry ${JSON.stringify(registry)} is relative: give an absolute path or a URI (the provider does not run in the program's folder)` });
+      }
       return failures.length ? { inputs: news, failures } : { inputs: news };
     },
 
@@ -44,10 +58,13 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
         return { changes: true, replaces: identity, deleteBeforeReplace: identity.some((key) => hasUnknowns(news[key])) };
       }
       if (hasUnknowns(news)) return { changes: true };   // preview: compare once the values are known
-      const rt: Runtime = require("@skewless/runtime");
+      const rt = load();
       const { registry, project, spec } = splitInputs<K>(news);
       const plan = await rt.RegistryObjects.open(registry).plan(kind, project, spec);
       if (!plan.exists) return { changes: true };   // deleted out of band: update writes it again
+      if (JSON.stringify(olds.onlineStore ?? null) !== JSON.stringify(news.onlineStore ?? null)) {
+        return { changes: true, replaces: plan.replaces, deleteBeforeReplace: plan.replaces.length > 0 };
+      }
       // Same name, so the old object must go before the new one is written.
       return {
         changes: plan.changes.length > 0 || plan.managedBy !== MANAGER,
@@ -57,34 +74,37 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
     },
 
     async create(inputs) {
-      const rt: Runtime = require("@skewless/runtime");
+      const rt = load();
       const { registry, project, spec } = splitInputs<K>(inputs);
       const written = await rt.RegistryObjects.open(registry).put(kind, project, spec, MANAGER, { takeOver: false });
-      return { id: objectId(project, written.name), outs: outputs<K>(registry, project, written, MANAGER) };
+      await syncOnline(rt, kind, registry, project, inputs.onlineStore);
+      return { id: objectId(project, written.name), outs: { ...outputs<K>(registry, project, written, MANAGER), ...online(inputs) } };
     },
 
     async read(id, props) {
-      const rt: Runtime = require("@skewless/runtime");
-      const { registry, project, name } = locate(id, props);
+      const rt = load();
+      const { registry, project, name } = locate(id, props, rt);
       const state = await rt.RegistryObjects.open(registry).get(kind, project, name);
       if (!state) return { id: "" };   // gone: Pulumi drops it from the stack on refresh
       // Inputs as the registry holds them, so after a refresh `preview --diff` shows exactly what drifted.
-      const inputs = { ...state.spec, registry, project };
-      return { id, props: outputs<K>(registry, project, state.spec, state.managedBy ?? ""), inputs: inputs as unknown as RegistryObjectOutputs<K> };
+      const inputs = { ...state.spec, registry, project, ...online(props ?? {}) };
+      return { id, props: { ...outputs<K>(registry, project, state.spec, state.managedBy ?? ""), ...online(props ?? {}) }, inputs: inputs as unknown as RegistryObjectOutputs<K> };
     },
 
     async update(_id, _olds, news) {
-      const rt: Runtime = require("@skewless/runtime");
+      const rt = load();
       const { registry, project, spec } = splitInputs<K>(news);
       // diff replaces the resource when registry, project or name change, so this is the same object.
       const written = await rt.RegistryObjects.open(registry).put(kind, project, spec, MANAGER);
-      return { outs: outputs<K>(registry, project, written, MANAGER) };
+      await syncOnline(rt, kind, registry, project, news.onlineStore);
+      return { outs: { ...outputs<K>(registry, project, written, MANAGER), ...online(news) } };
     },
 
     async delete(id, props) {
-      const rt: Runtime = require("@skewless/runtime");
-      const { registry, project, name } = locate(id, props);
+      const rt = load();
+      const { registry, project, name } = locate(id, props, rt);
       await rt.RegistryObjects.open(registry).delete(kind, project, name);   // already gone is fine
+      await syncOnline(rt, kind, registry, project, props?.onlineStore);
     },
   };
 }
@@ -92,13 +112,23 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
 /** Pulumi's placeholder for values a preview does not know yet. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/**
+ * Whether any value is Pulumi's unknown placeholder. `__provider` is skipped: it is this
+ * provider's own serialized text, which holds the placeholder as a literal, so searching the
+ * whole bag's text would find it every time and no diff would ever say "no changes".
+ */
 function hasUnknowns(value: unknown): boolean {
-  return JSON.stringify(value ?? null).includes(UNKNOWN);
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(hasUnknowns);
+  if (value && typeof value === "object") {
+    return Object.entries(value).some(([key, v]) => key !== "__provider" && hasUnknowns(v));
+  }
+  return false;
 }
 
 function splitInputs<K extends ManagedKind>(inputs: RegistryObjectInputs<K>): { registry: string; project: string; spec: ObjectSpecs[K] } {
   // `__provider` (the serialized provider) and `managedBy` (an output) ride along in Pulumi's bags.
-  const { registry, project, __provider: _p, managedBy: _m, ...spec } = inputs as RegistryObjectInputs<K> & { __provider?: unknown; managedBy?: unknown };
+  const { registry, project, onlineStore: _o, __provider: _p, managedBy: _m, ...spec } = inputs as RegistryObjectInputs<K> & { __provider?: unknown; managedBy?: unknown };
   return { registry, project, spec: spec as unknown as ObjectSpecs[K] };
 }
 
@@ -106,16 +136,27 @@ function outputs<K extends ManagedKind>(registry: string, project: string, spec:
   return { ...spec, registry, project, managedBy } as unknown as RegistryObjectOutputs<K>;
 }
 
+/** The `onlineStore` property of a bag, or nothing (so bags without one stay without one). */
+function online(bag: { onlineStore?: OnlineStoreInput }): { onlineStore?: OnlineStoreInput } {
+  return bag.onlineStore ? { onlineStore: bag.onlineStore } : {};
+}
+
+/** After a feature view is written or deleted: the online store's tables made to match the registry. */
+async function syncOnline(rt: Runtime, kind: ManagedKind, registry: string, project: string, store: OnlineStoreInput | undefined): Promise<void> {
+  if (kind !== "featureView" || !store) return;
+  const config = rt.parseRepoConfig({ project, registry, provider: "local", online_store: store, entity_key_serialization_version: 3 }, "/");
+  await rt.syncOnlineInfra(config);
+}
+
 /** `project/name`: unique per kind and registry, readable in `pulumi stack` listings. */
 function objectId(project: string, name: string): string {
   return `${project}/${name}`;
 }
 
-function locate(id: string, props: Partial<RegistryObjectOutputs> | undefined): { registry: string; project: string; name: string } {
+function locate(id: string, props: Partial<RegistryObjectOutputs> | undefined, rt: Runtime): { registry: string; project: string; name: string } {
   const [idProject, ...rest] = id.split("/");
   const registry = props?.registry;
   if (!registry) {
-    const rt: Runtime = require("@skewless/runtime");
     throw new rt.InvalidArgumentError(
       `registry object ${id}: the registry location is unknown`,
       "give the resource its registry input: an id alone does not say which registry.pb holds the object",

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagedKind, ObjectSpecs } from "@skewless/runtime";
-import { registryObjectProvider, type RegistryObjectInputs } from "./registry-object-provider";
+import { resolveLocal } from "../components/project-root";
+import { registryObjectProvider, type OnlineStoreInput, type RegistryObjectInputs } from "./registry-object-provider";
 
 /** The resource type of each kind: `pulumi-nodejs:dynamic/skewless:FeatureView`, ... */
 export const REGISTRY_OBJECT_TYPES: Record<ManagedKind, string> = {
@@ -11,12 +12,14 @@ export const REGISTRY_OBJECT_TYPES: Record<ManagedKind, string> = {
 };
 
 export interface RegistryObjectArgs<K extends ManagedKind> {
-  /** Registry location: a path relative to the Pulumi project folder, or an s3:// / gs:// URI. */
+  /** Registry location: an absolute path (relative ones: against the Pulumi project root), or an s3:// / gs:// URI. */
   registry: pulumi.Input<string>;
   /** The Feast project the object belongs to. */
   project: pulumi.Input<string>;
   /** The object, as readable properties (`ttl: "1d"`, `features: ["clicks: Int64"]`). */
   spec: ObjectSpecs[K];
+  /** Feature views: the online store whose tables follow the registry (see RegistryObjectInputs). */
+  onlineStore?: OnlineStoreInput;
 }
 
 // One provider object per kind: Pulumi caches a provider's serialized text per object, so 50
@@ -46,7 +49,11 @@ export class RegistryObject<K extends ManagedKind = ManagedKind> extends pulumi.
 
   constructor(readonly kind: K, name: string, args: RegistryObjectArgs<K>, opts?: pulumi.CustomResourceOptions) {
     // `managedBy: undefined` asks Pulumi for that output without sending it as an input.
-    const props: pulumi.Inputs = { ...args.spec, registry: args.registry, project: args.project, managedBy: undefined };
+    // A plain string is checked here, so a relative path without a project root fails at its line.
+    const resolve = (location: string) => resolveLocal(location, `${REGISTRY_OBJECT_TYPES[kind]} ${name}: registry`);
+    const registry = typeof args.registry === "string" ? resolve(args.registry) : pulumi.output(args.registry).apply(resolve);
+    const props: pulumi.Inputs = { ...args.spec, registry, project: args.project, managedBy: undefined };
+    if (kind === "featureView" && args.onlineStore) props.onlineStore = args.onlineStore;   // absent, not undefined, otherwise
     super(providerFor(kind), name, props, opts, "skewless", REGISTRY_OBJECT_TYPES[kind]);
   }
 }

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "@skewless/runtime";
 import { FeatureStore, type Cloud } from "../components";
+import { projectRoot, resolveLocal } from "../components/project-root";
 import type { AwsStoreArgs } from "../components/aws/aws-deployment";
 import type { GcpStoreArgs } from "../components/gcp/gcp-deployment";
 
@@ -14,24 +15,35 @@ export interface CreditScoringOutputs {
   featureStoreYaml: pulumi.Output<string>;
   featureViews: string[];
   featureServices: string[];
+  /** gcp: Memorystore's CA certificate, for the file the exported yaml's `ssl_ca_certs` names. */
+  redisCaCertificate?: pulumi.Output<string>;
 }
 
 const CLOUDS: readonly Cloud[] = ["local", "aws", "gcp"];
 
 /**
+ * The folder of this repository's Pulumi.yaml, from where this module is compiled to
+ * (`dist/stacks/`): what an Automation API inline program running this stack stands in for.
+ */
+const PROGRAM_ROOT = path.resolve(__dirname, "..", "..");
+
+/**
  * The demo credit-scoring feature repo (`stacks/feature_repo`, what `skewless init` writes), deployed
  * where config `skewless:cloud` says: `local` (the dev stack: file registry, parquet, SQLite), `aws` or
- * `gcp`. The definitions are the repo's own modules, the ones `skewless apply` reads.
+ * `gcp`. The definitions are the repo's own modules, the ones `skewless apply` reads. `skewless:repoPath`
+ * is absolute or relative to the Pulumi project root (never to the working directory).
  */
 export async function creditScoringStack(config = new pulumi.Config("skewless")): Promise<CreditScoringOutputs> {
   const cloud = (config.get("cloud") ?? "local") as Cloud;
   if (!CLOUDS.includes(cloud)) {
     throw new ConfigError(`config skewless:cloud ${JSON.stringify(cloud)} is not supported`, "set it to local, aws or gcp: `pulumi config set skewless:cloud local`");
   }
-  const repoPath = path.resolve(config.get("repoPath") ?? path.join("stacks", "feature_repo"));
+  const root = projectRoot() ?? PROGRAM_ROOT;
+  const repoPath = resolveLocal(config.get("repoPath") ?? path.join("stacks", "feature_repo"), "config skewless:repoPath", root);
   const store = await FeatureStore.fromRepo("credit-scoring", {
     cloud,
     repoPath,
+    redisKeyTtlSeconds: config.getNumber("redisKeyTtlSeconds"),
     aws: cloud === "aws" ? awsSettings(config) : undefined,
     gcp: cloud === "gcp" ? gcpSettings(config) : undefined,
   });
@@ -42,6 +54,7 @@ export async function creditScoringStack(config = new pulumi.Config("skewless"))
     featureStoreYaml: store.featureStoreYaml,
     featureViews: Object.keys(store.objects.featureViews),
     featureServices: Object.keys(store.objects.featureServices),
+    ...(store.deployment.redisCaCertificate ? { redisCaCertificate: store.deployment.redisCaCertificate } : {}),
   };
 }
 
@@ -60,6 +73,7 @@ function gcpSettings(config: pulumi.Config): GcpStoreArgs {
     region: config.require("region"),
     network: config.require("network"),
     subnetwork: config.require("subnetwork"),
+    redisCaCertPath: config.get("redisCaCertPath"),
     materialization: { image: config.require("materializationImage"), schedule: config.get("materializationSchedule") },
   };
 }

@@ -32,6 +32,8 @@ describe("feature_store.yaml", () => {
     expect(config.registry).toEqual({ registryType: "file", path: "s3://bucket/registry.db", cacheTtlSeconds: 0 });
     expect(config.onlineStore).toMatchObject({ type: "redis", redisType: "redis", keyTtlSeconds: 3600, fullScanForDeletion: true });
     expect(config.entityKeySerializationVersion).toBe(2);
+    const bigquery = parse({ project: "demo", registry: "r.db", offline_store: { type: "bigquery", dataset: "feast", project_id: "p", location: "EU" } });
+    expect(bigquery.offlineStore).toEqual({ type: "bigquery", options: { dataset: "feast", project_id: "p", location: "EU" } });
   });
 
   it.each([
@@ -42,6 +44,8 @@ describe("feature_store.yaml", () => {
     [{ project: "demo", registry: "r.db", online_store: { type: "dynamodb" } }, '/repo/feature_store.yaml: online_store.region is required with type: dynamodb'],
     [{ project: "demo", registry: "r.db", offline_store: { type: "spark" } }, '/repo/feature_store.yaml: offline_store.type "spark" is not supported'],
     [{ project: "demo", registry: "r.db", online_store: { type: "sqlite", file: "x" } }, "/repo/feature_store.yaml: online_store.file is not a known key"],
+    [{ project: "demo", registry: "r.db", offline_store: { type: "file", memory_limt: "2GB" } }, "/repo/feature_store.yaml: offline_store.memory_limt is not a known key"],
+    [{ project: "demo", registry: "r.db", offline_store: { type: "bigquery", dataset: "d", threads: 2 } }, "/repo/feature_store.yaml: offline_store.threads is not a known key"],
     [{ project: "demo", registry: { registry_type: "sql", path: "x" } }, '/repo/feature_store.yaml: registry.registry_type "sql" is not supported'],
     [{ project: "demo", registry: "r.db", entity_key_serialization_version: 1 }, "/repo/feature_store.yaml: entity_key_serialization_version 1 is not supported"],
   ])("rejects %j with a message naming the file and key", (raw, message) => {
@@ -67,7 +71,7 @@ describe("feature_store.yaml", () => {
 
 describe("FeatureStore.open with a config object", () => {
   it("takes feature_store.yaml's keys, resolving paths against repoPath, and names the object in errors", async () => {
-    const { FeatureStore } = await import("../runtime/src/feature-store");
+    const { FeatureStore } = await import("../runtime/src/feature-store.js");
     const store = await FeatureStore.open({ project: "demo", registry: "data/registry.db", online_store: { type: "sqlite", path: "online.db" }, repoPath: "/srv/repo" });
     expect(store.config.registry.path).toBe("/srv/repo/data/registry.db");
     expect(store.config.onlineStore).toEqual({ type: "sqlite", path: "/srv/repo/online.db" });

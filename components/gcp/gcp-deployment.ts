@@ -1,4 +1,6 @@
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { CA_FILE, DEFAULT_REPO_DIR } from "../materialization-job";
 import { redisStoreYamls, type Deployment, type StoreSettings } from "../deployment";
 import { GcpDataBucket } from "./data-bucket";
 import { GcpMaterializationSchedule } from "./materialization-schedule";
@@ -22,6 +24,8 @@ export interface GcpStoreArgs {
     /** Cron in UTC; default hourly. */
     schedule?: pulumi.Input<string>;
   };
+  /** Absolute path where apps keep Memorystore's CA certificate (the `redisCaCertificate` output); default /etc/skewless/redis-ca.pem. */
+  redisCaCertPath?: string;
   /** Let `pulumi destroy` delete the bucket with registry and data in it (default false). */
   forceDestroy?: boolean;
 }
@@ -32,13 +36,19 @@ export interface GcpDeployment extends Deployment {
   materialization: GcpMaterializationSchedule;
 }
 
+const DEFAULT_APP_CA_PATH = "/etc/skewless/redis-ca.pem";
+
 /** GCS (registry and data), Memorystore Redis (online), Cloud Scheduler + Cloud Run job (materialization). */
 export function gcpDeployment(name: string, store: StoreSettings, args: GcpStoreArgs, parent: pulumi.Resource): GcpDeployment {
   const bucket = new GcpDataBucket(`${name}-data`, { location: args.bucketLocation ?? args.region, forceDestroy: args.forceDestroy }, { parent });
   const onlineStore = new GcpRedisOnlineStore(`${name}-online`, {
     region: args.region, network: args.network, tier: args.redisTier, memorySizeGb: args.redisMemorySizeGb,
   }, { parent });
-  const yamls = redisStoreYamls(store, "gcp", bucket.registryUri, onlineStore.connectionString);
+  // Memorystore signs its TLS certificate with a per-instance CA: the job writes it next to the
+  // repo; apps install it where `redisCaCertPath` says (the exported yaml names that file).
+  const repoDir = args.materialization.repoDir ?? DEFAULT_REPO_DIR;
+  const ca = { certificate: onlineStore.caCertificate, jobPath: path.posix.join(repoDir, CA_FILE), appPath: args.redisCaCertPath ?? DEFAULT_APP_CA_PATH };
+  const yamls = redisStoreYamls(store, "gcp", bucket.registryUri, onlineStore.connectionString, ca);
   const materialization = new GcpMaterializationSchedule(`${name}-materialize`, {
     ...args.materialization,
     project: args.project,
@@ -48,10 +58,12 @@ export function gcpDeployment(name: string, store: StoreSettings, args: GcpStore
     bucketName: bucket.bucketName,
     featureStoreYaml: yamls.forJob,
     connectionString: onlineStore.connectionString,
+    caCertificate: onlineStore.caCertificate,
   }, { parent });
   return {
     registry: bucket.registryUri,
     featureStoreYaml: yamls.output,
+    redisCaCertificate: onlineStore.caCertificate,
     bucket, onlineStore, materialization,
   };
 }

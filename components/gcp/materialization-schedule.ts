@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { REGISTRY_PREFIX } from "../bucket-layout";
-import { CONFIG_ENV, CONNECTION_ENV, DEFAULT_SCHEDULE, materializeCommand } from "../materialization-job";
+import { CONFIG_ENV, CONNECTION_ENV, DEFAULT_SCHEDULE, materializeCommand, CA_ENV } from "../materialization-job";
 
 export interface GcpMaterializationScheduleArgs {
   /** An image with the `skewless` CLI on its PATH and the feature repo at `repoDir`. */
@@ -20,6 +20,8 @@ export interface GcpMaterializationScheduleArgs {
   featureStoreYaml: pulumi.Input<string>;
   /** The online store's connection string: a secret, stored in Secret Manager. */
   connectionString: pulumi.Input<string>;
+  /** Memorystore's CA certificate (PEM, public), which the job writes to a file for TLS verification. */
+  caCertificate?: pulumi.Input<string>;
 }
 
 /**
@@ -69,6 +71,7 @@ export class GcpMaterializationSchedule extends pulumi.ComponentResource {
             envs: [
               { name: CONFIG_ENV, value: args.featureStoreYaml },
               { name: CONNECTION_ENV, valueSource: { secretKeyRef: { secret: secret.secretId, version: "latest" } } },
+              ...(args.caCertificate ? [{ name: CA_ENV, value: args.caCertificate }] : []),
             ],
           }],
         },

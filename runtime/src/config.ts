@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "./errors";
 import { parseDynamoDbConfig, type DynamoDbOnlineStoreConfig } from "./online/dynamodb/dynamodb-config";
+import { parseOpenLineage, type OpenLineageConfig } from "./lineage/openlineage/config";
 
 /** The file every feature repo has, as in Feast. */
 export const CONFIG_FILE = "feature_store.yaml";
@@ -13,6 +14,10 @@ export interface RegistryConfig {
   path: string;
   /** Readers cache the registry this long (Feast's default 600; 0 = never expire). */
   cacheTtlSeconds: number;
+  /** Local registries: how many earlier versions `registry-history/` keeps (`registry.history.keep`, default 50; 0 = none). */
+  historyKeep?: number;
+  /** Feast's `enable_online_feature_view_versioning`: allows `view@vN:feature` references. */
+  featureViewVersioning?: boolean;
 }
 
 export interface SqliteOnlineStoreConfig {
@@ -51,6 +56,8 @@ export interface RepoConfig {
   onlineStore: OnlineStoreConfig;
   offlineStore: OfflineStoreConfig;
   entityKeySerializationVersion: 2 | 3;
+  /** Where OpenLineage run events go (`openlineage:`), when configured. */
+  openLineage?: OpenLineageConfig;
 }
 
 /** Feast keys Skewless accepts and leaves to Feast (they configure Python-side features). */
@@ -60,6 +67,16 @@ const FEAST_ONLY_KEYS = [
 ];
 const KNOWN_KEYS = ["project", "registry", "provider", "online_store", "offline_store", "entity_key_serialization_version", ...FEAST_ONLY_KEYS];
 const PROJECT_NAME = /^[A-Za-z0-9_]+$/;
+/** DuckDB's resources, read by Skewless only (see `openOfflineStore`). */
+const DUCKDB_KEYS = ["threads", "memory_limit", "temp_directory"];
+/** Keys of each offline store type besides `type`: Feast 0.66's config fields, then Skewless's own. */
+const OFFLINE_STORE_KEYS: Record<OfflineStoreConfig["type"], string[]> = {
+  file: DUCKDB_KEYS,
+  dask: DUCKDB_KEYS,
+  duckdb: ["staging_location", "staging_location_endpoint_override", ...DUCKDB_KEYS],
+  bigquery: ["dataset", "project_id", "billing_project_id", "location", "gcs_staging_location", "table_create_disposition"],
+};
+const REGISTRY_KEYS = ["registry_type", "path", "cache_ttl_seconds", "cache_mode", "s3_additional_kwargs", "enable_online_feature_view_versioning", "history"];
 
 /** Reads and validates `feature_store.yaml` in `repoPath`. */
 export function loadRepoConfig(repoPath: string, env: NodeJS.ProcessEnv = process.env): RepoConfig {
@@ -107,6 +124,7 @@ export function parseRepoConfig(raw: unknown, repoPath: string, file = CONFIG_FI
     onlineStore: parseOnlineStore(raw.online_store, repoPath, where),
     offlineStore: parseOfflineStore(raw.offline_store, where),
     entityKeySerializationVersion: oneOf(raw.entity_key_serialization_version ?? 3, [3, 2] as const, where("entity_key_serialization_version")),
+    openLineage: parseOpenLineage(raw.openlineage, repoPath, file),
   };
 }
 
@@ -121,14 +139,31 @@ function parseRegistry(raw: unknown, repoPath: string, where: (k: string) => str
     throw new ConfigError(`${where("registry.registry_type")} ${JSON.stringify(type)} is not supported`, "Skewless reads and writes file registries (local, s3://, gs://); Feast's sql and remote registries are not supported");
   }
   for (const key of Object.keys(spec)) {
-    if (!["registry_type", "path", "cache_ttl_seconds", "cache_mode", "s3_additional_kwargs"].includes(key)) {
-      throw new ConfigError(`${where(`registry.${key}`)} is not a known key`, "known keys: registry_type, path, cache_ttl_seconds, cache_mode");
+    if (!REGISTRY_KEYS.includes(key)) {
+      throw new ConfigError(`${where(`registry.${key}`)} is not a known key`, `known keys: ${REGISTRY_KEYS.join(", ")}`);
     }
   }
   if (typeof spec.path !== "string" || spec.path.length === 0) throw new ConfigError(`${where("registry.path")} is missing`);
   const ttl = spec.cache_ttl_seconds ?? 600;
   if (typeof ttl !== "number" || ttl < 0) throw new ConfigError(`${where("registry.cache_ttl_seconds")} must be a number >= 0`);
-  return { registryType: "file", path: resolveLocation(spec.path, repoPath), cacheTtlSeconds: ttl };
+  const versioning = spec.enable_online_feature_view_versioning ?? false;
+  if (typeof versioning !== "boolean") throw new ConfigError(`${where("registry.enable_online_feature_view_versioning")} must be true or false`);
+  return {
+    registryType: "file", path: resolveLocation(spec.path, repoPath), cacheTtlSeconds: ttl,
+    historyKeep: parseHistory(spec.history, where), ...(versioning ? { featureViewVersioning: true } : {}),
+  };
+}
+
+/** `registry.history: { keep: N }` (Feast allows extra registry keys, so the same yaml still works there). */
+function parseHistory(raw: unknown, where: (k: string) => string): number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isObject(raw)) throw new ConfigError(`${where("registry.history")} must be a mapping, e.g. { keep: 20 }`);
+  allowKeys(raw, ["keep"], where("registry.history"));
+  const keep = raw.keep;
+  if (typeof keep !== "number" || !Number.isInteger(keep) || keep < 0) {
+    throw new ConfigError(`${where("registry.history.keep")} must be a whole number >= 0`, "how many earlier registry versions to keep (0: none)");
+  }
+  return keep;
 }
 
 function parseOnlineStore(raw: unknown, repoPath: string, where: (k: string) => string): OnlineStoreConfig {
@@ -170,6 +205,8 @@ function parseOfflineStore(raw: unknown, where: (k: string) => string): OfflineS
   if (typeof spec === "string") return parseOfflineStore({ type: spec }, where);
   if (!isObject(spec)) throw new ConfigError(`${where("offline_store")} must be a mapping with a type`);
   const type = oneOf(spec.type ?? "duckdb", ["duckdb", "file", "dask", "bigquery"] as const, where("offline_store.type"));
+  // Feast refuses keys its store configs do not declare; a misspelt key must not pass silently here.
+  allowKeys(spec, ["type", ...OFFLINE_STORE_KEYS[type]], where("offline_store"));
   const { type: _type, ...options } = spec;
   return { type, options };
 }

@@ -6,8 +6,22 @@ export type DurationInput = string | number;
 const UNIT_SECONDS: Record<string, number> = { w: 604_800, d: 86_400, h: 3_600, m: 60, s: 1 };
 const PART = /(\d+(?:\.\d+)?)(w|d|h|m|s)/y;
 
-/** Parses a duration into whole seconds; throws on anything else (negative values included). */
+/** The longest duration a protobuf `Duration` holds (10,000 years), which is how the registry stores it. */
+export const MAX_DURATION_SECONDS = 315_576_000_000;
+
+/** Parses a duration into whole seconds; throws on anything else (negative or too long values included). */
 export function parseDuration(input: DurationInput, what = "duration"): number {
+  const seconds = parseSeconds(input, what);
+  if (seconds > MAX_DURATION_SECONDS) {
+    throw new InvalidArgumentError(
+      `${what} ${typeof input === "number" ? input : JSON.stringify(input)} is longer than the registry can store (at most ${MAX_DURATION_SECONDS.toLocaleString("en-US")} seconds, 10,000 years)`,
+      "use 0 for no limit",
+    );
+  }
+  return seconds;
+}
+
+function parseSeconds(input: DurationInput, what: string): number {
   if (typeof input === "number") {
     if (!Number.isFinite(input) || input < 0) {
       throw new InvalidArgumentError(`${what} must be a non-negative number of seconds, got ${input}`);

@@ -63,6 +63,15 @@ export class RegistryCorruptError extends SkewlessError {
   }
 }
 
+/** No registry exists where feature_store.yaml points (a wrong path, or one nobody applied yet). */
+export class RegistryNotFoundError extends SkewlessError {
+  constructor(readonly location: string) {
+    super("REGISTRY_NOT_FOUND", `registry ${location} does not exist`, {
+      hint: "check registry in feature_store.yaml (a relative path is relative to the repo), or run `skewless apply` to create it",
+    });
+  }
+}
+
 /** A compare-and-swap write lost to concurrent writers more times than the retry budget allows. */
 export class RegistryConflictError extends SkewlessError {
   constructor(location: string, attempts: number) {
@@ -88,6 +97,9 @@ export class FeatureReferenceError extends SkewlessError {
     super("FEATURE_REFERENCE_INVALID", message, { hint });
   }
 }
+
+/** Two requested features would get the same output name (Feast's FeatureNameCollisionError). */
+export class FeatureNameCollisionError extends FeatureReferenceError {}
 
 /** Data does not match the declared schema: a missing column, a wrong type, an overflow. */
 export class SchemaMismatchError extends SkewlessError {
@@ -156,5 +168,45 @@ export class QueryError extends BackendError {
     const firstLine = sql.trim().split("\n")[0];
     super(backend, `query ${firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine}`, cause, hint);
     this.sql = sql;
+  }
+}
+
+/** A stored value the answer's format cannot carry (Infinity or NaN in JSON, as Feast's server also refuses). */
+export class ValueNotRepresentableError extends SkewlessError {
+  constructor(detail: string) {
+    super("VALUE_NOT_REPRESENTABLE", `Out of range float values are not JSON compliant: ${detail}`, {
+      hint: "JSON has no Infinity or NaN (Feast's feature server refuses them too): read the feature in-process, or store a finite value or null",
+    });
+  }
+}
+
+/** A training-set manifest is missing, unreadable, or does not match what it describes. */
+export class ManifestError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("MANIFEST_INVALID", message, { hint });
+  }
+}
+
+/** `persist` would overwrite a file without `allowOverwrite` (Feast's SavedDatasetLocationAlreadyExists). */
+export class SavedDatasetExistsError extends SkewlessError {
+  constructor(location: string) {
+    super("SAVED_DATASET_LOCATION_EXISTS", `saved dataset location ${location} already exists`, {
+      hint: "choose another path, or pass allowOverwrite: true (--allow-overwrite) to replace it",
+    });
+  }
+}
+
+/** A push names a push source that feeds no feature view (Feast's PushSourceNotFoundException). */
+export class PushSourceNotFoundError extends InvalidArgumentError {
+  constructor(readonly pushSource: string, project: string) {
+    // Feast's wording first: its clients and tests match on it
+    super(`Unable to find push source '${pushSource}': it feeds no feature view in project ${project}`, "check the push_source_name");
+  }
+}
+
+/** A training set cannot be rebuilt: its registry version is gone, or its inputs changed. */
+export class RebuildError extends SkewlessError {
+  constructor(message: string, hint?: string) {
+    super("REBUILD_FAILED", message, { hint });
   }
 }

@@ -8,7 +8,11 @@ import {
 import type { EntityDataFrame } from "./offline/entity-data";
 import type { OfflineStore } from "./offline/offline-store";
 import { openOfflineStore } from "./offline/open-offline-store";
-import type { RetrievalJob } from "./offline/retrieval-job";
+import type { HistoricalRetrievalJob } from "./offline/retrieval-job";
+import { OpenLineageEmitter } from "./lineage/openlineage/emitter";
+import { materializationRun } from "./lineage/openlineage/materialize-run";
+import { TrainingJob } from "./lineage/training-job";
+import { PinnedRegistryStore } from "./registry/history/pinned-store";
 import { openOnlineStore } from "./online/open-online-store";
 import type { OnlineStore } from "./online/online-store";
 import { OnlineRetriever, type OnlineFeaturesRequest } from "./online/retrieval/online-retriever";
@@ -17,7 +21,8 @@ import { RegistryCatalog } from "./registry/catalog";
 import type { Definitions } from "./registry/compile";
 import { resolveFeatures, type FeatureSelection } from "./registry/feature-refs";
 import { Registry } from "./registry/registry";
-import { RegistryCache } from "./registry/registry-cache";
+import { openRegistryHistory } from "./registry/history/registry-history";
+import { RegistryCache, type RegistryHealth } from "./registry/registry-cache";
 import { openRegistryStore } from "./registry/stores/open-store";
 import { loadDefinitions } from "./repo/load-definitions";
 import { applyRepo, planRepo, type RepoPlan } from "./repo/plan-repo";
@@ -39,7 +44,15 @@ export interface FeatureStoreYaml {
 export interface FeatureStoreOptions {
   /** An offline store to use instead of the one `offline_store` configures. */
   offlineStore?: OfflineStore;
+  /**
+   * Open the registry as it was at this `version_id` (from the registry history, read-only): what a
+   * training set's manifest names, so the set can be rebuilt after later applies.
+   */
+  registryVersion?: string;
 }
+
+/** Skewless's own version, recorded in manifests and OpenLineage producers. */
+export const SKEWLESS_VERSION: string = require("../package.json").version;
 
 /** What `getHistoricalFeatures` takes (Feast's `get_historical_features`, camelCased). */
 export interface HistoricalFeaturesRequest {
@@ -70,10 +83,17 @@ export class FeatureStore {
   private cache: RegistryCache | undefined;
   private retriever: OnlineRetriever | undefined;
   private offline: OfflineStore | undefined;
+  private readonly healthListeners = new Set<(health: RegistryHealth, error?: unknown) => void>();
+  private readonly lineage: OpenLineageEmitter | undefined;
 
   private constructor(readonly config: RepoConfig, options: FeatureStoreOptions) {
-    this.registry = new Registry(openRegistryStore(config.registry));
+    const store = openRegistryStore(config.registry);
+    const history = openRegistryHistory(config.registry, store);
+    this.registry = options.registryVersion === undefined
+      ? new Registry(store, history)
+      : new Registry(new PinnedRegistryStore(store.location, history, options.registryVersion), history);
     this.offline = options.offlineStore;
+    this.lineage = OpenLineageEmitter.open(config.openLineage, config.project, SKEWLESS_VERSION);
   }
 
   /**
@@ -97,9 +117,33 @@ export class FeatureStore {
     return this.config.project;
   }
 
-  /** The registry's objects for this project, freshly read. */
+  /**
+   * The registry's objects for this project, freshly read. A registry that does not exist is a
+   * RegistryNotFoundError (a wrong path must not look like an empty store); `plan` and `apply`
+   * still start from nothing.
+   */
   async catalog(): Promise<RegistryCatalog> {
-    return new RegistryCatalog(await this.registry.load(), this.project);
+    return new RegistryCatalog((await this.registry.readExisting()).model, this.project);
+  }
+
+  /**
+   * The registry as serving sees it (getOnlineFeatures, push): cached, refreshed every
+   * `cache_ttl_seconds`, and kept at the last good version when the registry goes missing or
+   * turns out damaged.
+   */
+  async servingCatalog(): Promise<RegistryCatalog> {
+    return this.registryCache().catalog();
+  }
+
+  /** The serving registry's state: which version is served, and the latest failure to read it. */
+  registryHealth(): RegistryHealth {
+    return this.registryCache().health();
+  }
+
+  /** Calls `listener` once each time the serving registry's health changes (not per request); returns an unsubscribe. */
+  onRegistryHealthChange(listener: (health: RegistryHealth, error?: unknown) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
   }
 
   /** What `apply` would change, for the repo's definitions (or the ones given), registry and online store. */
@@ -125,9 +169,29 @@ export class FeatureStore {
    * });
    * console.table(await job.toRows());
    */
-  async getHistoricalFeatures(request: HistoricalFeaturesRequest): Promise<RetrievalJob> {
-    const { views } = resolveFeatures(await this.catalog(), request.features, request.fullFeatureNames);
-    return this.offlineStore().getHistoricalFeatures({ ...request, views });
+  async getHistoricalFeatures(request: HistoricalFeaturesRequest): Promise<HistoricalRetrievalJob> {
+    const loaded = await this.registry.read();
+    const catalog = new RegistryCatalog(loaded.model, this.project);
+    const { views } = resolveFeatures(catalog, request.features, request.fullFeatureNames, {
+      historical: true, featureViewVersioning: this.config.registry.featureViewVersioning,
+    });
+    const job = await this.offlineStore().getHistoricalFeatures({ ...request, views });
+    return new TrainingJob(job, {
+      config: this.config,
+      registry: this.registry,
+      model: loaded.model,
+      registryBytes: loaded.bytes ?? new Uint8Array(),
+      request: {
+        features: views.flatMap((v) => v.features.map((f) => `${v.prefix}:${f.name}`)),
+        featureService: featureServiceName(request.features),
+        fullFeatureNames: request.fullFeatureNames ?? false,
+        createdTimestampCutoff: request.createdTimestampCutoff ?? false,
+        includeSourceTimestamps: request.includeSourceTimestamps ?? false,
+      },
+      views,
+      skewlessVersion: SKEWLESS_VERSION,
+      emitter: this.lineage,
+    });
   }
 
   /**
@@ -148,14 +212,16 @@ export class FeatureStore {
    * the online store, for every online view (or `featureViews`), and records the interval.
    */
   async materialize(start: Date, end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
-    const result = await materialize(await this.materializeContext(), start, end, options);
+    const context = await this.materializeContext();
+    const result = await this.traceMaterialization(context, options, () => materialize(context, start, end, options));
     await this.cache?.refresh();
     return result;
   }
 
   /** Materializes each view from where its last run ended up to `end`. */
   async materializeIncremental(end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
-    const result = await materializeIncremental(await this.materializeContext(), end, options);
+    const context = await this.materializeContext();
+    const result = await this.traceMaterialization(context, options, () => materializeIncremental(context, end, options));
     await this.cache?.refresh();
     return result;
   }
@@ -198,14 +264,30 @@ export class FeatureStore {
     return { config: this.config, registry: this.registry, catalog: await this.catalog(), offline: this.offlineStore(), online: this.onlineStore() };
   }
 
+  private async traceMaterialization(context: MaterializeContext, options: MaterializeOptions, work: () => Promise<MaterializeResult>): Promise<MaterializeResult> {
+    if (!this.lineage || !this.config.openLineage?.emitOnMaterialize) return work();
+    return this.lineage.run(await materializationRun(this.lineage, context.catalog, this.config, options.featureViews), work);
+  }
+
   private registryCache(): RegistryCache {
-    this.cache ??= new RegistryCache(this.registry, this.project, { ttlSeconds: this.config.registry.cacheTtlSeconds });
+    this.cache ??= new RegistryCache(this.registry, this.project, {
+      ttlSeconds: this.config.registry.cacheTtlSeconds,
+      onHealthChange: (health, error) => this.healthListeners.forEach((listener) => listener(health, error)),
+    });
     return this.cache;
   }
 
   private async definitions(): Promise<Definitions> {
     return (await loadDefinitions(this.config.repoPath)).definitions;
   }
+}
+
+/** The feature service a selection names, if it is one. */
+function featureServiceName(selection: FeatureSelection): string | undefined {
+  if (Array.isArray(selection)) return undefined;
+  const named = (selection as { featureService?: unknown; name?: unknown });
+  if (typeof named.featureService === "string") return named.featureService;
+  return typeof named.name === "string" ? named.name : undefined;
 }
 
 function configOf(source: FeatureStoreSource): RepoConfig {

@@ -20,7 +20,7 @@ export { planRegistry, diffObjects, type RegistryPlan, type ObjectChange, type P
 export { renderPlan, renderChange, renderProperty } from "./registry/render-plan";
 export { flatten, type FlatSpec, type FlatValue } from "./registry/flat-spec";
 export { applyPlan, markManaged, objectManager } from "./registry/apply";
-export { MANAGED_BY_TAG, type Manager } from "./registry/ownership";
+export { MANAGED_BY_FIELD, MANAGED_BY_TAG, type Manager } from "./registry/ownership";
 export { FileRegistryStore } from "./registry/stores/file-store";
 export { openRegistryStore } from "./registry/stores/open-store";
 export { S3RegistryStore, type S3RegistryStoreOptions } from "./registry/stores/s3-store";
@@ -37,6 +37,7 @@ export {
 } from "./registry/object-spec";
 export { compileSpec, specsFromDefinitions, checkServiceSpec, parseProjection, type ProjectionSpec } from "./registry/compile-spec";
 export { RegistryObjects, checkObject, type ObjectPlan, type ObjectState, type SpecProblem } from "./registry/registry-objects";
+export { syncOnlineInfra } from "./repo/sync-online-infra";
 export type { OnlineStore, OnlineTable, OnlineRow, OnlineReadRequest, OnlineReadResult, WriteResult, BulkWrite } from "./online/online-store";
 export { openOnlineStore, onlineTable } from "./online/open-online-store";
 export { SqliteOnlineStore } from "./online/sqlite/sqlite-online-store";

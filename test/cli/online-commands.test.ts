@@ -65,6 +65,11 @@ describe("skewless materialize, validate and freshness on the demo repo", () => 
     const result = await skewless(["materialize-incremental", iso(later), "--views", "user_transactions"], repo);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`user_transactions from ${iso(now)} to ${iso(later)}`);
+    const future = await skewless(["materialize-incremental", iso(new Date(Date.now() + 3 * 86_400_000)), "--views", "user_transactions"], repo);
+    expect(future.code).toBe(1);
+    expect(future.stderr).toMatch(/end \S+ is 3 days in the future/);
+    expect(future.stderr).toContain("hint: pass an end no later than now (+300s allowed for clock differences), or raise the allowance (--max-future SECONDS");
+    expect((await skewless(["materialize-incremental", iso(new Date(Date.now() + 3_600_000)), "--max-future", "60"], repo)).stderr).toContain("60 minutes in the future");
     const naive = await skewless(["materialize", "2024-05-01T00:00:00", "2024-05-02T00:00:00Z"], repo);
     expect(naive.code).toBe(1);
     expect(naive.stderr).toContain('START "2024-05-01T00:00:00" is not an ISO 8601 time with a zone');

@@ -22,7 +22,9 @@ describe("skewless init, plan and apply on the demo repo", () => {
     const plan = await skewless(["plan", "--detailed-exitcode"], repo);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("+ create feature view user_transactions");
-    expect(plan.stdout).toContain("Plan: 6 to create, 0 to update, 0 to delete.\n\nCreated sqlite table demo_user_credit\nCreated sqlite table demo_user_transactions");
+    // Only planned: said in the future tense (apply says "Created").
+    expect(plan.stdout).toContain("Plan: 6 to create, 0 to update, 0 to delete.\n\nWill create sqlite table demo_user_credit\nWill create sqlite table demo_user_transactions");
+    expect(plan.stdout).not.toContain("Created sqlite table");
     await expect(fs.access(path.join(repo, "data", "registry.db"))).rejects.toThrow();
   });
 

@@ -61,6 +61,11 @@ describe("invalid definitions fail with an error naming the object and the probl
     expect(definitionError(() => view({ ttl: -5 })).message).toBe("feature view user_stats: ttl must be a non-negative number of seconds, got -5");
     expect(definitionError(() => view({ ttl: "-1d" })).message).toBe('feature view user_stats: ttl must not be negative, got "-1d"');
     expect(definitionError(() => view({ ttl: "1 fortnight" })).message).toBe('feature view user_stats: ttl "1 fortnight" is not a duration');
+    // Stored as a protobuf Duration: anything longer would be written as garbage (1e300 became 0, no limit).
+    expect(definitionError(() => view({ ttl: 1e300 })).message).toBe(
+      "feature view user_stats: ttl 1e+300 is longer than the registry can store (at most 315,576,000,000 seconds, 10,000 years)");
+    expect(definitionError(() => view({ ttl: "99999999999w" })).message).toMatch(/^feature view user_stats: ttl "99999999999w" is longer than/);
+    expect(view({ ttl: 315_576_000_000 }).ttlSeconds).toBe(315_576_000_000);
   });
 
   it("a dtype that does not exist", () => {

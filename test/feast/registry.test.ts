@@ -3,10 +3,15 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeValueType } from "../../runtime/src/definitions/dtypes";
 import { FeatureStore, loadDefinitions } from "../../runtime/src/index";
+import { objectManager } from "../../runtime/src/registry/apply";
+import { MANAGED_KINDS } from "../../runtime/src/registry/diff";
 import { decodeMessage, encodeMessage } from "../../runtime/src/registry/proto/codec";
+import { RegistryModel } from "../../runtime/src/registry/model";
+import type { RegistryProto } from "../../runtime/src/registry/proto/types";
 import { ensureFeast, feast, feastCheck } from "../helpers/feast";
 import { skewless } from "../helpers/processes";
 import { tempDir } from "../helpers/tmp";
+import { PLAN_PY, PLAN_TS, withoutEntitylessView } from "./plan-fixtures";
 
 // Feast check, registry half: Feast 0.66's own SDK reads what `skewless apply` wrote, and a
 // registry `feast apply` wrote survives `skewless apply` with nothing lost.
@@ -32,6 +37,8 @@ interface FeastDescription {
 interface Comparison { kept: number; missing: unknown[]; changed: unknown[] }
 
 beforeAll(ensureFeast, 15 * 60_000);
+// Each test makes several Feast calls; a loaded machine (the whole suite in parallel) slows them a lot.
+const FEAST_TEST_TIMEOUT = 300_000;
 
 /** Feast prints Int32/Float32/... for dtypes and INT64/... for entity value types. */
 const feastDtype = (valueType: number) => describeValueType(valueType);
@@ -80,7 +87,7 @@ describe("Feast reads a registry that skewless apply wrote", () => {
       })));
     }
     await store.close();
-  });
+  }, FEAST_TEST_TIMEOUT);
 });
 
 describe("skewless apply on a registry that feast apply wrote", () => {
@@ -95,7 +102,7 @@ describe("skewless apply on a registry that feast apply wrote", () => {
     const bytes = await fs.readFile(registryFile);
     const decoded = decodeMessage("feast.core.Registry", bytes);
     expect(Buffer.from(encodeMessage("feast.core.Registry", decoded)).equals(bytes)).toBe(true);
-  });
+  }, FEAST_TEST_TIMEOUT);
 
   it("adds one view and keeps every object Feast wrote, byte for byte as Feast parses them", async () => {
     const before = path.join(root, "before.json");
@@ -136,7 +143,7 @@ describe("skewless apply on a registry that feast apply wrote", () => {
       batch_source: { name: "driver_trips_source", path: "data/driver_stats.parquet", timestamp_field: "event_timestamp" },
     });
     expect(seen.feature_views.length).toBe(beforeView.feature_views.length + 1);
-  });
+  }, FEAST_TEST_TIMEOUT);
 
   it("then plans no changes, and Feast can still apply its own repo over it", async () => {
     const plan = await skewless(["plan", "--detailed-exitcode"], repo);
@@ -147,8 +154,95 @@ describe("skewless apply on a registry that feast apply wrote", () => {
     expect(reapplied.code, reapplied.stderr).toBe(0);
     const seen = await feastCheck<FeastDescription>("registry_check.py", ["describe", repo]);
     expect(seen.feature_views.map((v) => v.name)).toContain("driver_hourly_stats");
-  });
+  }, FEAST_TEST_TIMEOUT);
 });
+
+describe("feast plan over a registry skewless apply wrote, with the same definitions in Python", () => {
+  const root = tempDir();
+  const repo = path.join(root, "plan_check");
+  const registryFile = path.join(repo, "data", "registry.db");
+  /** Feast's plan output without its notice about the project name. */
+  const planLines = (stdout: string) => stdout.split("\n").filter((l) => l.trim() && !l.startsWith("No project found"));
+  const managers = async () => {
+    const model = new RegistryModel(decodeMessage<RegistryProto>("feast.core.Registry", await fs.readFile(registryFile)));
+    return MANAGED_KINDS.flatMap((kind) => model.list(kind, "plan_check").map((o) => objectManager(kind, o)));
+  };
+
+  it("reports no changes to the registry and none to the infrastructure", async () => {
+    expect((await skewless(["init", "plan_check", "--users", "5", "--days", "1"], root)).code).toBe(0);
+    await fs.writeFile(path.join(repo, "features.ts"), PLAN_TS);
+    await fs.writeFile(path.join(repo, "features.py"), PLAN_PY);   // Feast reads .py, Skewless .ts
+    const applied = await skewless(["apply"], repo);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain("Plan: 10 to create");
+
+    const plan = await feast(["plan"], repo);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(planLines(plan.stdout)).toEqual(["No changes to registry", "No changes to infrastructure"]);
+  }, FEAST_TEST_TIMEOUT);
+
+  it("then feast apply keeps Skewless's ownership of every object, and skewless plan still reports no changes", async () => {
+    expect(await managers()).toEqual(Array(11).fill("skewless"));
+    const applied = await feast(["apply"], repo);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await managers()).toEqual(Array(11).fill("skewless"));
+    const plan = await skewless(["plan", "--detailed-exitcode"], repo);
+    expect(plan.stdout.trim()).toBe("No changes to registry\n\nNo changes to infrastructure");
+    expect(plan.code).toBe(0);
+  }, FEAST_TEST_TIMEOUT);
+
+  it("and skewless plan reports no changes over a registry feast apply wrote from the Python definitions", async () => {
+    await fs.rm(registryFile);
+    await fs.rm(path.join(repo, "data", "online.db"), { force: true });
+    const applied = await feast(["apply"], repo);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await managers()).toEqual(Array(11).fill(undefined));   // Feast's objects now, not Skewless's
+    const plan = await skewless(["plan", "--detailed-exitcode"], repo);
+    expect(plan.stdout.trim()).toBe("No changes to registry\n\nNo changes to infrastructure");
+    expect(plan.code).toBe(0);
+  }, FEAST_TEST_TIMEOUT);
+});
+
+describe("skewless apply writes the registry feast apply writes, from the same definitions", () => {
+  const roots = { skewless: tempDir(), feast: tempDir() };
+  const variants: [string, { ts: string; py: string }][] = [
+    ["views with one entity, two and none, a push source, a service", { ts: PLAN_TS, py: PLAN_PY }],
+    ["and the same without an entityless view (Feast still registers its __dummy entity)", withoutEntitylessView()],
+  ];
+
+  it.each(variants)("%s", async (label, { ts, py }) => {
+    const dumps: Record<string, unknown> = {};
+    for (const [who, parent] of Object.entries(roots)) {
+      const root = path.join(parent, String(variants.findIndex(([l]) => l === label)));
+      await fs.mkdir(root);
+      const repo = path.join(root, "plan_check");
+      expect((await skewless(["init", "plan_check", "--users", "5", "--days", "1"], root)).code).toBe(0);
+      await fs.writeFile(path.join(repo, "features.ts"), ts);
+      await fs.writeFile(path.join(repo, "features.py"), py);
+      const applied = who === "skewless" ? await skewless(["apply"], repo) : await feast(["apply"], repo);
+      expect(applied.code, applied.stderr).toBe(0);
+      const dump = await feastCheck("registry_check.py", ["dump", path.join(repo, "data", "registry.db")]);
+      dumps[who] = comparable(JSON.parse(JSON.stringify(dump).split(repo).join("<repo>")));
+    }
+    expect(dumps.skewless).toEqual(dumps.feast);
+  }, FEAST_TEST_TIMEOUT);
+});
+
+/**
+ * A registry dump (Feast's own parse) with what differs between any two applies left out: times,
+ * version and project ids, Feast 0.66's feature view version history (not written by Skewless) and
+ * project_metadata (written by Skewless for older Feasts, no longer by Feast 0.66). Lists sorted.
+ */
+function comparable(value: unknown): unknown {
+  const VARYING = new Set(["created_timestamp", "last_updated_timestamp", "last_updated", "version_id", "project_uuid"]);
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    if (v === null || typeof v !== "object") return v;
+    return Object.fromEntries(Object.entries(v).filter(([k]) => !VARYING.has(k)).map(([k, x]) => [k, walk(x)]));
+  };
+  const { feature_view_version_history: _history, project_metadata: _metadata, ...rest } = value as Record<string, unknown>;
+  return walk(rest);
+}
 
 const EXTRA_VIEW_TS = `import { FeatureView, FileSource } from "@skewless/runtime";
 

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import * as net from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FeatureStore } from "../../runtime/src/index";
 import { FeatureServer } from "../../runtime/src/server/feature-server";
-import { ensureFeast, FEAST_VENV } from "../helpers/feast";
+import { ensureFeast } from "../helpers/feast";
+import { startFeastServe, type ServerProcess } from "../helpers/feature-servers";
 import { skewless } from "../helpers/processes";
 import { tempDir } from "../helpers/tmp";
 
@@ -21,33 +20,10 @@ function byName(body: FeastBody): Record<string, FeastBody["results"][number]> {
   return Object.fromEntries(body.metadata.feature_names.map((name, i) => [name, body.results[i]]));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    }).on("error", reject);
-  });
-}
-
-async function waitForHealth(url: string, feast: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (feast.exitCode !== null) throw new Error(`feast serve exited with ${feast.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`feast serve did not become healthy:\n${log()}`);
-}
-
 describe("skewless serve and feast serve give the same answers", () => {
   const root = tempDir();
   const repo = path.join(root, "credit");
-  let feastProcess: ChildProcess | undefined;
+  let feastServer: ServerProcess | undefined;
   let feastUrl = "";
   let ours: FeatureServer | undefined;
   let oursUrl = "";
@@ -60,20 +36,15 @@ describe("skewless serve and feast serve give the same answers", () => {
     const end = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000).toISOString();
     const materialized = await skewless(["materialize", "2020-01-01T00:00:00Z", end], repo);
     expect(materialized.code, materialized.stderr).toBe(0);
-    const port = await freePort();
-    let output = "";
-    feastProcess = spawn(path.join(FEAST_VENV, "bin", "feast"), ["serve", "--host", "127.0.0.1", "--port", String(port), "--workers", "1"], { cwd: repo });
-    feastProcess.stdout?.on("data", (d) => (output += d));
-    feastProcess.stderr?.on("data", (d) => (output += d));
-    feastUrl = `http://127.0.0.1:${port}`;
-    await waitForHealth(feastUrl, feastProcess, () => output);
+    feastServer = await startFeastServe(repo);
+    feastUrl = feastServer.url;
     store = await FeatureStore.open(repo);
     ours = new FeatureServer(store);
     oursUrl = `http://127.0.0.1:${(await ours.listen(0, "127.0.0.1")).port}`;
   }, 15 * 60_000);
 
   afterAll(async () => {
-    feastProcess?.kill("SIGTERM");
+    feastServer?.stop();
     await ours?.close();
     await store?.close();
   });

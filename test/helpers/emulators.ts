@@ -96,7 +96,7 @@ async function waitForHttp(url: string, child: ChildProcess, stderr: () => strin
   throw new Error(`${url}: no answer within 30 s:\n${stderr()}`);
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Entity, FeatureView, FileSource } from "../../runtime/src/index";
 import type { FeatureStore } from "../../runtime/src/feature-store";
-import { SchemaMismatchError } from "../../runtime/src/errors";
+import { InvalidArgumentError, SchemaMismatchError } from "../../runtime/src/errors";
 import { progressReporter } from "../../runtime/src/materialize/progress";
 import { writeRows } from "../offline/helpers/parquet";
 import { definitions, openStore, scratchDir } from "../helpers/online-repo";
@@ -78,6 +78,22 @@ describe.each([
     const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 1 }, { user_id: 3 }] });
     expect(res.toObject().clicks).toEqual([2, 5]);
     expect((await store.catalog()).featureView("user_stats").materializationIntervals).toHaveLength(3);
+    await store.close();
+  });
+
+  it("refuses an incremental end in the future (past a configurable allowance), recording nothing", async () => {
+    const store = await repoWith(online());
+    await store.materialize(at("2024-05-01T00:00:00"), at("2024-05-02T00:00:00"));
+    const future = new Date(Date.now() + 86_400_000);
+    const call = store.materializeIncremental(future);
+    await expect(call).rejects.toThrow(InvalidArgumentError);
+    await expect(call).rejects.toThrow(/materialize-incremental: end .* is \d+ hours in the future \(now is .*\)/);
+    await expect(store.materializeIncremental(new Date(Date.now() + 600_000), { maxFutureSeconds: 60 })).rejects.toThrow(/10 minutes in the future/);
+    expect((await store.catalog()).featureView("user_stats").materializationIntervals).toHaveLength(1);
+    // Within the allowance (clocks a little apart) it runs.
+    const soon = new Date(Date.now() + 30_000);
+    const ok = await store.materializeIncremental(soon, { maxFutureSeconds: 120 });
+    expect(ok.views.map((v) => v.end)).toEqual([soon]);
     await store.close();
   });
 });

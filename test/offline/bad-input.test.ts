@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Entity } from "../../runtime/src/definitions/entity";
@@ -105,5 +106,27 @@ describe("getHistoricalFeatures rejects bad input", async () => {
   it("a source without a declared column, or with a timestamp that is not one", async () => {
     await expect(fetch([row], ["missing_column:views"])).rejects.toThrow(/good\.parquet has no column views \(feature views\)/);
     await expect(fetch([row], ["bad_timestamp:clicks"])).rejects.toThrow(/event timestamp column event_timestamp in source file .*bad_ts\.parquet is VARCHAR, not a timestamp or date/);
+  });
+
+  it("entity SQL that is more than one SELECT statement, running none of it", async () => {
+    const written = path.join(dir, "stolen.csv");
+    const select = "select 1::BIGINT as user_id, TIMESTAMPTZ '2024-01-01 11:00:00+00' as event_timestamp";
+    const attacks = [
+      `${select}); COPY (select 42) TO '${written}'; select * from (${select}`,
+      `${select}; COPY (select 42) TO '${written}'`,
+      `COPY (select 42) TO '${written}'`,
+      `CREATE TABLE stolen AS ${select}`,
+    ];
+    for (const sql of attacks) {
+      const call = fetch({ sql });
+      await expect(call).rejects.toThrow(InvalidArgumentError);
+      await expect(call).rejects.toThrow(/entityDf \(query\) (has 2 statements|has 3 statements|is a (COPY|CREATE) statement|is not valid SQL)/);
+      expect(existsSync(written)).toBe(false);
+    }
+    // One SELECT still works, with a trailing semicolon or a trailing comment.
+    for (const sql of [`${select};`, `${select} -- the entity rows`]) {
+      const rows = await (await fetch({ sql })).toRows();
+      expect(rows).toEqual([{ user_id: 1n, event_timestamp: utc("2024-01-01T11:00"), clicks: 5n }]);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { Entity } from "../../runtime/src/definitions/entity";
 import { FeatureView } from "../../runtime/src/definitions/feature-view";
@@ -8,9 +9,11 @@ import { featureRepo } from "./helpers/repo";
 import { retriever, rowsOf, STRATEGIES } from "./helpers/retrieve";
 
 // Randomized check of both plans against a brute-force reference written with plain loops: small
-// key and time domains make ties, duplicates, TTL edges and late rows common.
+// key and time domains make ties, duplicates, TTL edges and late rows common, and a fifth of the
+// rows copy another row's keys and timestamps exactly, so the last key of the total order (the
+// tie-break hash of the row's feature values) decides.
 
-interface SourceRow { user: number; merchant: string; ts: number; created: number | null; id: number; score: number | null }
+interface SourceRow { user: number; merchant: string; ts: number; created: number | null; id: number; score: number | null; tie?: bigint }
 interface EntityRowSpec { user: number; merchant: string; ts: number }
 
 const MINUTE = 60_000;
@@ -31,27 +34,44 @@ function random(seed: number) {
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
 }
 
-function sourceRows(rng: ReturnType<typeof random>, count: number, withCreated: boolean, keyOf: (r: SourceRow) => string): SourceRow[] {
-  const seen = new Set<string>();
+function sourceRows(rng: ReturnType<typeof random>, count: number, withCreated: boolean): SourceRow[] {
   const rows: SourceRow[] = [];
   for (let id = 0; rows.length < count; id++) {
+    const score = rng.next() < 0.1 ? null : rng.int(1000) / 4;
+    if (rows.length > 0 && rng.next() < 0.2) {
+      rows.push({ ...rng.pick(rows), id, score });   // an exact tie in keys, event and created time
+      continue;
+    }
     const ts = BASE + rng.int(600) * MINUTE;
     const created = withCreated && rng.next() > 0.1 ? ts + rng.int(120) * MINUTE : null;
-    const row = { user: rng.int(10), merchant: rng.pick(["a", "b", "c"]), ts, created, id, score: rng.next() < 0.1 ? null : rng.int(1000) / 4 };
-    // Rows equal in every ordering column would make the answer ambiguous; keep one of them.
-    const identity = `${keyOf(row)}|${ts}|${created}`;
-    if (!seen.has(identity)) (seen.add(identity), rows.push(row));
+    rows.push({ user: rng.int(10), merchant: rng.pick(["a", "b", "c"]), ts, created, id, score });
   }
   return rows;
 }
 
-/** The rule, spelled out: matching keys, inside [ts - ttl, ts], optionally created by ts; greatest (ts, created). */
+/**
+ * Each row's tie-break as the engine defines it: DuckDB's `hash` of the view's feature columns as
+ * stored. The reference needs only these numbers; which row they make win is its own loop's work.
+ */
+async function withTies(rows: SourceRow[], file: string, features: string[]): Promise<void> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  const result = await connection.run(`SELECT ${features[0]} AS id, hash(${features.join(", ")}) AS tie FROM read_parquet('${file}')`);
+  const ties = new Map((await result.getRowObjectsJS()).map((r) => [Number(r.id), r.tie as bigint]));
+  connection.closeSync();
+  instance.closeSync();
+  for (const row of rows) row.tie = ties.get(row.id);
+}
+
+/** The rule, spelled out: matching keys, inside [ts - ttl, ts], optionally created by ts; greatest (ts, created, tie). */
 function reference(rows: readonly SourceRow[], matches: (r: SourceRow) => boolean, at: number, ttlMs: number, cutoff: boolean): SourceRow | undefined {
   let best: SourceRow | undefined;
   for (const r of rows) {
     if (!matches(r) || r.ts > at || (ttlMs > 0 && r.ts < at - ttlMs)) continue;
     if (cutoff && (r.created === null || r.created > at)) continue;
-    const better = !best || r.ts > best.ts || (r.ts === best.ts && (r.created ?? -Infinity) > (best.created ?? -Infinity));
+    const created = r.created ?? -Infinity;
+    const bestCreated = best?.created ?? -Infinity;
+    const better = !best || r.ts > best.ts || (r.ts === best.ts && (created > bestCreated || (created === bestCreated && r.tie! > best.tie!)));
     if (better) best = r;
   }
   return best;
@@ -76,14 +96,16 @@ describe("point-in-time retrieval matches a brute-force reference", () => {
       });
       const { store, dir } = await featureRepo([user, merchant, viewA, viewB]);
       const retrieve = retriever(store, dir);
-      const a = sourceRows(rng, 300, true, (r) => String(r.user));
-      const b = sourceRows(rng, 200, false, (r) => `${r.user}|${r.merchant}`);
+      const a = sourceRows(rng, 300, true);
+      const b = sourceRows(rng, 200, false);
       await writeRows(path.join(dir, "data/a.parquet"),
         [["user_id", "BIGINT"], ["event_timestamp", "TIMESTAMPTZ"], ["created", "TIMESTAMPTZ"], ["a_id", "BIGINT"], ["a_score", "DOUBLE"]],
         a.map((r) => [r.user, new Date(r.ts), r.created === null ? null : new Date(r.created), r.id, r.score]));
       await writeRows(path.join(dir, "data/b.parquet"),
         [["user_id", "BIGINT"], ["merchant_id", "VARCHAR"], ["event_timestamp", "TIMESTAMPTZ"], ["b_id", "INTEGER"]],
         b.map((r) => [r.user, r.merchant, new Date(r.ts), r.id]));
+      await withTies(a, path.join(dir, "data/a.parquet"), ["a_id", "a_score"]);
+      await withTies(b, path.join(dir, "data/b.parquet"), ["b_id"]);
       const pool: EntityRowSpec[] = Array.from({ length: 60 }, () => ({
         user: rng.int(12), merchant: rng.pick(["a", "b", "c", "d"]), ts: BASE + (rng.int(730) - 30) * MINUTE,
       }));
@@ -95,9 +117,16 @@ describe("point-in-time retrieval matches a brute-force reference", () => {
         const hitB = reference(b, (r) => r.user === e.user && r.merchant === e.merchant, e.ts, ttlB * MINUTE, false);
         return [i, hitA ? BigInt(hitA.id) : null, hitA ? hitA.score : null, hitB ? hitB.id : null];
       });
-      it("the reference finds matches often enough to mean something", () => {
+      it("the reference finds matches, and exact ties among them, often enough to mean something", () => {
         expect(expected.filter((row) => row[1] !== null).length).toBeGreaterThanOrEqual(10);
         expect(expected.filter((row) => row[3] !== null).length).toBeGreaterThan(5);
+        const tied = (rows: SourceRow[], id: unknown, key: (r: SourceRow) => string) => {
+          const hit = rows.find((r) => BigInt(r.id) === BigInt(id as number));
+          return hit !== undefined && rows.filter((r) => key(r) === key(hit)).length > 1;
+        };
+        const tiedA = expected.filter((row) => row[1] !== null && tied(a, row[1], (r) => `${r.user}|${r.ts}|${r.created}`)).length;
+        const tiedB = expected.filter((row) => row[3] !== null && tied(b, row[3], (r) => `${r.user}|${r.merchant}|${r.ts}`)).length;
+        expect(tiedA + tiedB).toBeGreaterThan(3);
       });
       for (const strategy of STRATEGIES) it(`the ${strategy} plan gives the reference's rows`, async () => {
         const rows = await rowsOf(retrieve(strategy, {

@@ -8,8 +8,8 @@ import { packValues, unpackValues, ValueWriter } from "../../runtime/src/online/
 export interface StoreTraits {
   /** Event times are stored to this precision (SQLite: whole seconds). */
   timePrecisionMs: number;
-  /** Writes skip rows not newer than the stored one (Redis) instead of overwriting (SQLite). */
-  skipsStaleWrites: boolean;
+  /** On an equal event time, which row stays: the stored one (Redis) or the incoming one (SQLite). */
+  equalTimeKeeps: "stored" | "incoming";
   /** Offers `bulkWrite` (SQLite: staged, visible at commit). */
   bulkWrite: boolean;
 }
@@ -138,30 +138,39 @@ export function onlineStoreContract(name: string, traits: StoreTraits, factory: 
       expect(result.eventTimes[0]).toBe(T0 + 3_600_000);
     });
 
-    it(traits.skipsStaleWrites ? "skips rows that are not newer than the stored one" : "overwrites with whatever is written last, as Feast's store does", async () => {
+    it("never replaces a row with an older one: a backfill keeps the newest event time", async () => {
+      const store = await fresh();
+      await store.write(stats, [statsRow(1, 5, T0), statsRow(2, 7, T0)]);
+      const older = await store.write(stats, [statsRow(1, 4, T0 - 3_600_000), statsRow(2, 8, T0 + 3_600_000)]);
+      expect(older).toEqual({ written: 1, skipped: 1 });
+      const [result] = await store.read([{ table: stats, features: stats.features, entityKeys: [keys.encode([1]), keys.encode([2])] }]);
+      expect(result.values.row(0).map(hex)).toEqual(unpackValues(statsRow(1, 5, T0).packedValues).map(hex));
+      expect(hex(result.values.get(1, 0))).toBe(hex(writer.encode(ValueType.INT64, 8)));
+      expect(result.eventTimes).toEqual([T0, T0 + 3_600_000]);
+      if (store.bulkWrite) {
+        const bulk = await store.bulkWrite(stats);
+        await bulk.write([statsRow(1, 3, T0 - 7_200_000), statsRow(2, 9, T0 + 7_200_000)]);
+        expect(await bulk.commit()).toBe(1);
+        const [after] = await store.read([{ table: stats, features: ["clicks"], entityKeys: [keys.encode([1]), keys.encode([2])] }]);
+        expect(after.values.toArrays().map((v) => hex(v[0]))).toEqual([5, 9].map((n) => hex(writer.encode(ValueType.INT64, n))));
+      }
+    });
+
+    it(`on an equal event time keeps the ${traits.equalTimeKeeps} row`, async () => {
       const store = await fresh();
       await store.write(stats, [statsRow(1, 5, T0)]);
-      const older = await store.write(stats, [statsRow(1, 4, T0 - 3_600_000)]);
       const same = await store.write(stats, [statsRow(1, 3, T0)]);
       const [result] = await store.read([{ table: stats, features: ["clicks"], entityKeys: [keys.encode([1])] }]);
-      if (traits.skipsStaleWrites) {
-        expect([older, same]).toEqual([{ written: 0, skipped: 1 }, { written: 0, skipped: 1 }]);
-        expect(hex(result.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 5)));
-      } else {
-        expect(hex(result.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 3)));
-      }
+      const kept = traits.equalTimeKeeps === "stored" ? 5 : 3;
+      expect(same).toEqual(traits.equalTimeKeeps === "stored" ? { written: 0, skipped: 1 } : { written: 1, skipped: 0 });
+      expect(hex(result.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, kept)));
     });
 
     it("keeps the newest of several rows for one entity in a batch", async () => {
       const store = await fresh();
-      const result = await store.write(stats, [statsRow(1, 1, T0), statsRow(1, 3, T0 + 7_200_000), statsRow(1, 2, T0 + 3_600_000)]);
+      await store.write(stats, [statsRow(1, 1, T0), statsRow(1, 3, T0 + 7_200_000), statsRow(1, 2, T0 + 3_600_000)]);
       const [read] = await store.read([{ table: stats, features: ["clicks"], entityKeys: [keys.encode([1])] }]);
-      if (traits.skipsStaleWrites) {
-        expect(result.skipped).toBe(1);
-        expect(hex(read.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 3)));
-      } else {
-        expect(hex(read.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 2)));
-      }
+      expect(hex(read.values.get(0, 0))).toBe(hex(writer.encode(ValueType.INT64, 3)));
     });
 
     it("is idempotent: writing the same batch twice changes nothing", async () => {

@@ -8,9 +8,9 @@ import {
 const hex = (b: Buffer) => b.toString("hex");
 const driver = [{ name: "driver_id", valueType: ValueType.INT64 }];
 
-// Expected bytes: feast-formats.md 3a, and Feast 0.66's serialize_entity_key for the other cases.
+// Expected bytes: Feast 0.66's docs example (driver_id 1001), and its serialize_entity_key for the other cases.
 describe("entity keys", () => {
-  it("serializes v3 and v2 exactly as feast-formats.md's example", () => {
+  it("serializes v3 and v2 exactly as Feast's documented example", () => {
     expect(hex(serializeEntityKey(driver, [1001n], 3))).toBe("010000000200000009000000" + "6472697665725f6964" + "04000000" + "08000000" + "e903000000000000");
     expect(hex(serializeEntityKey(driver, [1001], 2))).toBe("02000000" + "6472697665725f6964" + "04000000" + "08000000" + "e903000000000000");
   });
@@ -47,7 +47,9 @@ describe("entity keys", () => {
   it("rejects values that do not fit the join key's type, naming the key", () => {
     const int32 = new EntityKeyEncoder([{ name: "store_id", valueType: ValueType.INT32 }], 3);
     expect(() => int32.encode([2 ** 31])).toThrow(/join key store_id \(Int32\) got 2147483648/);
-    expect(() => new EntityKeyEncoder(driver, 3).encode(["1001"])).toThrow(InvalidArgumentError);
+    expect(() => new EntityKeyEncoder(driver, 3).encode(["1001a"])).toThrow(InvalidArgumentError);
+    expect(new EntityKeyEncoder(driver, 3).encode(["1001"])).toEqual(new EntityKeyEncoder(driver, 3).encode([1001]));   // Feast converts it
+    expect(int32.encode([" 7 "])).toEqual(int32.encode([7]));
     expect(() => new EntityKeyEncoder(driver, 3).encode([2 ** 53])).toThrow(/driver_id/);
     expect(() => new EntityKeyEncoder(driver, 3).encode([1.5])).toThrow(/driver_id/);
     expect(() => new EntityKeyEncoder([{ name: "flag", valueType: ValueType.BOOL }], 3)).toThrow(/cannot be part of an entity key/);

@@ -39,6 +39,7 @@ describe("apply with a SQLite online store", () => {
     const removal = await store.apply(definitions(user, source, stats));
     expect(renderPlan(removal)).toContain("- delete feature view user_profile");
     expect(renderPlan(removal)).toMatch(/\n\nDeleted sqlite table shop_user_profile$/);
+    expect(renderPlan(removal, { tense: "future" })).toMatch(/\n\nWill delete sqlite table shop_user_profile$/);
     expect(tables(db)).toEqual(["shop_user_stats"]);
     expect((await store.registry.load()).proto.infra?.infra_objects?.map((o) => o.sqlite_table?.name)).toEqual(["shop_user_stats"]);
     await store.close();
@@ -81,6 +82,7 @@ describe("apply with a Redis online store", () => {
     await writeRows(store, "user_stats", [{ user_id: 1, clicks: 4n }], new Date());
     const removal = await store.apply(definitions(user, source, stats));
     expect(renderPlan(removal)).toMatch(/\n\nDeleted online data of feature view user_profile$/);
+    expect(renderPlan(removal, { tense: "future" })).toMatch(/\n\nWill delete online data of feature view user_profile$/);
     const [gone, kept] = await store.onlineStore().read([
       { table: { name: "user_profile", joinKeys: ["user_id"], features: ["age"] }, features: ["age"], entityKeys: [Buffer.from("010000000200000007000000757365725f69640400000008000000" + "0100000000000000", "hex")] },
       { table: { name: "user_stats", joinKeys: ["user_id"], features: ["clicks"] }, features: ["clicks"], entityKeys: [Buffer.from("010000000200000007000000757365725f69640400000008000000" + "0100000000000000", "hex")] },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { murmur3, murmur3Field } from "../../runtime/src/online/murmur3";
 
-// Vectors from feast-formats.md 3b and from Feast 0.66's `_mmh3` (Python mmh3), run for these inputs.
+// Vectors from Feast's online store format notes and from Feast 0.66's `_mmh3` (Python mmh3), run for these inputs.
 describe("murmur3", () => {
   it("matches Feast's hash-field bytes for feature references", () => {
     expect(murmur3Field("foo").toString("hex")).toBe("20c4a5f6");

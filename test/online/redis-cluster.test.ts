@@ -20,7 +20,7 @@ const clusterConfig = (): RedisOnlineStoreConfig => ({
   fullScanForDeletion: true, skipDedup: false,
 });
 
-onlineStoreContract("Redis Cluster", { timePrecisionMs: 1, skipsStaleWrites: true, bulkWrite: false }, async (project) => new RedisOnlineStore(clusterConfig(), project, 3));
+onlineStoreContract("Redis Cluster", { timePrecisionMs: 1, equalTimeKeeps: "stored", bulkWrite: false }, async (project) => new RedisOnlineStore(clusterConfig(), project, 3));
 
 describe("Redis Cluster", () => {
   it("computes the server's slot for binary keys, hash tags included", async () => {

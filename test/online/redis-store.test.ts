@@ -23,7 +23,7 @@ function config(overrides: Partial<RedisOnlineStoreConfig> = {}): RedisOnlineSto
   };
 }
 
-onlineStoreContract("Redis", { timePrecisionMs: 1, skipsStaleWrites: true, bulkWrite: false }, async (project) => new RedisOnlineStore(config(), project, 3));
+onlineStoreContract("Redis", { timePrecisionMs: 1, equalTimeKeeps: "stored", bulkWrite: false }, async (project) => new RedisOnlineStore(config(), project, 3));
 
 describe("Redis layout", () => {
   const keys = new EntityKeyEncoder([{ name: "driver_id", valueType: ValueType.INT64 }], 3);
@@ -47,7 +47,7 @@ describe("Redis layout", () => {
     const fields: Record<string, string> = {};
     for (let i = 0; i < flat.length; i += 2) fields[flat[i].toString("hex")] = flat[i + 1].toString("hex");
     expect(fields).toEqual({
-      [Buffer.from("_ts:driver_hourly_stats").toString("hex")]: "08f096be8e06",   // 2021-12-31T23:00Z (feast-formats.md)
+      [Buffer.from("_ts:driver_hourly_stats").toString("hex")]: "08f096be8e06",   // 2021-12-31T23:00Z (an example of Feast's Redis layout)
       "6160e3da": "350000003f",                                                    // murmur3("driver_hourly_stats:conv_rate"): float 0.5
       [murmur3Field("driver_hourly_stats:trips").toString("hex")]: "20b402",        // int64 308
     });
@@ -229,4 +229,15 @@ describe("Redis behind sentinels", () => {
     expect(await raw.exists(Buffer.concat([keys.encode([7]), Buffer.from("sentinel_project")]))).toBe(1);
     await raw.quit();
   });
+
+  it("pointed at a plain Redis (no sentinel there), fails within seconds with an error saying so", async () => {
+    const store = new RedisOnlineStore(config({ redisType: "redis_sentinel", sentinelMaster: "mymaster", connectionString: `127.0.0.1:${server.port}` }), "p", 3);
+    const began = Date.now();
+    const error = await store.read([{ table: { name: "v", joinKeys: ["id"], features: ["f"] }, features: ["f"], entityKeys: [Buffer.from("k")] }]).catch((e: unknown) => e);
+    await store.close();
+    expect(Date.now() - began).toBeLessThan(15_000);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as Error).message).toMatch(new RegExp(`Redis: connecting to .*127\\.0\\.0\\.1:${server.port}.* failed: .*sentinel`, "i"));
+    expect((error as BackendError).hint).toMatch(/redis_type: redis_sentinel needs the sentinels' addresses .*; for a plain Redis use redis_type: redis/);
+  }, 60_000);
 });

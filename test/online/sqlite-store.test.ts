@@ -11,7 +11,7 @@ import { onlineStoreContract } from "./contract";
 const dir = tempDir();
 const dbPath = path.join(dir, "data", "online.db");
 
-onlineStoreContract("SQLite", { timePrecisionMs: 1000, skipsStaleWrites: false, bulkWrite: true }, async (project) => new SqliteOnlineStore(dbPath, project));
+onlineStoreContract("SQLite", { timePrecisionMs: 1000, equalTimeKeeps: "incoming", bulkWrite: true }, async (project) => new SqliteOnlineStore(dbPath, project));
 
 describe("SQLite layout", () => {
   const keys = new EntityKeyEncoder([{ name: "driver_id", valueType: ValueType.INT64 }], 3);

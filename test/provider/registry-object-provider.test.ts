@@ -40,7 +40,8 @@ describe("the registry object provider, against real registry files", () => {
     expect(created.outs).toEqual({ ...view(), registry, project: PROJECT, managedBy: "pulumi" });
     const stored = (await load(registry)).get("featureView", PROJECT, "user_stats");
     expect(stored?.spec?.ttl?.seconds).toBe(86_400n);
-    expect(stored?.spec?.tags).toEqual({ team: "growth", "skewless/managed-by": "pulumi" });
+    expect(stored?.spec?.tags).toEqual({ team: "growth" });
+    expect(stored?.meta?.skewless_managed_by).toBe("pulumi");
     expect((await provider.diff!(created.id, created.outs!, inputs(registry, view()))).changes).toBe(false);
   });
 
@@ -96,11 +97,12 @@ describe("the registry object provider, against real registry files", () => {
     const registry = newRegistry();
     const provider = registryObjectProvider("featureView");
     const created = await provider.create(inputs(registry, view()));
-    // What `feast apply` does: rewrite the view from its own definitions (no Skewless tag).
+    // What `feast apply` does: rewrite the view from its own definitions (without Skewless's meta field).
     await new Registry(new FileRegistryStore(registry)).update((model) => {
       const fv = structuredClone(model.get("featureView", PROJECT, "user_stats")!);
       fv.spec!.ttl = { seconds: 259_200n };
       fv.spec!.tags = { team: "growth" };
+      delete fv.meta!.skewless_managed_by;
       model.upsert("featureView", PROJECT, fv);
     });
     expect((await provider.diff!(created.id, created.outs!, inputs(registry, view()))).changes).toBe(true);
@@ -138,7 +140,7 @@ describe("the registry object provider, against real registry files", () => {
     expect(results.map((r) => r.id).sort()).toEqual(names.map((n) => `p/${n}`));
     const stored = (await load(registry)).list("featureView", PROJECT);
     expect(stored.map((v) => v.spec!.name).sort()).toEqual(names);
-    expect(stored.every((v) => v.spec!.tags!["skewless/managed-by"] === "pulumi")).toBe(true);
+    expect(stored.every((v) => v.meta!.skewless_managed_by === "pulumi")).toBe(true);
   });
 
   it("refuses to take over an object skewless apply manages, writing nothing", async () => {

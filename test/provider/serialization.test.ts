@@ -41,7 +41,7 @@ describe("the provider Pulumi stores in the stack", () => {
       },
       call: () => ({}),
     }, "skewless", "test", false);
-    const objects = KINDS.map((kind) => new RegistryObject(kind, `sample-${kind}`, { registry: "r.db", project: "p", spec: sampleSpec[kind] }));
+    const objects = KINDS.map((kind) => new RegistryObject(kind, `sample-${kind}`, { registry: "/srv/r.db", project: "p", spec: sampleSpec[kind] }));
     await Promise.all(objects.map((o) => new Promise((resolve) => o.urn.apply(resolve))));
   });
 
@@ -61,9 +61,16 @@ describe("the provider Pulumi stores in the stack", () => {
       if (kind === "featureService") {
         for (const view of specs.featureView) await RegistryObjects.open(registry).put("featureView", "p", view, "pulumi");
       }
-      const created = await provider.create({ ...sampleSpec[kind], registry, project: "p" } as never);
+      const inputs = { ...sampleSpec[kind], registry, project: "p" };
+      const created = await provider.create(inputs as never);
       const model = await new Registry(new FileRegistryStore(registry)).load();
       expect(model.get(kind, "p", created.id.split("/")[1])).toBeDefined();
+
+      // The host hands diff the bags with `__provider` in them, and the text holds Pulumi's unknown
+      // placeholder as a literal: that must not read as an unknown value (every preview would update).
+      expect(source).toContain("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+      const diff = await provider.diff!(created.id, { ...created.outs, __provider: source } as never, { ...inputs, __provider: source } as never);
+      expect(diff.changes).toBe(false);
     });
   }
 });

@@ -61,7 +61,7 @@ describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
     const config = parseRepoConfig(parseYaml(await valueOf(store.featureStoreYaml)), "/repo");
     expect(config.registry.path).toBe("s3://credit-data/registry/registry.pb");
     expect(config.provider).toBe("aws");
-    expect(config.onlineStore).toMatchObject({ type: "redis", connectionString: `credit-online.cache.example:6379,ssl=true,password=${TOKEN}` });
+    expect(config.onlineStore).toMatchObject({ type: "redis", connectionString: `credit-online.cache.example:6379,ssl=true,password=${TOKEN}`, keyTtlSeconds: 30 * 86_400 });
   });
 
   it("gives the materialization task only the registry object and the data prefix", () => {

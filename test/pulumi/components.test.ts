@@ -6,7 +6,7 @@ import { FeatureView as ViewDefinition } from "../../runtime/src/definitions/fea
 import { FileSource } from "../../runtime/src/definitions/sources";
 import { settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
 
-const target = { registry: "data/registry.db", project: "shop" };
+const target = { registry: "/srv/features/registry.db", project: "shop" };
 const customer = new EntityDefinition({ name: "customer", joinKeys: ["customer_id"], valueType: "String" });
 const source = new FileSource({ name: "orders", path: "data/orders.parquet", timestampField: "ts" });
 const orders = new ViewDefinition({ name: "orders", entities: [customer], ttl: "2h", source, schema: [{ name: "spend", dtype: "Float64" }] });
@@ -28,13 +28,19 @@ describe("single registry object components, without a FeatureStore", () => {
     await Promise.all([entity, view, service, dataSource].map((c) => valueOf(c.object.urn)));
     await settle();
     const inputsOf = (type: string) => registered.find((r) => r.type === `pulumi-nodejs:dynamic/skewless:${type}`)!.inputs;
-    expect(inputsOf("Entity")).toMatchObject({ name: "customer", joinKey: "customer_id", valueType: "String", registry: "data/registry.db", project: "shop" });
+    expect(inputsOf("Entity")).toMatchObject({ name: "customer", joinKey: "customer_id", valueType: "String", registry: "/srv/features/registry.db", project: "shop" });
     expect(inputsOf("FeatureView")).toMatchObject({ name: "orders", entities: ["customer"], joinKeys: ["customer_id: String"], features: ["spend: Float64"], ttl: "2h" });
     expect(inputsOf("FeatureService")).toMatchObject({ features: ["orders: spend"] });
     expect(inputsOf("DataSource")).toMatchObject({ name: "orders", type: "file", path: "data/orders.parquet", timestampField: "ts" });
     expect(registered.filter((r) => !r.custom).map((r) => r.type).sort()).toEqual([
       "skewless:index:DataSource", "skewless:index:Entity", "skewless:index:FeatureService", "skewless:index:FeatureView",
     ]);
+  });
+
+  it("refuse a relative registry path when the program cannot know its Pulumi project root", () => {
+    // Under mocks, as in an Automation API inline program, no language host says where Pulumi.yaml is.
+    expect(() => new components.Entity("relative", { store: { registry: "data/registry.db", project: "shop" }, definition: customer }))
+      .toThrow(/Entity relative: registry "data\/registry.db" is relative, and this program does not know its Pulumi project root/);
   });
 
   it("say which definitions are missing when a view names its entity by string", () => {

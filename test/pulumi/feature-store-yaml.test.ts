@@ -26,6 +26,13 @@ describe("feature_store.yaml as the stack exports it", () => {
     expect(parseYaml(yaml).offline_store).toEqual({ type: "file" });
   });
 
+  it("sets Redis's key_ttl_seconds, and refuses one that is not a positive whole number", () => {
+    const yaml = (keyTtlSeconds: number) => renderFeatureStoreYaml({ project: "p", registry: "s3://b/registry/registry.pb", provider: "aws", onlineStore: { type: "redis", connectionString: "r:6379", keyTtlSeconds } });
+    expect(parseRepoConfig(parseYaml(yaml(86_400)), "/repo").onlineStore).toMatchObject({ keyTtlSeconds: 86_400 });
+    expect(() => yaml(0)).toThrow(/key_ttl_seconds 0 must be a positive whole number/);
+    expect(() => yaml(1.5)).toThrow(/key_ttl_seconds 1.5/);
+  });
+
   it("refuses offline store keys that are not keys", () => {
     expect(() => renderFeatureStoreYaml({
       project: "p", registry: "r.db", provider: "local", onlineStore: { type: "sqlite", path: "o.db" },

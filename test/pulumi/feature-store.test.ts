@@ -59,7 +59,8 @@ describe("FeatureStore on cloud local, under Pulumi's mocks", () => {
     const { __provider, ...inputs } = view.inputs;
     expect(typeof __provider).toBe("string");
     expect(inputs).toEqual({
-      registry: path.join("stacks", "feature_repo", "data", "registry.db"),
+      registry: path.join(REPO, "data", "registry.db"),   // absolute: the provider runs elsewhere
+      onlineStore: { type: "sqlite", path: path.join(REPO, "data", "online.db") },   // its tables follow the views
       project: "feature_repo",
       name: "user_credit",
       entities: ["user"],
@@ -86,14 +87,15 @@ describe("FeatureStore on cloud local, under Pulumi's mocks", () => {
     ]);
   });
 
-  it("exports a feature_store.yaml that reads as the repo's own configuration", async () => {
+  it("exports a feature_store.yaml that reads as the repo's own configuration, from any folder", async () => {
     const yaml = await valueOf(store.featureStoreYaml);
-    const exported = parseRepoConfig(parseYaml(yaml), REPO);
+    const exported = parseRepoConfig(parseYaml(yaml), "/some/app/folder");
     const own = loadRepoConfig(REPO);
     expect(exported.project).toBe(own.project);
     expect(exported.registry.path).toBe(own.registry.path);
     expect(exported.onlineStore).toEqual(own.onlineStore);
     expect(exported.provider).toBe("local");
-    expect(await valueOf(store.registry)).toBe(path.relative(process.cwd(), own.registry.path));
+    expect(await valueOf(store.registry)).toBe(own.registry.path);
+    expect(path.isAbsolute(own.registry.path)).toBe(true);
   });
 });

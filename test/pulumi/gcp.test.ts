@@ -50,7 +50,12 @@ describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
     expect(await pulumi.isSecret(store.featureStoreYaml)).toBe(true);
     const config = parseRepoConfig(parseYaml(await valueOf(store.featureStoreYaml)), "/repo");
     expect(config).toMatchObject({ provider: "gcp", registry: { path: "gs://credit-data/registry/registry.pb" } });
-    expect(config.onlineStore).toMatchObject({ type: "redis", connectionString: `10.0.0.3:6378,ssl=true,password=${AUTH}` });
+    // The client verifies Memorystore's certificate against the instance's CA, kept where the yaml says.
+    expect(config.onlineStore).toMatchObject({
+      type: "redis", connectionString: `10.0.0.3:6378,ssl=true,password=${AUTH},ssl_ca_certs=/etc/skewless/redis-ca.pem`,
+      keyTtlSeconds: 30 * 86_400,
+    });
+    expect(await valueOf(store.deployment.redisCaCertificate!)).toBe("-----BEGIN CERTIFICATE-----");
   });
 
   it("grants the job's account bucket reads, writes under registry/ only, and one secret", () => {
@@ -75,8 +80,11 @@ describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
     const job = one("gcp:cloudrunv2/job:Job").inputs as { template: { template: { containers: { commands: string[]; args: string[]; envs: { name: string; value?: string; valueSource?: unknown }[] }[] } } };
     const [container] = job.template.template.containers;
     expect([...container.commands, ...container.args].join(" ")).toMatch(/materialize-incremental/);
-    expect(container.envs[0].value).toContain('connection_string: "${SKEWLESS_REDIS_CONNECTION}"');
+    expect(container.envs[0].value).toContain('connection_string: "${SKEWLESS_REDIS_CONNECTION},ssl_ca_certs=/feature_repo/redis-ca.pem"');
     expect(container.envs[1]).toEqual({ name: "SKEWLESS_REDIS_CONNECTION", valueSource: { secretKeyRef: { secret: "credit-materialize-redis", version: "latest" } } });
+    // The job writes the CA it is given next to the repo, where its yaml's ssl_ca_certs points.
+    expect(container.envs[2]).toEqual({ name: "SKEWLESS_REDIS_CA_CERT", value: "-----BEGIN CERTIFICATE-----" });
+    expect(container.envs[0].value).toContain("key_ttl_seconds: 2592000");
     expect(JSON.stringify(job)).not.toContain(AUTH);
   });
 

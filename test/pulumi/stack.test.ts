@@ -78,7 +78,7 @@ describe("the credit-scoring stack on the local cloud (the dev stack)", () => {
     expect(outputs.featureServices).toEqual(["credit_model_v1"]);
     const yaml = await new Promise<string>((resolve) => outputs.featureStoreYaml.apply(resolve));
     expect(await pulumi.isSecret(outputs.featureStoreYaml)).toBe(false);   // local: nothing secret in it
-    expect(parseYaml(yaml)).toMatchObject({ project: "feature_repo", registry: { path: "data/registry.db" }, online_store: { type: "sqlite" } });
+    expect(parseYaml(yaml)).toMatchObject({ project: "feature_repo", registry: { path: path.join(repo, "data", "registry.db") }, online_store: { type: "sqlite", path: path.join(repo, "data", "online.db") } });
   });
 });
 

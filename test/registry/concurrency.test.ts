@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -6,6 +7,27 @@ import { Registry } from "../../runtime/src/registry/registry";
 import { FileRegistryStore } from "../../runtime/src/registry/stores/file-store";
 import { run, REPO_ROOT } from "../helpers/processes";
 import { tempDir } from "../helpers/tmp";
+
+/**
+ * A writer that takes the registry's lock (the real one, in its own process) and is killed with
+ * SIGKILL while holding it: whatever it leaves behind is what the next writers find.
+ */
+async function killHolder(file: string): Promise<void> {
+  const lock = path.join(REPO_ROOT, "runtime", "dist", "registry", "stores", "file-lock.js");
+  const child = spawn(process.execPath, ["-e", `
+    require(${JSON.stringify(lock)}).withFileLock(${JSON.stringify(new FileRegistryStore(file).lockPath)}, 60000, () => {
+      console.log("locked");
+      return new Promise(() => setInterval(() => {}, 1000));
+    });`], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the lock holder exited (${code}) before taking the lock`)));
+    child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("locked") && resolve());
+  });
+  child.removeAllListeners("exit");
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+}
 
 const entity = (i: number) => ({ spec: { name: `entity_${i}`, join_key: `key_${i}`, value_type: 4, project: "p" } });
 
@@ -49,12 +71,41 @@ describe("concurrent registry writers", () => {
     expect((await fs.readdir(dir)).filter((f) => f.endsWith(".tmp") || f.endsWith(".lock"))).toEqual([]);
   });
 
-  it("breaks a lock left behind by a process that died", async () => {
+  it("a lock left behind by a process that died does not block the next writer", async () => {
     const file = path.join(dir, "stale.db");
-    await fs.writeFile(`${file}.lock`, `${os.hostname()} 999999999`);
+    await fs.writeFile(`${file}.lock`, `${os.hostname()} 999999999`);   // an older Skewless's lock file
+    await killHolder(file);
     await new Registry(new FileRegistryStore(file, 5_000)).update((model) => model.upsert("entity", "p", entity(1)));
     expect((await new Registry(new FileRegistryStore(file)).load()).get("entity", "p", "entity_1")).toBeDefined();
   });
+
+  it("64 writers in one process, starting while a killed writer's lock is left, lose none (8 rounds)", async () => {
+    const file = path.join(dir, "stale-in-process.db");
+    const rounds = 8;
+    for (let round = 0; round < rounds; round++) {
+      await killHolder(file);
+      await Promise.all(Array.from({ length: 64 }, (_, i) =>
+        new Registry(new FileRegistryStore(file)).update((model) => model.upsert("entity", "p", entity(round * 64 + i)))));
+    }
+    const names = (await new Registry(new FileRegistryStore(file)).load()).list("entity", "p").map((e) => e.spec!.name);
+    expect(new Set(names).size).toBe(rounds * 64);
+  }, 240_000);
+
+  it("64 writer processes, starting while a killed writer's lock is left, lose none", async () => {
+    const file = path.join(dir, "stale-cross-process.db");
+    const runtime = path.join(REPO_ROOT, "runtime", "dist", "index.js");
+    // Each process upserts 4 objects at once, so writers also race inside each process.
+    const script = (p: number) => `
+      const { Registry, FileRegistryStore } = require(${JSON.stringify(runtime)});
+      Promise.all([0, 1, 2, 3].map((j) => new Registry(new FileRegistryStore(${JSON.stringify(file)}, 120000))
+        .update((m) => m.upsert("entity", "p", { spec: { name: "entity_" + (${p} * 4 + j), join_key: "k", value_type: 4, project: "p" } }))))
+        .catch((e) => { console.error(e); process.exit(1); });`;
+    await killHolder(file);
+    const results = await Promise.all(Array.from({ length: 64 }, (_, p) => run(process.execPath, ["-e", script(p)], { timeoutMs: 240_000 })));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const names = (await new Registry(new FileRegistryStore(file)).load()).list("entity", "p").map((e) => e.spec!.name);
+    expect(new Set(names).size).toBe(256);
+  }, 300_000);
 
   it("re-applies the mutation on a conflict instead of overwriting the other writer", async () => {
     const file = path.join(dir, "conflict.db");

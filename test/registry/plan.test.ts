@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Entity, FeatureService, FeatureView, FileSource } from "../../runtime/src/index";
 import { parseRepoConfig } from "../../runtime/src/config";
-import { applyPlan } from "../../runtime/src/registry/apply";
+import { applyPlan, objectManager } from "../../runtime/src/registry/apply";
 import { collectDefinitions } from "../../runtime/src/registry/compile";
 import { RegistryModel } from "../../runtime/src/registry/model";
 import { renderPlan } from "../../runtime/src/registry/render-plan";
@@ -96,10 +96,23 @@ describe("registry plans", () => {
     expect(meta.state).toBe(4);
   });
 
-  it("does not show the managed-by tag as a change", () => {
+  it("records ownership in the meta, where Feast's plans do not look, and never shows it as a change", () => {
     const model = new RegistryModel();
     apply(model, user, stats());
-    expect(model.get("featureView", "p", "user_stats")!.spec!.tags).toEqual({ team: "growth", "skewless/managed-by": "skewless" });
+    const view = model.get("featureView", "p", "user_stats")!;
+    expect(view.spec!.tags).toEqual({ team: "growth" });
+    expect(view.meta!.skewless_managed_by).toBe("skewless");
+    expect(objectManager("featureView", view)).toBe("skewless");
+    expect(planDefinitions(model, collectDefinitions([user, stats()]), config).changes).toEqual([]);
+  });
+
+  it("still reads the ownership tag earlier versions wrote, and does not show it as a change", () => {
+    const model = new RegistryModel();
+    apply(model, user, stats());
+    const view = model.get("featureView", "p", "user_stats")!;
+    view.spec!.tags = { ...view.spec!.tags, "skewless/managed-by": "pulumi" };
+    delete view.meta!.skewless_managed_by;
+    expect(objectManager("featureView", view)).toBe("pulumi");
     expect(planDefinitions(model, collectDefinitions([user, stats()]), config).changes).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { formatError, processOutput, type Output } from "./output";
 import { registerApply } from "./commands/apply";
 import { registerChecks } from "./commands/checks";
 import { registerInit } from "./commands/init";
+import { registerLineage } from "./commands/lineage";
 import { registerMaterialize } from "./commands/materialize";
 import { registerPlan } from "./commands/plan";
 import { registerServe } from "./commands/serve";
@@ -42,7 +43,11 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   registerMaterialize(program, context);
   registerChecks(program, context);
   registerServe(program, context);
-  for (const command of program.commands) command.exitOverride();
+  registerLineage(program, context);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

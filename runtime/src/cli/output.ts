@@ -1,4 +1,5 @@
 import { SkewlessError } from "../errors";
+import { redactSecrets } from "../secrets";
 
 /** Where commands write; tests pass their own. */
 export interface Output {
@@ -22,6 +23,10 @@ export function processOutput(): Output {
 
 /** `error: <message>` plus the hint; unexpected errors also name their type. */
 export function formatError(error: unknown): string {
+  return redactSecrets(errorText(error));
+}
+
+function errorText(error: unknown): string {
   if (error instanceof SkewlessError) return `error: ${error.describe()}`;
   if (error instanceof Error) return `error: ${error.message} (${error.name})`;
   return `error: ${String(error)}`;

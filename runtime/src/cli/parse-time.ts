@@ -28,3 +28,9 @@ export function parseList(text: string | undefined): string[] | undefined {
   const items = text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
   return items.length ? items : undefined;
 }
+
+/** A whole, non-negative number of seconds given to a flag. */
+export function parseSeconds(text: string, what: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError(`${what} ${JSON.stringify(text)} is not a whole number of seconds`);
+  return Number(text.trim());
+}

@@ -36,7 +36,7 @@ export async function scaffoldCreditScoring(dir: string, options: ScaffoldOption
   const files: Record<string, string> = {
     "feature_store.yaml": featureStoreYaml(project),
     "features.ts": FEATURES_TS,
-    ".gitignore": "data/registry.db\ndata/registry.db.lock\ndata/online.db\n",
+    ".gitignore": "data/registry.db\ndata/registry.db.lock.sqlite\ndata/online.db\n",
     "README.md": readme(project),
   };
   for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(repoPath, name), text);

@@ -15,7 +15,15 @@ export interface MaterializeOptions {
   progress?: MaterializeProgress;
   /** Rows per batch pulled from the offline store (default: what the online store prefers, else 10,000): bounds memory. */
   batchRows?: number;
+  /**
+   * `materializeIncremental` refuses an end later than now plus this many seconds (default 300,
+   * for clocks that disagree a little): the end is recorded, and every later run starts from it.
+   */
+  maxFutureSeconds?: number;
 }
+
+/** How far past now an incremental run may end, by default. */
+export const DEFAULT_MAX_FUTURE_SECONDS = 300;
 
 export interface ViewMaterialization {
   view: string;
@@ -24,7 +32,7 @@ export interface ViewMaterialization {
   /** Rows pulled from the offline store (the latest row per entity in the window). */
   rows: number;
   written: number;
-  /** Rows the online store kept its newer value for (Redis). */
+  /** Rows the online store kept its newer value for (it never replaces a row with an older one). */
   skipped: number;
   seconds: number;
 }
@@ -65,9 +73,12 @@ export async function materialize(ctx: MaterializeContext, start: Date, end: Dat
 /**
  * Feast's `materialize_incremental(end)`: each view from where its last run ended (or `now - ttl`,
  * or 52 weeks back without a ttl) to `end`. Views already materialized past `end` are skipped.
+ * An `end` in the future is refused: recorded, it would make every later run "nothing to do" and
+ * hide the lag from `freshness` until that time.
  */
 export async function materializeIncremental(ctx: MaterializeContext, end: Date, options: MaterializeOptions = {}, now = new Date()): Promise<MaterializeResult> {
   checkDate(end, "end");
+  checkNotFuture(end, now, options.maxFutureSeconds ?? DEFAULT_MAX_FUTURE_SECONDS);
   const progress = options.progress ?? silentProgress;
   const jobs: Job[] = [];
   for (const view of selectViews(ctx.catalog, options.featureViews)) {
@@ -125,7 +136,11 @@ async function materializeView(ctx: MaterializeContext, job: Job, batchRows: num
       progress.rows(view.name, rows, totalOf(batch));
     }
     while (inFlight.length > 0) await settleOldest();
-    await bulk?.commit();
+    if (bulk) {
+      const stored = await bulk.commit();
+      skipped += written - stored;
+      written = stored;
+    }
   } catch (e) {
     // a failed read or write must not leave other writes unobserved (an unhandled rejection)
     await Promise.allSettled(inFlight);
@@ -158,4 +173,24 @@ function checkDate(date: Date, what: string): void {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
     throw new InvalidArgumentError(`materialize: ${what} is not a valid date`, "pass a Date, or an ISO 8601 time such as 2024-05-01T00:00:00Z");
   }
+}
+
+function checkNotFuture(end: Date, now: Date, allowanceSeconds: number): void {
+  if (!Number.isFinite(allowanceSeconds) || allowanceSeconds < 0) {
+    throw new InvalidArgumentError(`materialize-incremental: maxFutureSeconds must be a number of seconds >= 0, not ${allowanceSeconds}`);
+  }
+  const ahead = (end.getTime() - now.getTime()) / 1000;
+  if (ahead <= allowanceSeconds) return;
+  throw new InvalidArgumentError(
+    `materialize-incremental: end ${end.toISOString()} is ${describeSeconds(ahead)} in the future (now is ${now.toISOString()}); ` +
+      "it would be recorded as materialized, so later runs would skip data that arrives until then",
+    `pass an end no later than now (+${allowanceSeconds}s allowed for clock differences), or raise the allowance (--max-future SECONDS, maxFutureSeconds)`,
+  );
+}
+
+function describeSeconds(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} minutes`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} hours`;
+  return `${Math.round(seconds / 86_400)} days`;
 }

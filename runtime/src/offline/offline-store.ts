@@ -44,14 +44,15 @@ export interface HistoricalRetrievalRequest {
  */
 export interface OfflineStore {
   /**
-   * For materialization: per entity key, the latest row (greatest event timestamp, ties broken by
-   * the greatest created timestamp) with `start <= event_timestamp <= end`, streamed in batches.
+   * For materialization: per entity key, the latest row with `start <= event_timestamp <= end`
+   * (greatest event timestamp, then created timestamp, then tie-break hash of the view's feature
+   * values: the order `getHistoricalFeatures` uses too), streamed in batches.
    */
   pullLatest(view: FeatureViewInfo, start: Date, end: Date, options?: PullLatestOptions): AsyncIterable<PulledBatch>;
   /**
    * Point-in-time correct feature values for every entity row: per view, the source row with the
-   * same join keys and the greatest event timestamp in `[entity_ts - ttl, entity_ts]`, ties broken
-   * by the greatest created timestamp. Checks inputs and sources before returning the job.
+   * same join keys in `[entity_ts - ttl, entity_ts]` that is latest in `pullLatest`'s order.
+   * Checks inputs and sources before returning the job.
    */
   getHistoricalFeatures(request: HistoricalRetrievalRequest): Promise<RetrievalJob>;
   /** Releases connections and temporary files. */

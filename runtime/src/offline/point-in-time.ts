@@ -1,3 +1,4 @@
+import { ValueType } from "../definitions/dtypes";
 import { InvalidArgumentError, SchemaMismatchError } from "../errors";
 import type { RequestedView } from "../registry/feature-refs";
 import type { SourceLocation, SourceRelation } from "./source-relation";
@@ -15,6 +16,8 @@ export interface EntityRelation {
   columns: string[];
   /** Earliest and latest entity timestamps, when known: sources are pruned to what can match. */
   timeRange?: { min: Date; max: Date };
+  /** How many entity rows there are, when known. */
+  rowCount?: number;
 }
 
 /** One requested view's part of the plan. */
@@ -27,7 +30,8 @@ export interface ViewJoin {
   /** Lookback window; 0 = unbounded. Both ends are inclusive. */
   ttlSeconds: number;
   /** Features in request order: the source relation's name and the output column name. */
-  features: { name: string; outputName: string }[];
+  /** `floating`: a Float32/Float64 feature, whose NaN comes back as null (see SqlDialect.nanAsNull). */
+  features: { name: string; outputName: string; floating: boolean }[];
   /** Ignore source rows created after the entity timestamp (late data). */
   createdTimestampCutoff: boolean;
   /** Output names for the chosen row's event (and created) timestamp, when asked for. */
@@ -36,9 +40,9 @@ export interface ViewJoin {
 
 /**
  * The point-in-time join, once, for every engine: for each entity row and each view, the source
- * row with the same join keys and the greatest event timestamp `ts` with
- * `entity_ts - ttl <= ts <= entity_ts`, ties broken by the greatest created timestamp; no match
- * gives nulls. Every entity row is kept, in input order. Dialects only decide the spelling.
+ * row with the same join keys and `entity_ts - ttl <= ts <= entity_ts` that comes first in the
+ * total order every path shares (`latestFirst`: greatest event timestamp `ts`, then greatest
+ * created timestamp, then greatest hash of the view's feature values); no match gives nulls. Every entity row is kept, in input order. Dialects only decide the spelling.
  */
 export interface PointInTimePlan {
   entity: EntityRelation;
@@ -87,7 +91,9 @@ export function planPointInTime(
       source,
       keys,
       ttlSeconds: requested.view.ttlSeconds,
-      features: requested.features.map((f, j) => ({ name: f.name, outputName: requested.outputNames[j] })),
+      features: requested.features.map((f, j) => ({
+        name: f.name, outputName: requested.outputNames[j], floating: f.valueType === ValueType.FLOAT || f.valueType === ValueType.DOUBLE,
+      })),
       createdTimestampCutoff: Boolean(options.createdTimestampCutoff),
       sourceTimestampNames: options.includeSourceTimestamps
         ? {

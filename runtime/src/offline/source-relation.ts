@@ -42,11 +42,18 @@ export interface SourceRelation {
   features: SourceColumn[];
   eventTimestamp: TimestampColumn;
   createdTimestamp?: TimestampColumn;
+  /**
+   * The stored columns of every feature of the view (not only those asked for), hashed into the
+   * row's tie-break (`TIE`): a training set of one feature and a materialization of all of them
+   * must pick the same row among exact ties.
+   */
+  tieBreakColumns: string[];
 }
 
 /** Internal column names in generated SQL (`__` is reserved, as in Feast). */
 export const EVENT_TS = "__event_ts";
 export const CREATED_TS = "__created_ts";
+export const TIE = "__tie";
 
 /**
  * The relation for `view`'s batch source with `features` (default: all). Relative file paths are
@@ -75,6 +82,7 @@ export function sourceRelation(view: FeatureViewInfo, repoPath: string, features
     createdTimestamp: source.createdTimestampColumn
       ? { sourceColumn: reverse.get(source.createdTimestampColumn) ?? source.createdTimestampColumn }
       : undefined,
+    tieBreakColumns: view.features.map((f) => reverse.get(f.name) ?? f.name),
   };
 }
 

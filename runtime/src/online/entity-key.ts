@@ -14,9 +14,11 @@ const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+/** A decimal whole number as a string; Feast converts such strings for integer keys (`int("42")`). */
+export const INTEGER = /^[+-]?\d+$/;
 
 /**
- * Serializes entity keys as Feast's `serialize_entity_key` does (feast-formats.md 3a): join keys
+ * Serializes entity keys as Feast's `serialize_entity_key` does (Feast 0.66, infra/key_encoding_utils.py): join keys
  * sorted by code point with their values, all integers little-endian. Built once per set of join
  * keys, so the sorted order and the key-name prefix are computed once, not per row.
  *
@@ -172,7 +174,8 @@ function writeValue(out: Buffer, pos: number, column: JoinKeyColumn, value: unkn
 }
 
 function toInt32(column: JoinKeyColumn, value: unknown): number {
-  const n = typeof value === "bigint" && value >= INT32_MIN && value <= INT32_MAX ? Number(value) : value;
+  const whole = typeof value === "string" && INTEGER.test(value.trim()) ? BigInt(value.trim()) : value;
+  const n = typeof whole === "bigint" && whole >= INT32_MIN && whole <= INT32_MAX ? Number(whole) : whole;
   if (typeof n !== "number" || !Number.isInteger(n) || n < INT32_MIN || n > INT32_MAX) throw badValue(column, value);
   return n;
 }
@@ -180,6 +183,10 @@ function toInt32(column: JoinKeyColumn, value: unknown): number {
 function toInt64(column: JoinKeyColumn, value: unknown): bigint {
   if (typeof value === "bigint" && value >= INT64_MIN && value <= INT64_MAX) return value;
   if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === "string" && INTEGER.test(value.trim())) {
+    const n = BigInt(value.trim());
+    if (n >= INT64_MIN && n <= INT64_MAX) return n;
+  }
   throw badValue(column, value);
 }
 
@@ -193,7 +200,7 @@ function badValue(column: JoinKeyColumn, value: unknown): InvalidArgumentError {
   const shown = typeof value === "bigint" ? `${value}n` : typeof value === "string" ? JSON.stringify(value) : value instanceof Uint8Array ? "bytes" : String(value);
   const expected: Record<number, string> = {
     [ValueType.INT32]: "a whole number between -2147483648 and 2147483647",
-    [ValueType.INT64]: "a safe whole number or a bigint in the Int64 range",
+    [ValueType.INT64]: "a safe whole number, a bigint or a decimal string in the Int64 range",
     [ValueType.UNIX_TIMESTAMP]: "a Date, or epoch seconds",
     [ValueType.STRING]: "a string",
     [ValueType.BYTES]: "a Uint8Array",

@@ -49,7 +49,7 @@ export interface OnlineReadResult {
 /** One view's materialization written as a unit: rows become visible at `commit`. */
 export interface BulkWrite {
   write(rows: readonly OnlineRow[]): Promise<WriteResult>;
-  /** Makes every written row visible; returns how many rows were written. */
+  /** Makes every written row visible; returns how many rows were stored (not those older than what was stored). */
   commit(): Promise<number>;
   /** Discards what was written (after a failure). */
   abort(): Promise<void>;
@@ -69,7 +69,11 @@ export interface OnlineInfraUpdate {
 export interface OnlineStore {
   /** `sqlite` or `redis`: what `apply` prints and which infra objects it records. */
   readonly type: string;
-  /** True when writes keep the stored row if it is at least as new (Feast's Redis); SQLite overwrites, as Feast's does. */
+  /**
+   * True when writes never replace a stored row with an older one. On an equal event time Redis
+   * keeps the stored row (nanosecond times: equal is the same instant, and the same row under the
+   * offline total order); SQLite takes the incoming one (whole seconds: equal is the same second).
+   */
   readonly skipsStaleWrites: boolean;
   /** Rows per write that suit the backend, for materialization (default 10,000). */
   readonly preferredBatchRows?: number;

@@ -13,6 +13,11 @@ export interface DecodeOptions {
    * rounded. `"bigint"`: every Int64 as bigint.
    */
   int64?: "auto" | "bigint";
+  /**
+   * `"date"` (default): UnixTimestamp values as Date, Feast's null timestamp as null. `"seconds"`:
+   * the stored epoch seconds as they are (what Feast's HTTP server sends), null timestamp included.
+   */
+  timestamps?: "date" | "seconds";
 }
 
 // Hand-written decoding of the Value members views use (scalars, their lists, null); anything else
@@ -24,6 +29,7 @@ let begin = 0;
 let limit = 0;
 let lo = 0;
 let hi = 0;
+let rawSeconds = false;
 
 /** Decodes a serialized `feast.types.Value`; the empty message (Feast's null) and `null_val` give null. */
 export function decodeValue(bytes: Uint8Array, options: DecodeOptions = {}): OnlineValue {
@@ -37,6 +43,7 @@ export function decodeValue(bytes: Uint8Array, options: DecodeOptions = {}): Onl
 export function decodeValueAt(buffer: Uint8Array, start: number, end: number, options: DecodeOptions = {}): OnlineValue {
   if (end === start) return null;
   const bigints = options.int64 === "bigint";
+  rawSeconds = options.timestamps === "seconds";
   pos = start;
   begin = start;
   limit = end;
@@ -79,7 +86,7 @@ function readScalar(b: Uint8Array, field: number, wire: number, bigints: boolean
     case 5: return wire === 1 ? readDouble(b) : fail(b);
     case 6: return wire === 5 ? readFloat(b) : fail(b);
     case 7: return wire === 0 ? readVarint32(b) !== 0 : fail(b);
-    default: return wire === 0 ? secondsToDate(readInt64(b, true) as bigint) : fail(b);
+    default: return wire === 0 ? (rawSeconds ? readInt64(b, bigints) : secondsToDate(readInt64(b, true) as bigint)) : fail(b);
   }
 }
 
@@ -217,7 +224,7 @@ function decodeOther(bytes: Uint8Array, bigints: boolean): OnlineValue {
 }
 
 function plain(field: string, value: unknown, bigints: boolean): OnlineValue {
-  if (field === "unix_timestamp_val") return secondsToDate(BigInt(value as bigint));
+  if (field === "unix_timestamp_val") return rawSeconds ? scalar(value, bigints) : secondsToDate(BigInt(value as bigint));
   if (field === "map_val" || field === "struct_val") return mapToObject(value, bigints);
   if (field === "map_list_val" || field === "struct_list_val") {
     return ((value as { val?: unknown[] }).val ?? []).map((m) => mapToObject(m, bigints));

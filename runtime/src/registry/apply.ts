@@ -1,6 +1,6 @@
 import type { RegistryPlan } from "./diff";
 import type { KindProtos, ManagedKind, RegistryModel } from "./model";
-import { managerOf, withOwnership, type Manager } from "./ownership";
+import { managerOf, withoutOwnership, type Manager } from "./ownership";
 import type { DataSourceProto, SpecObjectProto } from "./proto/types";
 
 /** Writes a plan's changes into `model`, marking what it writes as managed by `manager`. */
@@ -12,17 +12,21 @@ export function applyPlan(model: RegistryModel, plan: RegistryPlan, manager: Man
   }
 }
 
-/** A copy of `proto` whose tags say who manages it. */
+/** A copy of `proto` whose meta says who manages it (and without the tag earlier versions used). */
 export function markManaged<K extends ManagedKind>(kind: K, proto: KindProtos[K], manager: Manager): KindProtos[K] {
   if (kind === "dataSource") {
     const ds = proto as DataSourceProto;
-    return { ...ds, tags: withOwnership(ds.tags, manager) } as KindProtos[K];
+    return { ...ds, tags: withoutOwnership(ds.tags), meta: { ...ds.meta, skewless_managed_by: manager } } as KindProtos[K];
   }
   const o = proto as SpecObjectProto;
-  return { ...o, spec: { ...o.spec, tags: withOwnership(o.spec?.tags, manager) } } as KindProtos[K];
+  return {
+    ...o, spec: { ...o.spec, tags: withoutOwnership(o.spec?.tags) }, meta: { ...o.meta, skewless_managed_by: manager },
+  } as KindProtos[K];
 }
 
-/** Who manages a registry object, per its tags (undefined: written by Feast or by hand). */
+/** Who manages a registry object, per its meta (undefined: written by Feast or by hand). */
 export function objectManager(kind: ManagedKind, proto: object): string | undefined {
-  return managerOf(kind === "dataSource" ? (proto as DataSourceProto).tags : (proto as SpecObjectProto).spec?.tags);
+  if (kind === "dataSource") return managerOf((proto as DataSourceProto).meta, (proto as DataSourceProto).tags);
+  const o = proto as SpecObjectProto;
+  return managerOf(o.meta, o.spec?.tags);
 }

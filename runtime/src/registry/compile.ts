@@ -93,9 +93,8 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
   }
 
   const entityProtos = [...entities.values()].map((e) => entityToProto(e, project, inferredValueType(e, project, viewProtos)));
-  if ([...viewProtos.values()].some((v) => v.spec?.entities?.includes(DUMMY_ENTITY_NAME))) {
-    entityProtos.push(dummyEntityProto(project));
-  }
+  // Feast registers its placeholder entity on every apply, whether or not a view needs it.
+  if (!entities.has(DUMMY_ENTITY_NAME)) entityProtos.push(dummyEntityProto(project));
   return {
     entities: entityProtos,
     dataSources: [...sources.values()],

@@ -1,7 +1,8 @@
 import { definitionKind } from "../definitions/definition";
 import type { FeatureService } from "../definitions/feature-service";
-import { FeatureReferenceError } from "../errors";
+import { FeatureNameCollisionError, FeatureReferenceError } from "../errors";
 import type { ColumnInfo, FeatureViewInfo, ProjectionInfo, RegistryCatalog } from "./catalog";
+import { featureViewAtVersion } from "./view-versions";
 
 /** What a retrieval call asks for: `"view:feature"` references, or a feature service (object or name). */
 export type FeatureSelection = readonly string[] | FeatureService | { featureService: string };
@@ -18,6 +19,13 @@ export interface RequestedView {
   outputNames: string[];
 }
 
+/** How versioned references (`view@vN:feature`) are treated. */
+export interface ResolveOptions {
+  /** Historical retrieval reads view versions when `registry.enable_online_feature_view_versioning` is on (Feast's flag). */
+  historical?: boolean;
+  featureViewVersioning?: boolean;
+}
+
 export interface ResolvedFeatures {
   views: RequestedView[];
   /** Every output feature column, in request order. */
@@ -29,11 +37,11 @@ export interface ResolvedFeatures {
  * features by view (in first-mention order), and names the output columns. Without full names, two
  * features with the same name are a FeatureReferenceError, as in Feast.
  */
-export function resolveFeatures(catalog: RegistryCatalog, selection: FeatureSelection, fullFeatureNames = false): ResolvedFeatures {
+export function resolveFeatures(catalog: RegistryCatalog, selection: FeatureSelection, fullFeatureNames = false, options: ResolveOptions = {}): ResolvedFeatures {
   const projections = toProjections(catalog, selection);
   const views: RequestedView[] = [];
   for (const p of projections) {
-    const view = catalog.featureView(p.viewName);
+    const view = p.version === undefined ? catalog.featureView(p.viewName) : versionedView(catalog, p, options);
     const features = p.features.map((name) => {
       const feature = view.features.find((f) => f.name === name);
       if (!feature) {
@@ -44,7 +52,8 @@ export function resolveFeatures(catalog: RegistryCatalog, selection: FeatureSele
       }
       return feature;
     });
-    const prefix = p.alias ?? view.name;
+    // Feast names a version's columns `view@vN__feature` (its projection's name_to_use).
+    const prefix = p.version === undefined ? p.alias ?? view.name : `${p.alias ?? view.name}@v${p.version}`;
     const entityColumns = Object.fromEntries(view.joinKeys.map((k) => [k.name, p.joinKeyMap[k.name] ?? k.name]));
     views.push({
       view, prefix, features, entityColumns,
@@ -57,7 +66,7 @@ export function resolveFeatures(catalog: RegistryCatalog, selection: FeatureSele
     for (const name of v.outputNames) {
       const other = seen.get(name);
       if (other !== undefined) {
-        throw new FeatureReferenceError(
+        throw new FeatureNameCollisionError(
           `feature name ${name} is requested from both ${other} and ${v.prefix}`,
           "pass fullFeatureNames: true to name columns view__feature, or select only one of them",
         );
@@ -68,7 +77,7 @@ export function resolveFeatures(catalog: RegistryCatalog, selection: FeatureSele
   return { views, outputNames };
 }
 
-function toProjections(catalog: RegistryCatalog, selection: FeatureSelection): ProjectionInfo[] {
+function toProjections(catalog: RegistryCatalog, selection: FeatureSelection): VersionedProjection[] {
   if (Array.isArray(selection)) return parseReferences(selection as readonly string[]);
   if (definitionKind(selection) === "featureService") return catalog.featureService((selection as FeatureService).name).projections;
   const named = (selection as { featureService?: unknown }).featureService;
@@ -76,23 +85,54 @@ function toProjections(catalog: RegistryCatalog, selection: FeatureSelection): P
   throw new FeatureReferenceError("features must be a list of \"view:feature\" references or a feature service");
 }
 
-/** Parses `"view:feature"` references (Feast's `view@v2:feature` version suffix is ignored). */
-export function parseReferences(references: readonly string[]): ProjectionInfo[] {
+/** A versioned projection: refused outside historical retrieval or without Feast's versioning flag. */
+function versionedView(catalog: RegistryCatalog, p: VersionedProjection, options: ResolveOptions): FeatureViewInfo {
+  const ref = `${p.viewName}@v${p.version}:${p.features[0]}`;
+  if (!options.historical) {
+    throw new FeatureReferenceError(
+      `feature reference ${ref}: Skewless serves only a view's current version online (one online table per view)`,
+      `request ${p.viewName}:${p.features[0]}, or read v${p.version} with getHistoricalFeatures`,
+    );
+  }
+  if (!options.featureViewVersioning) {
+    throw new FeatureReferenceError(
+      `feature reference ${ref}: version-qualified references are not supported while feature view versioning is off`,
+      "set `enable_online_feature_view_versioning: true` under `registry` in feature_store.yaml (Feast's flag), or drop the @v suffix",
+    );
+  }
+  return featureViewAtVersion(catalog.model, catalog.project, p.viewName, p.version!, ref);
+}
+
+interface VersionedProjection extends ProjectionInfo {
+  /** Set for `view@vN:feature`; undefined for the current version (`view:feature`, `view@latest:feature`). */
+  version?: number;
+}
+
+/**
+ * Parses `"view:feature"` references, with Feast's version qualifier: `view@v2:feature` (or
+ * `@V2`) asks for version 2, `view@latest:feature` for the current one; any other `@...` is part
+ * of the view's name, as in Feast.
+ */
+export function parseReferences(references: readonly string[]): VersionedProjection[] {
   if (references.length === 0) throw new FeatureReferenceError("no features requested", 'pass references such as "user_stats:clicks"');
-  const byView = new Map<string, ProjectionInfo>();
+  const byView = new Map<string, VersionedProjection>();
   const seen = new Set<string>();
   for (const ref of references) {
-    const match = typeof ref === "string" ? /^([^:@]+)(?:@v?\d+)?:([^:]+)$/.exec(ref) : null;
+    const match = typeof ref === "string" ? /^([^:]+):([^:]+)$/.exec(ref) : null;
     if (!match) {
       throw new FeatureReferenceError(`feature reference ${JSON.stringify(ref)} is malformed`, 'write it as "view:feature", e.g. "user_stats:clicks"');
     }
-    if (seen.has(ref)) throw new FeatureReferenceError(`feature reference ${ref} is requested twice`);
+    if (seen.has(ref)) throw new FeatureNameCollisionError(`feature reference ${ref} is requested twice`, "request each feature once");
     seen.add(ref);
-    const [, viewName, feature] = match;
-    let projection = byView.get(viewName);
+    const [, viewPart, feature] = match;
+    const versioned = /^([^@]+)@(?:[vV](\d+)|latest)?$/.exec(viewPart);
+    const viewName = versioned ? versioned[1] : viewPart;
+    const version = versioned?.[2] === undefined ? undefined : Number(versioned[2]);
+    const key = `${viewName}@${version ?? "latest"}`;
+    let projection = byView.get(key);
     if (!projection) {
-      projection = { viewName, features: [], joinKeyMap: {} };
-      byView.set(viewName, projection);
+      projection = { viewName, features: [], joinKeyMap: {}, version };
+      byView.set(key, projection);
     }
     projection.features.push(feature);
   }

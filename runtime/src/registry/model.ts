@@ -119,9 +119,24 @@ export class RegistryModel {
       fvMeta.materialization_intervals = oldFv?.materialization_intervals ?? [];
       if (oldFv?.state) fvMeta.state = oldFv.state;
     }
+    for (const embedded of embeddedSources(kind, entry)) this.stampEmbedded(embedded, project, stamp);
     this.remove(kind, project, name);
     const list = (this.proto[KINDS[kind].field] ??= []) as unknown as KindProtos[K][];
     list.push(entry);
+  }
+
+  /**
+   * Feast embeds the very source object it registered, so an embedded copy carries the registered
+   * source's timestamps (a source not registered on its own: the time of this write).
+   */
+  private stampEmbedded(source: DataSourceProto, project: string, stamp: TimestampProto): void {
+    if (source.meta?.created_timestamp) return;
+    const registered = source.name ? this.get("dataSource", project, source.name)?.meta : undefined;
+    source.meta = {
+      ...source.meta,
+      created_timestamp: registered?.created_timestamp ?? stamp,
+      last_updated_timestamp: registered?.last_updated_timestamp ?? stamp,
+    };
   }
 
   /** Removes the entry; returns whether there was one. */
@@ -178,4 +193,22 @@ export const FEATURE_VIEW_AVAILABLE_ONLINE = 4;
 function metaOf(kind: ObjectKind, proto: object): ObjectMetaProto {
   if (kind === "dataSource") return ((proto as DataSourceProto).meta ??= {});
   return ((proto as SpecObjectProto).meta ??= {});
+}
+
+/** The copies of data sources an object embeds (a push source's batch source, a view's sources, ...). */
+function embeddedSources(kind: ManagedKind, proto: object): DataSourceProto[] {
+  const out: DataSourceProto[] = [];
+  const add = (source: DataSourceProto | undefined) => {
+    if (!source) return;
+    out.push(source);
+    add(source.batch_source);
+  };
+  if (kind === "dataSource") add((proto as DataSourceProto).batch_source);
+  if (kind === "featureView") {
+    const spec = (proto as FeatureViewProto).spec;
+    add(spec?.batch_source);
+    add(spec?.stream_source);
+  }
+  if (kind === "featureService") for (const p of (proto as FeatureServiceProto).spec?.features ?? []) add(p.batch_source);
+  return out;
 }

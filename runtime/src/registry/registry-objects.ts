@@ -8,6 +8,7 @@ import { specFromProto, type FeatureServiceSpec, type ObjectSpecs } from "./obje
 import type { Manager } from "./ownership";
 import { Registry } from "./registry";
 import { openRegistryStore } from "./stores/open-store";
+import { DUMMY_ENTITY_NAME, dummyEntityProto } from "./to-proto";
 
 /** An object as the registry holds it: its spec and who manages it. */
 export interface ObjectState<S> {
@@ -78,6 +79,8 @@ export class RegistryObjects {
       }
       const proto = compileSpec(kind, spec, project, model);
       model.ensureProject(project);
+      // Feast registers its placeholder entity on every apply; so does every write here
+      if (!model.get("entity", project, DUMMY_ENTITY_NAME)) model.upsert("entity", project, markManaged("entity", dummyEntityProto(project), manager));
       model.upsert(kind, project, markManaged(kind, proto, manager));
       return specFromProto(kind, proto);
     });

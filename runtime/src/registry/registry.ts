@@ -1,5 +1,6 @@
-import { RegistryConflictError } from "../errors";
+import { RegistryConflictError, RegistryNotFoundError } from "../errors";
 import { decodeRegistry, encodeRegistry } from "./integrity";
+import type { RegistryHistory } from "./history/registry-history";
 import { RegistryModel } from "./model";
 import type { RegistryStore } from "./stores/registry-store";
 
@@ -12,6 +13,8 @@ export interface UpdateOptions {
 export interface LoadedRegistry {
   model: RegistryModel;
   token: string | null;
+  /** The bytes as stored (absent when no registry exists yet). */
+  bytes?: Uint8Array;
 }
 
 /**
@@ -20,7 +23,8 @@ export interface LoadedRegistry {
  * applies the mutation again, so concurrent writers never lose each other's changes.
  */
 export class Registry {
-  constructor(readonly store: RegistryStore) {}
+  /** `history`, when given, keeps every version this registry writes (see registry/history). */
+  constructor(readonly store: RegistryStore, readonly history?: RegistryHistory) {}
 
   get location(): string {
     return this.store.location;
@@ -31,10 +35,25 @@ export class Registry {
     return (await this.read()).model;
   }
 
+  /**
+   * The current registry, which must exist: reading features from a registry nobody wrote means a
+   * wrong path, not an empty store (plan and apply use {@link read}, where absent means empty).
+   */
+  async readExisting(): Promise<LoadedRegistry> {
+    const snapshot = await this.store.read();
+    if (!snapshot) throw new RegistryNotFoundError(this.location);
+    return this.decode(snapshot);
+  }
+
+  /** Decodes a snapshot read from the store (RegistryCorruptError when damaged). */
+  decode(snapshot: { bytes: Uint8Array; token: string }): LoadedRegistry {
+    return { model: new RegistryModel(decodeRegistry(snapshot.bytes, this.location)), token: snapshot.token, bytes: snapshot.bytes };
+  }
+
   async read(): Promise<LoadedRegistry> {
     const snapshot = await this.store.read();
     if (!snapshot) return { model: new RegistryModel(), token: null };
-    return { model: new RegistryModel(decodeRegistry(snapshot.bytes, this.location)), token: snapshot.token };
+    return this.decode(snapshot);
   }
 
   /**
@@ -49,7 +68,11 @@ export class Registry {
       const result = await mutate(model);
       if ((result as unknown) === false) return result;
       model.stamp();
-      if (await this.store.write(encodeRegistry(model.proto), token)) return result;
+      const bytes = encodeRegistry(model.proto);
+      if (await this.store.write(bytes, token)) {
+        await this.history?.record(model.proto.version_id!, bytes);
+        return result;
+      }
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, attempt * 5)));
     }
     throw new RegistryConflictError(this.location, maxAttempts);

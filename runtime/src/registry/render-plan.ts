@@ -4,6 +4,8 @@ import { isHidden, kindLabel, type ObjectChange, type PropertyChange, type Regis
 export interface RenderOptions {
   /** ANSI colours (green create, yellow update, red delete). */
   color?: boolean;
+  /** `future` for a plan not yet applied ("Will create sqlite table ..."); `past` (default) once applied ("Created ..."). */
+  tense?: "future" | "past";
 }
 
 const COLORS = { create: "\u001b[32m", update: "\u001b[33m", delete: "\u001b[31m", reset: "\u001b[0m" };
@@ -25,14 +27,19 @@ export function renderPlan(plan: RegistryPlan & { infra?: InfraPlan }, options: 
   return lines.join("\n") + infra;
 }
 
-/** Feast's infra lines: `Created sqlite table p_user_stats`, or `No changes to infrastructure`. */
+/**
+ * Feast's infra lines once applied: `Created sqlite table p_user_stats`; for a plan, what will
+ * happen: `Will create sqlite table p_user_stats`; or `No changes to infrastructure`.
+ */
 export function renderInfraPlan(infra: InfraPlan, options: RenderOptions = {}): string {
   if (infra.changes.length === 0) return "No changes to infrastructure";
+  const future = options.tense === "future";
+  const verbs = future ? { create: "Will create", delete: "Will delete" } : { create: "Created", delete: "Deleted" };
   return infra.changes
     .map((c) => {
       const color = options.color ? COLORS[c.action] : "";
       const reset = options.color ? COLORS.reset : "";
-      const verb = c.kind === "redis data" ? "Deleted online data of feature view" : `${c.action === "create" ? "Created" : "Deleted"} ${c.kind}`;
+      const verb = c.kind === "redis data" ? `${verbs.delete} online data of feature view` : `${verbs[c.action === "create" ? "create" : "delete"]} ${c.kind}`;
       return `${verb} ${color}${c.name}${reset}`;
     })
     .join("\n");

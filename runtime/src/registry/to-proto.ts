@@ -61,8 +61,7 @@ function dtypeOf(entity: Entity): number {
  */
 export function dataSourceToProto(source: DataSource, project?: string): DataSourceProto {
   if (source.sourceType === "push") {
-    const batch = batchSourceProto(source.batchSource);
-    delete batch.data_source_class_type;   // Feast's PushSource embeds its batch source without a class
+    const batch = withoutClass(batchSourceProto(source.batchSource));   // Feast's PushSource embeds its batch source without a class
     return {
       name: source.name,
       ...(project !== undefined ? { project } : {}),
@@ -179,6 +178,11 @@ export function featureViewToProto(view: FeatureView, project: string, resolveEn
   };
 }
 
+function withoutClass(source: DataSourceProto): DataSourceProto {
+  const { data_source_class_type: _class, ...rest } = source;
+  return rest;
+}
+
 function batchOf(source: DataSource): BatchDataSource {
   return source.sourceType === "push" ? source.batchSource : source;
 }
@@ -216,7 +220,9 @@ export function featureServiceToProto(service: FeatureService, project: string, 
       timestamp_field: batch?.created_timestamp_column ?? "",
       created_timestamp_column: batch?.created_timestamp_column ?? "",
       date_partition_column: batch?.date_partition_column ?? "",
-      batch_source: batch,
+      // Feast's projection copies the view's batch source without its class; the registry stamps
+      // the copy's meta when it stores the service (RegistryModel.upsert)
+      batch_source: batch && { ...withoutClass(batch), meta: {} },
       view_type: "featureView",
     };
   });

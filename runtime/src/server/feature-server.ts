@@ -1,22 +1,39 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { ObjectNotFoundError } from "../errors";
 import type { FeatureStore } from "../feature-store";
 import type { OnlineFeaturesRequest } from "../online/retrieval/online-retriever";
-import { errorResponse, onlineResponseJson, RequestError } from "./feast-json";
-import { pushOnline } from "./push";
+import { getOnlineFeaturesInSlices } from "./chunked-retrieval";
+import { parseExactJson } from "./exact-json";
+import { onlineResponseJson, RequestError } from "./feast-json";
+import { healthResponse, registryHealthLine } from "./health";
+import { ConnectionLimits, TIMEOUT_CHECK_MS, withDeadline } from "./http-limits";
+import { checkJsonDepth, checkRequestSize, rowCount, serverLimits, type ServerLimits } from "./limits";
+import { logLine, publicErrorResponse } from "./public-error";
+import { pushOnline, writeOnline } from "./push";
+import { checkContentType, checkLoopbackRequest, isLoopbackAddress } from "./request-guard";
 
 export interface FeatureServerOptions {
   /** Called once per request with a one-line summary (never bodies: they may hold PII). */
   log?: (line: string) => void;
-  /** Largest request body accepted (default 16 MiB). */
+  /** Called for failures and registry health changes (default: `log`); credentials are blanked out. */
+  warn?: (line: string) => void;
+  /** Largest request body accepted (default 16 MiB; also `limits.maxBodyBytes`). */
   maxBodyBytes?: number;
+  /** Request and connection limits (see DEFAULT_LIMITS). */
+  limits?: Partial<ServerLimits>;
+  /** How far past the server's clock a pushed event time may be (default 300 s). */
+  pushFutureSkewSeconds?: number;
 }
 
-type Handler = (body: unknown, url: URL) => Promise<{ status: number; body: string }>;
+type Handler = (body: unknown, url: URL, signal: AbortSignal) => Promise<{ status: number; body: string }>;
+
+/** Routes that may run past the request timeout: a synchronous materialization takes as long as it takes. */
+const UNTIMED = new Set(["/materialize", "/materialize-incremental"]);
 
 /**
  * Feast's HTTP feature server (`feast serve`): `POST /get-online-features`, `/push`,
- * `/materialize`, `/materialize-incremental`, `GET /health`, with Feast's JSON bodies, so Feast's
+ * `/write-to-online-store`, `/materialize`, `/materialize-incremental`, `GET /health`, with Feast's JSON bodies, so Feast's
  * clients and anything written against `feast serve` work against Skewless unchanged.
  *
  * @example
@@ -27,17 +44,28 @@ export class FeatureServer {
   private readonly server: http.Server;
   private readonly routes: Record<string, Handler>;
   private materializing = false;
+  private readonly unsubscribe: () => void;
+  private readonly limits: ServerLimits;
+  private readonly connections: ConnectionLimits;
+  /** Bound to a loopback address: only requests addressed to loopback names, from no foreign page. */
+  private loopback = false;
 
   constructor(private readonly store: FeatureStore, private readonly options: FeatureServerOptions = {}) {
+    const { log, warn = log } = options;
+    this.options = { ...options, log: log && ((line) => log(logLine(line))), warn: warn && ((line) => warn(logLine(line))) };
     this.routes = {
-      "POST /get-online-features": (body) => this.getOnlineFeatures(body),
+      "POST /get-online-features": (body, _url, signal) => this.getOnlineFeatures(body, signal),
       "POST /push": (body) => this.push(body),
+      "POST /write-to-online-store": (body) => this.writeToOnlineStore(body),
       "POST /materialize": (body, url) => this.materialize(body, url, false),
       "POST /materialize-incremental": (body, url) => this.materialize(body, url, true),
-      "GET /health": async () => ({ status: 200, body: "" }),
+      "GET /health": async () => healthResponse(this.store),
     };
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.unsubscribe = store.onRegistryHealthChange((health, error) => this.options.warn?.(registryHealthLine(health, error)));
+    this.limits = serverLimits({ maxBodyBytes: options.maxBodyBytes, ...options.limits });
+    this.server = http.createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_MS }, (req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 65_000;
+    this.connections = new ConnectionLimits(this.server, this.limits);
   }
 
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
@@ -46,13 +74,16 @@ export class FeatureServer {
       this.server.once("error", reject);
       this.server.listen(port, host, () => {
         this.server.off("error", reject);
-        resolve(this.server.address() as AddressInfo);
+        const address = this.server.address() as AddressInfo;
+        this.loopback = isLoopbackAddress(address.address);
+        resolve(address);
       });
     });
   }
 
   /** Stops accepting connections and waits for requests in flight. */
   close(): Promise<void> {
+    this.unsubscribe();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeIdleConnections();
@@ -60,41 +91,47 @@ export class FeatureServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.connections.isRefused(req)) return void req.socket.destroy();   // already answered 503
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? "/", "http://localhost");
     let status = 500;
     try {
+      if (this.loopback) checkLoopbackRequest(req);
       const route = this.routes[`${req.method} ${url.pathname}`];
       if (!route) {
         const known = Object.keys(this.routes).some((r) => r.endsWith(` ${url.pathname}`));
         throw new RequestError(known ? 405 : 404, known ? `${req.method} is not allowed on ${url.pathname}` : `no endpoint ${url.pathname}`);
       }
-      const body = req.method === "POST" ? await readJson(req, this.options.maxBodyBytes ?? 16 * 1024 * 1024) : undefined;
-      const result = await route(body, url);
+      if (req.method === "POST") checkContentType(req);
+      const body = req.method === "POST" ? await readJson(req, this.limits.maxBodyBytes) : undefined;
+      const result = UNTIMED.has(url.pathname)
+        ? await route(body, url, new AbortController().signal)
+        : await withDeadline(this.limits.requestTimeoutSeconds, (signal) => route(body, url, signal));
       status = result.status;
       send(res, status, result.body);
     } catch (error) {
-      const failure = errorResponse(error);
+      const failure = publicErrorResponse(error);
       status = failure.status;
       send(res, status, failure.body);
-      if (status === 500) this.options.log?.(`error in ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? error}`);
+      if (status >= 500) this.options.warn?.(`error in ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? error}`);
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.options.log?.(`${req.method} ${url.pathname} ${status} ${ms.toFixed(1)}ms`);
     }
   }
 
-  private async getOnlineFeatures(body: unknown): Promise<{ status: number; body: string }> {
+  private async getOnlineFeatures(body: unknown, signal: AbortSignal): Promise<{ status: number; body: string }> {
     const request = object(body, "request body");
     const entities = object(request.entities, "entities");
     const selection: Partial<OnlineFeaturesRequest> = request.feature_service !== undefined
       ? { featureService: string(request.feature_service, "feature_service") }
       : { features: stringList(request.features, "features") };
-    const response = await this.store.getOnlineFeatures({
+    const response = await getOnlineFeaturesInSlices(this.store, {
       ...selection,
       entityRows: entities as Record<string, unknown[]>,
       fullFeatureNames: request.full_feature_names === true,
-    });
+      timestamps: "seconds",
+    }, this.limits, signal);
     return { status: 200, body: onlineResponseJson(response) };
   }
 
@@ -104,15 +141,36 @@ export class FeatureServer {
     if (to !== "online") {
       throw new RequestError(422, `push with to=${JSON.stringify(to)} is not supported: Skewless pushes to the online store only ("to": "online")`);
     }
-    await pushOnline(this.store, string(request.push_source_name, "push_source_name"), object(request.df, "df") as Record<string, unknown[]>);
+    const df = object(request.df, "df");
+    checkRequestSize(this.limits, rowCount(df, "df"), "push rows");
+    await pushOnline(this.store, string(request.push_source_name, "push_source_name"), df as Record<string, unknown[]>, {
+      futureSkewSeconds: this.options.pushFutureSkewSeconds,
+    });
     return { status: 200, body: "" };
+  }
+
+  /** Feast's remote online store writes through this (`write_to_online_store`, and `push` from a client). */
+  private async writeToOnlineStore(body: unknown): Promise<{ status: number; body: string }> {
+    const request = object(body, "request body");
+    const name = string(request.feature_view_name, "feature_view_name");
+    const catalog = await this.store.servingCatalog();
+    // Feast's server looks the name up among every kind of object, and names its generic class
+    if (!catalog.featureViews().some((v) => v.name === name)) throw new ObjectNotFoundError("feast object", name, this.store.project);
+    const df = object(request.df, "df");
+    checkRequestSize(this.limits, rowCount(df, "df"), "push rows");
+    await writeOnline(this.store, catalog.featureView(name), df as Record<string, unknown[]>, {
+      futureSkewSeconds: this.options.pushFutureSkewSeconds,
+    });
+    return { status: 200, body: "null" };
   }
 
   private async materialize(body: unknown, url: URL, incremental: boolean): Promise<{ status: number; body: string }> {
     const request = object(body ?? {}, "request body");
     const views = request.feature_views == null ? undefined : stringList(request.feature_views, "feature_views");
-    const end = time(request.end_ts, "end_ts");
-    const start = incremental ? undefined : time(request.start_ts, "start_ts");
+    // Feast's disable_event_timestamp: no window given, everything from 1970 up to now
+    const everything = !incremental && request.disable_event_timestamp === true;
+    const end = everything ? new Date() : time(request.end_ts, "end_ts");
+    const start = incremental ? undefined : everything ? new Date(0) : time(request.start_ts, "start_ts");
     const run = () => (start
       ? this.store.materialize(start, end, { featureViews: views })
       : this.store.materializeIncremental(end, { featureViews: views }));
@@ -124,7 +182,7 @@ export class FeatureServer {
       this.materializing = false;
     });
     if (url.searchParams.get("async") === "true") {
-      finished.catch((e) => this.options.log?.(`async materialization failed: ${(e as Error)?.message ?? e}`));
+      finished.catch((e) => this.options.warn?.(`async materialization failed: ${(e as Error)?.message ?? e}`));
       return { status: 202, body: JSON.stringify({ status: "accepted", feature_views: views ?? null }) };
     }
     await finished;
@@ -138,16 +196,19 @@ function send(res: http.ServerResponse, status: number, body: string): void {
 }
 
 async function readJson(req: http.IncomingMessage, limit: number): Promise<unknown> {
+  if (Number(req.headers["content-length"]) > limit) throw new RequestError(413, `request body is larger than ${limit} bytes, the limit (--max-body-bytes)`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new RequestError(413, `request body is larger than ${limit} bytes`);
+    if (size > limit) throw new RequestError(413, `request body is larger than ${limit} bytes, the limit (--max-body-bytes)`);
     chunks.push(chunk as Buffer);
   }
   if (size === 0) return undefined;
+  const bytes = Buffer.concat(chunks);
+  checkJsonDepth(bytes);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return parseExactJson(bytes.toString("utf8"));
   } catch (e) {
     throw new RequestError(400, `request body is not JSON: ${(e as Error).message}`);
   }

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { FeatureStore } from "../../feature-store";
+import { DEFAULT_MAX_FUTURE_SECONDS } from "../../materialize/materializer";
 import { progressReporter, type ProgressSink } from "../../materialize/progress";
 import type { CliContext } from "../main";
-import { parseList, parseTime } from "../parse-time";
+import { parseList, parseSeconds, parseTime } from "../parse-time";
 
 export function registerMaterialize(program: Command, context: CliContext): void {
   program
@@ -20,10 +21,12 @@ export function registerMaterialize(program: Command, context: CliContext): void
     .command("materialize-incremental")
     .argument("<end>", "ISO 8601 time with Z or an offset, e.g. 2024-05-01T00:00:00Z")
     .option("--views <names>", "comma-separated feature views (default: every online view)")
-    .description("materialize each view from where its last run ended (or now - ttl) up to END")
-    .action(async (end: string, options: { views?: string }) => {
+    .option("--max-future <seconds>", `how far past now END may be (default ${DEFAULT_MAX_FUTURE_SECONDS})`)
+    .description("materialize each view from where its last run ended (or now - ttl) up to END (not in the future)")
+    .action(async (end: string, options: { views?: string; maxFuture?: string }) => {
       const to = parseTime(end, "END");
-      await withStore(context, (store) => store.materializeIncremental(to, { featureViews: parseList(options.views), progress: progressReporter(sink(context)) }));
+      const maxFutureSeconds = options.maxFuture === undefined ? undefined : parseSeconds(options.maxFuture, "--max-future");
+      await withStore(context, (store) => store.materializeIncremental(to, { featureViews: parseList(options.views), progress: progressReporter(sink(context)), maxFutureSeconds }));
     });
 }
 

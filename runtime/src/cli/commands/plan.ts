@@ -13,7 +13,7 @@ export function registerPlan(program: Command, context: CliContext): void {
       const store = await FeatureStore.open(context.repoPath());
       try {
         const plan = await store.plan();
-        context.output.out(renderPlan(plan, { color: context.output.color }));
+        context.output.out(renderPlan(plan, { color: context.output.color, tense: "future" }));
         if (options.detailedExitcode && (plan.changes.length > 0 || plan.infra.changes.length > 0)) context.setExitCode(2);
       } finally {
         await store.close();

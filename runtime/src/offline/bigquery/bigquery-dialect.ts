@@ -41,6 +41,15 @@ export class BigQueryDialect implements SqlDialect {
     return `CAST(${expr} AS ${array ? `ARRAY<${SCALAR_TYPES[array[1] as ScalarDtype]}>` : SCALAR_TYPES[dtype as ScalarDtype]})`;
   }
 
+  nanAsNull(expr: string): string {
+    return `IF(IS_NAN(${expr}), NULL, ${expr})`;
+  }
+
+  /** FARM_FINGERPRINT (INT64, fixed) of the values as JSON: every type has a JSON form. */
+  rowHash(columns: readonly string[]): string {
+    return columns.length ? `FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(${columns.join(", ")})))` : "0";
+  }
+
   relation(location: SourceLocation): string {
     switch (location.kind) {
       case "table":

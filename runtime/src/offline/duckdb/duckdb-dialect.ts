@@ -14,6 +14,8 @@ export function duckdbType(dtype: Dtype): string {
   return array ? `${SCALAR_TYPES[array[1] as ScalarDtype]}[]` : SCALAR_TYPES[dtype as ScalarDtype];
 }
 
+const MAX_UBIGINT = "18446744073709551615::UBIGINT";
+
 /** DuckDB's spelling: parquet files through `read_parquet`, ASOF joins, `TIMESTAMPTZ` (sessions run in UTC). */
 export class DuckDBDialect implements SqlDialect {
   readonly name = "duckdb";
@@ -42,6 +44,15 @@ export class DuckDBDialect implements SqlDialect {
     return `CAST(${expr} AS ${duckdbType(dtype)})`;
   }
 
+  nanAsNull(expr: string): string {
+    return `CASE WHEN isnan(${expr}) THEN NULL ELSE ${expr} END`;
+  }
+
+  /** DuckDB's `hash` (UBIGINT): fixed, unseeded, so the same values hash the same in every session. */
+  rowHash(columns: readonly string[]): string {
+    return columns.length ? `hash(${columns.join(", ")})` : "0::UBIGINT";
+  }
+
   relation(location: SourceLocation): string {
     switch (location.kind) {
       case "file":
@@ -55,16 +66,15 @@ export class DuckDBDialect implements SqlDialect {
 
   asofJoin(parts: AsofJoinParts): string {
     const on = parts.keys.map(([left, right]) => `${left} = ${right}`);
-    if (parts.rightCreated) {
-      // Structs compare field by field, so this picks the greatest (event ts, created ts) at or
-      // before (entity ts, +infinity): the tie-break rides inside the ASOF join's single inequality.
-      on.push(
-        `{'ts': ${parts.leftTimestamp}, 'created': 'infinity'::TIMESTAMPTZ} >= ` +
-          `{'ts': ${parts.rightTimestamp}, 'created': coalesce(${parts.rightCreated}, '-infinity'::TIMESTAMPTZ)}`,
-      );
-    } else {
-      on.push(`${parts.leftTimestamp} >= ${parts.rightTimestamp}`);
-    }
+    // Structs compare field by field, so this picks the greatest (event ts, created ts, tie) at or
+    // before (entity ts, +infinity, max): the total order rides inside the ASOF join's single inequality.
+    const created = parts.rightCreated
+      ? { left: ", 'created': 'infinity'::TIMESTAMPTZ", right: `, 'created': coalesce(${parts.rightCreated}, '-infinity'::TIMESTAMPTZ)` }
+      : { left: "", right: "" };
+    on.push(
+      `{'ts': ${parts.leftTimestamp}${created.left}, 'tie': ${MAX_UBIGINT}} >= ` +
+        `{'ts': ${parts.rightTimestamp}${created.right}, 'tie': ${parts.rightTie}}`,
+    );
     return `ASOF JOIN ${parts.right} AS ${parts.rightAlias} ON ${on.join(" AND ")}`;
   }
 }

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { JSDuckDBValueConverter, type DuckDBConnection } from "@duckdb/node-api";
 import * as arrow from "apache-arrow";
 import { InvalidArgumentError } from "../../errors";
-import type { ParquetWriteResult, RetrievalJob } from "../retrieval-job";
+import type { EntitySummary, ParquetWriteOptions, ParquetWriteResult, RetrievalJob } from "../retrieval-job";
 import { nextChunk, run, stream } from "./duckdb-session";
 import { arrowSchema, chunkToRecordBatch } from "./to-arrow";
 
@@ -17,6 +17,7 @@ export class DuckDBRetrievalJob implements RetrievalJob {
     private readonly connection: DuckDBConnection,
     readonly sql: string,
     readonly columns: readonly string[],
+    readonly entity: EntitySummary & { table: string },
     private readonly onClose: (job: DuckDBRetrievalJob) => void = () => {},
   ) {}
 
@@ -48,7 +49,16 @@ export class DuckDBRetrievalJob implements RetrievalJob {
     });
   }
 
-  toParquet(target: string): Promise<ParquetWriteResult> {
+  toParquet(target: string, options: ParquetWriteOptions = {}): Promise<ParquetWriteResult> {
+    return this.copyToParquet(this.sql, target, options);
+  }
+
+  entityRowsToParquet(target: string): Promise<ParquetWriteResult> {
+    const table = `"${this.entity.table.replace(/"/g, '""')}"`;
+    return this.copyToParquet(`SELECT * FROM ${table} ORDER BY rowid`, target, {});
+  }
+
+  private copyToParquet(query: string, target: string, options: ParquetWriteOptions): Promise<ParquetWriteResult> {
     if (typeof target !== "string" || target.length === 0) throw new InvalidArgumentError("toParquet needs a file path");
     const file = path.resolve(target);
     return this.exclusive(async () => {
@@ -56,7 +66,7 @@ export class DuckDBRetrievalJob implements RetrievalJob {
       // file appear whole, so a failure never leaves half a training set behind.
       const partial = `${file}.${randomBytes(4).toString("hex")}.partial`;
       try {
-        const result = await run(this.connection, `COPY (${this.sql}) TO '${partial.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd)`);
+        const result = await run(this.connection, `COPY (${query}) TO ${literal(partial)} (${parquetOptions(options)})`);
         await fs.rename(partial, file);
         return { path: file, rows: result.rowsChanged };
       } catch (error) {
@@ -81,4 +91,21 @@ export class DuckDBRetrievalJob implements RetrievalJob {
     this.queue = next.catch(() => undefined);
     return next;
   }
+}
+
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Fixed writer settings, so the same rows give the same bytes on every run (rebuilds are compared
+ * by SHA-256): one file, row groups of a fixed size, the query's order kept.
+ */
+function parquetOptions(options: ParquetWriteOptions): string {
+  const parts = ["FORMAT parquet", "COMPRESSION zstd", "ROW_GROUP_SIZE 122880", "PRESERVE_ORDER true"];
+  const metadata = Object.entries(options.metadata ?? {});
+  if (metadata.length > 0) {
+    parts.push(`KV_METADATA {${metadata.map(([k, v]) => `${literal(k)}: ${literal(v)}`).join(", ")}}`);
+  }
+  return parts.join(", ");
 }

@@ -6,6 +6,7 @@ import type { EntityRelation } from "../point-in-time";
 import type { SqlDialect } from "../sql/dialect";
 import { fitOf, timestampFit } from "./duckdb-types";
 import { run } from "./duckdb-session";
+import { checkEntityQuery } from "./entity-query";
 import { writeEntityRows } from "./entity-rows";
 
 const TABLE = "skewless_entity";
@@ -23,7 +24,10 @@ export async function loadEntities(
   const description = describeEntityInput(input);
   const q = (name: string) => dialect.quoteIdentifier(name);
   if (input.kind === "rows") await writeEntityRows(connection, STAGING, input.rows, keyTypes);
-  const from = input.kind === "rows" ? q(STAGING) : dialect.relation(input.kind === "parquet" ? { kind: "file", path: input.path } : { kind: "query", query: input.query });
+  // A query's closing parenthesis goes on its own line, so a trailing `-- comment` cannot swallow it.
+  const from = input.kind === "rows" ? q(STAGING)
+    : input.kind === "parquet" ? dialect.relation({ kind: "file", path: input.path })
+    : dialect.relation({ kind: "query", query: `${await checkEntityQuery(connection, input.query, description)}\n` });
   const columns = await describe(connection, `DESCRIBE SELECT * FROM ${from}`, description);
   const tsType = columns.get(ENTITY_TIMESTAMP);
   if (tsType === undefined) {
@@ -57,7 +61,7 @@ export async function loadEntities(
   });
   if (input.kind === "rows") await run(connection, `DROP TABLE ${q(STAGING)}`);
   const stats = await run(connection,
-    `SELECT min(${ts}) AS lo, max(${ts}) AS hi, count(*) FILTER (WHERE ${ts} IS NULL) AS nulls, min(rowid) FILTER (WHERE ${ts} IS NULL) AS first_null FROM ${q(TABLE)}`);
+    `SELECT count(*) AS n, min(${ts}) AS lo, max(${ts}) AS hi, count(*) FILTER (WHERE ${ts} IS NULL) AS nulls, min(rowid) FILTER (WHERE ${ts} IS NULL) AS first_null FROM ${q(TABLE)}`);
   const [row] = await stats.getRowObjectsJS();
   if (Number(row.nulls) > 0) {
     throw new InvalidArgumentError(`${description}: ${ENTITY_TIMESTAMP} is missing in ${row.nulls} row(s), the first being row ${row.first_null}`,
@@ -70,6 +74,7 @@ export async function loadEntities(
     timestampColumn: ENTITY_TIMESTAMP,
     columns: [...columns.keys()],
     timeRange: row.lo instanceof Date && row.hi instanceof Date ? { min: row.lo, max: row.hi } : undefined,
+    rowCount: Number(row.n),
   };
 }
 

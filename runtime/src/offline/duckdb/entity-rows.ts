@@ -26,7 +26,10 @@ export async function writeEntityRows(
   const seen = new Set<string>();
   for (const row of rows) {
     if (row === null || typeof row !== "object") throw new InvalidArgumentError(`entity row ${rows.indexOf(row)} is not an object`);
-    for (const key of Object.keys(row)) if (!seen.has(key)) (seen.add(key), names.push(key));
+    for (const key of Object.keys(row)) {
+      if (!seen.has(key)) names.push(key);
+      seen.add(key);
+    }
   }
   const kinds = names.map((name): Kind => {
     if (name === ENTITY_TIMESTAMP) return "VARCHAR";

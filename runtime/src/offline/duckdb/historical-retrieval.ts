@@ -32,7 +32,10 @@ export async function prepareRetrieval(context: RetrievalContext, request: Histo
     const entity = await loadEntities(connection, entityInput, joinKeyTypes(request, sources), context.dialect);
     const plan = planPointInTime(request.views, sources, entity, request);
     const sql = compilePointInTime(plan, context.dialect, context.strategy);
-    return new DuckDBRetrievalJob(connection, sql, plan.outputColumns, context.onClose);
+    const table = entity.location.kind === "table" ? entity.location.table : "";
+    const file = entityInput.kind === "parquet" && !/[*?[]/.test(entityInput.path) ? entityInput.path : undefined;
+    const summary = { table, columns: entity.columns, timeRange: entity.timeRange, rows: entity.rowCount, file };
+    return new DuckDBRetrievalJob(connection, sql, plan.outputColumns, summary, context.onClose);
   } catch (error) {
     connection.closeSync();
     throw error;

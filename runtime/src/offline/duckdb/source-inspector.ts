@@ -48,13 +48,18 @@ export async function inspectSource(connection: DuckDBConnection, relation: Sour
     }
     return fit === "widen" ? { ...c, cast: true } : c;
   };
-  return {
+  const checked: SourceRelation = {
     ...located,
     joinKeys: located.joinKeys.map((k) => checkColumn(k, `join key ${k.name}`)),
     features: located.features.map((f) => checkColumn(f, `feature ${f.name}`)),
     eventTimestamp: checkTimestamp(located.eventTimestamp, "event timestamp"),
     createdTimestamp: located.createdTimestamp && checkTimestamp(located.createdTimestamp, "created timestamp"),
   };
+  // Features not asked for still break ties, so they must be there too.
+  for (const column of located.tieBreakColumns) {
+    if (!columns.has(column)) throw missing(column, "a feature of the view, part of every row's tie-break");
+  }
+  return checked;
 }
 
 /** A local file must exist; a folder means every parquet file under it (as Feast reads datasets). */

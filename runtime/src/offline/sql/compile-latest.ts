@@ -1,16 +1,16 @@
 import { CREATED_TS, EVENT_TS, type SourceRelation } from "../source-relation";
-import { compileSourceSelect, indent } from "./compile-source";
+import { compileSourceSelect, indent, latestFirst } from "./compile-source";
 import type { SqlDialect } from "./dialect";
 
 /**
- * Per entity key, the latest row with `start <= event_ts <= end`: greatest event timestamp, ties
- * broken by the greatest created timestamp (a missing created timestamp loses the tie).
+ * Per entity key, the latest row with `start <= event_ts <= end` in the total order of
+ * `latestFirst` (event timestamp, created timestamp, tie-break hash).
  * Columns: join keys, `__event_ts`, `__created_ts` (when the source has one), features.
  */
 export function compileLatest(relation: SourceRelation, dialect: SqlDialect, start: Date, end: Date): string {
   const q = (name: string) => dialect.quoteIdentifier(name);
   const keys = relation.joinKeys.map((k) => q(k.name));
-  const order = [`${q(EVENT_TS)} DESC`, ...(relation.createdTimestamp ? [`${q(CREATED_TS)} DESC NULLS LAST`] : [])];
+  const order = latestFirst(relation, q);
   const columns = [...keys, q(EVENT_TS), ...(relation.createdTimestamp ? [q(CREATED_TS)] : []), ...relation.features.map((f) => q(f.name))];
   return [
     `SELECT ${columns.join(", ")}`,

@@ -1,6 +1,6 @@
 import { eventTimeBounds, type PointInTimePlan, type ViewJoin } from "../point-in-time";
-import { CREATED_TS, EVENT_TS } from "../source-relation";
-import { compileSourceSelect, indent } from "./compile-source";
+import { CREATED_TS, EVENT_TS, TIE } from "../source-relation";
+import { compileSourceSelect, indent, latestFirst } from "./compile-source";
 import type { SqlDialect } from "./dialect";
 
 /**
@@ -34,7 +34,7 @@ export function compilePointInTime(plan: PointInTimePlan, dialect: SqlDialect, s
     // adding a view adds one join of entity-row size: cost grows linearly with the views.
     joins.push(`LEFT JOIN ${q(view.alias)} ON ${q(view.alias)}.${q(ROW)} = ${rowId}`);
     const a = (column: string) => `${q(view.alias)}.${q(column)}`;
-    for (const f of view.features) selects.push(`${a(f.name)} AS ${q(f.outputName)}`);
+    for (const f of view.features) selects.push(`${f.floating ? dialect.nanAsNull(a(f.name)) : a(f.name)} AS ${q(f.outputName)}`);
     if (view.sourceTimestampNames) {
       selects.push(`${a(EVENT_TS)} AS ${q(view.sourceTimestampNames.event)}`);
       if (view.sourceTimestampNames.created) selects.push(`${a(CREATED_TS)} AS ${q(view.sourceTimestampNames.created)}`);
@@ -70,6 +70,7 @@ function asofMatches(plan: PointInTimePlan, view: ViewJoin, dialect: SqlDialect)
     leftTimestamp: entityTs,
     rightTimestamp: s(EVENT_TS),
     rightCreated: hasCreated ? s(CREATED_TS) : undefined,
+    rightTie: s(TIE),
   });
   return [
     `SELECT ${e(plan.entity.rowId)} AS ${q(ROW)}, ${carried.map(s).join(", ")}`,
@@ -90,7 +91,7 @@ function windowMatches(plan: PointInTimePlan, view: ViewJoin, dialect: SqlDialec
     ...(view.ttlSeconds > 0 ? [`${s(EVENT_TS)} >= ${dialect.subtractSeconds(entityTs, view.ttlSeconds)}`] : []),
     ...(view.createdTimestampCutoff && hasCreated ? [`${s(CREATED_TS)} <= ${entityTs}`] : []),
   ];
-  const order = [`${s(EVENT_TS)} DESC`, ...(hasCreated ? [`${s(CREATED_TS)} DESC NULLS LAST`] : [])];
+  const order = latestFirst(view.source, s);
   return [
     `SELECT ${[ROW, ...carried].map(q).join(", ")}`,
     "FROM (",

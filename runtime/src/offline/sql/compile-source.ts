@@ -1,4 +1,4 @@
-import { CREATED_TS, EVENT_TS, type SourceColumn, type SourceRelation, type TimestampColumn } from "../source-relation";
+import { CREATED_TS, EVENT_TS, TIE, type SourceColumn, type SourceRelation, type TimestampColumn } from "../source-relation";
 import type { SqlDialect } from "./dialect";
 
 /** Inclusive bounds on a source's event timestamps. */
@@ -9,7 +9,7 @@ export interface EventTimeBounds {
 
 /**
  * `SELECT` of a source under Skewless names: join keys, `__event_ts`, `__created_ts` (when the
- * source has one), then features; narrower stored types are cast to the declared ones.
+ * source has one), `__tie`, then features; narrower stored types are cast to the declared ones.
  */
 export function compileSourceSelect(relation: SourceRelation, dialect: SqlDialect, bounds: EventTimeBounds = {}): string {
   const q = (name: string) => dialect.quoteIdentifier(name);
@@ -18,6 +18,7 @@ export function compileSourceSelect(relation: SourceRelation, dialect: SqlDialec
     ...relation.joinKeys.map((c) => column(c, dialect)),
     `${eventTs} AS ${q(EVENT_TS)}`,
     ...(relation.createdTimestamp ? [`${timestampExpression(relation.createdTimestamp, dialect)} AS ${q(CREATED_TS)}`] : []),
+    `${dialect.rowHash(relation.tieBreakColumns.map(q))} AS ${q(TIE)}`,
     ...relation.features.map((c) => column(c, dialect)),
   ];
   const where: string[] = [];
@@ -46,4 +47,19 @@ function timestampExpression(c: TimestampColumn, dialect: SqlDialect): string {
 /** Indents every line of a nested query. */
 export function indent(sql: string, by = "  "): string {
   return sql.split("\n").map((line) => by + line).join("\n");
+}
+
+/**
+ * The one total order on a view's rows that decides every pick (materialization, both point-in-time
+ * plans, validation): greatest event timestamp, then greatest created timestamp (none loses), then
+ * greatest tie-break hash of the row's feature values. Rows still equal have equal features, so
+ * which one wins changes nothing: the pick is the same on every path, every run, whatever the
+ * order of rows in the files. `column` qualifies a Skewless column name.
+ */
+export function latestFirst(relation: SourceRelation, column: (name: string) => string): string[] {
+  return [
+    `${column(EVENT_TS)} DESC`,
+    ...(relation.createdTimestamp ? [`${column(CREATED_TS)} DESC NULLS LAST`] : []),
+    `${column(TIE)} DESC`,
+  ];
 }

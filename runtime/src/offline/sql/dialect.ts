@@ -13,6 +13,8 @@ export interface AsofJoinParts {
   rightTimestamp: string;
   /** The right side's created timestamp, when ties between equal event timestamps must be broken. */
   rightCreated?: string;
+  /** The right side's tie-break hash: the last key of the total order (see `latestFirst`). */
+  rightTie: string;
 }
 
 /**
@@ -32,11 +34,21 @@ export interface SqlDialect {
   toTimestamp(expr: string): string;
   /** Casts a stored value to the type a dtype declares (used when the stored type is narrower). */
   castTo(expr: string, dtype: Dtype): string;
+  /**
+   * `expr` with NaN as null. Feast stores a NaN float as null online (pandas' isnull) and its
+   * offline results hold them as null too, so training data gets null where serving does.
+   */
+  nanAsNull(expr: string): string;
+  /**
+   * A deterministic hash of these (quoted) columns' values, comparable with `>`: the row's
+   * tie-break, the same for the same values in every query and every run (0 for no columns).
+   */
+  rowHash(columns: readonly string[]): string;
   /** The FROM-clause spelling of a source. */
   relation(location: SourceLocation): string;
   /**
    * The (inner) ASOF join clause matching, per left row, the right row with the greatest event timestamp
-   * at or before the left timestamp (ties: greatest created timestamp). Absent when the engine
+   * at or before the left timestamp, in `latestFirst`'s total order. Absent when the engine
    * has no ASOF join; plans then use the portable window-function form.
    */
   asofJoin?(parts: AsofJoinParts): string;

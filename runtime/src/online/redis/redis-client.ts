@@ -23,6 +23,7 @@ export async function connectRedis(config: RedisOnlineStoreConfig): Promise<Conn
   const description = describeConnection(settings);
   const options = clientOptions(settings);
   let client: RedisClient;
+  let connected = false;
   if (config.redisType === "redis_cluster") {
     const { db: _db, ...redisOptions } = options;
     client = new Cluster(settings.nodes, {
@@ -35,7 +36,12 @@ export async function connectRedis(config: RedisOnlineStoreConfig): Promise<Conn
       dnsLookup: (address, callback) => callback(null, address),
     });
   } else if (config.redisType === "redis_sentinel") {
-    client = new Redis({ ...options, sentinels: settings.nodes, name: config.sentinelMaster, enableTLSForSentinelMode: settings.ssl });
+    client = new Redis({
+      ...options, sentinels: settings.nodes, name: config.sentinelMaster, enableTLSForSentinelMode: settings.ssl,
+      // ioredis asks the sentinels again forever; before the first connection succeeds that is a
+      // hang with no output (a plain Redis answers SENTINEL with an error), so give up after a few rounds.
+      sentinelRetryStrategy: (times) => (!connected && times > 3 ? null : Math.min(times * 100, 2000)),
+    });
   } else {
     client = new Redis({ ...options, host: settings.nodes[0].host, port: settings.nodes[0].port });
   }
@@ -43,11 +49,25 @@ export async function connectRedis(config: RedisOnlineStoreConfig): Promise<Conn
   client.on("error", (e: unknown) => {
     lastError = redact(e);
   });
+  const sentinelError = (e: unknown) => {
+    lastError = redact(e);
+  };
+  client.on("sentinelError" as never, sentinelError);
+  // However the client retries, the first connection succeeds or fails within a bounded time.
+  const limitMs = (options.connectTimeout ?? 10_000) + 5_000;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no connection within ${limitMs / 1000} s`)), limitMs);
+  });
   try {
-    await client.connect();
+    await Promise.race([client.connect(), deadline]);
+    connected = true;
   } catch (e) {
     client.disconnect();
-    throw new BackendError("Redis", `connecting to ${description}`, redact(lastError ?? e), hintFor(lastError ?? e));
+    const cause = lastError ?? e;
+    throw new BackendError("Redis", `connecting to ${description}`, redact(cause), hintFor(cause, config));
+  } finally {
+    clearTimeout(timer);
   }
   return { client, description };
 }
@@ -96,8 +116,11 @@ export function redact(error: unknown): unknown {
   return error;
 }
 
-function hintFor(error: unknown): string {
+function hintFor(error: unknown, config: RedisOnlineStoreConfig): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (config.redisType === "redis_sentinel" && /sentinel/i.test(message)) {
+    return `redis_type: redis_sentinel needs the sentinels' addresses in connection_string and sentinel_master set to the name they monitor (${config.sentinelMaster}); for a plain Redis use redis_type: redis`;
+  }
   if (/WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message)) {
     return "check username and password in online_store.connection_string (e.g. password=${REDIS_PASSWORD})";
   }

@@ -1,7 +1,7 @@
 import { murmur3Field } from "../murmur3";
 import type { OnlineTable } from "../online-store";
 
-// Feast's Redis layout (feast-formats.md 3b): one hash per entity, key = serialized entity key ‖
+// Feast's Redis layout (Feast 0.66, infra/online_stores/redis.py): one hash per entity, key = serialized entity key ‖
 // UTF-8 project; feature fields are the little-endian murmur3 of "view:feature"; `_ts:view` holds
 // the row's event time as a google.protobuf.Timestamp.
 

@@ -19,7 +19,7 @@ const SCRIPT_ROWS = 500;
 const DELETE_BATCH = 1000;
 
 /**
- * Feast's Redis online store, byte for byte (feast-formats.md 3b): a hash per entity shared by
+ * Feast's Redis online store, byte for byte (Feast 0.66, infra/online_stores/redis.py): a hash per entity shared by
  * every view with the same join keys; writes skip rows whose event time is not newer than the
  * stored one (unless `skip_dedup`), and `key_ttl_seconds` expires the whole hash.
  */

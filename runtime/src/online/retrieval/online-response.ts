@@ -14,6 +14,8 @@ export interface FeatureVector {
   statuses: FieldStatus[];
   /** The stored row's event time; null for entity columns and entities not found. */
   eventTimestamps: (Date | null)[];
+  /** Feast value type of the column (the feature's, or the join key's); undefined for an entity column no view keys on. */
+  valueType?: number;
 }
 
 /**

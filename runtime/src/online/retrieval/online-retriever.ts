@@ -4,10 +4,14 @@ import { InvalidArgumentError, SkewlessError } from "../../errors";
 import type { FeatureSelection } from "../../registry/feature-refs";
 import type { RegistryCache } from "../../registry/registry-cache";
 import type { OnlineReadRequest, OnlineStore } from "../online-store";
-import { decodeValueAt, isNullValueAt, type OnlineValue } from "../value-decoder";
+import { ValueType } from "../../definitions/dtypes";
+import { INTEGER } from "../entity-key";
+import type { OnlineReadResult } from "../online-store";
+import { decodeValueAt, type DecodeOptions, type OnlineValue } from "../value-decoder";
+import { ValueGrid } from "../value-grid";
 import { toEntityColumns, type EntityColumns, type EntityRows } from "./entity-rows";
 import { OnlineResponse, type FeatureVector, type FieldStatus } from "./online-response";
-import { DUMMY_ENTITY_VALUE, retrievalPlan, type ViewPlan } from "./retrieval-plan";
+import { DUMMY_ENTITY_VALUE, retrievalPlan, type RetrievalPlan, type ViewPlan } from "./retrieval-plan";
 
 export interface OnlineFeaturesRequest {
   /** `"view:feature"` references, or a feature service. */
@@ -19,6 +23,8 @@ export interface OnlineFeaturesRequest {
   fullFeatureNames?: boolean;
   /** How Int64 values come back: `"auto"` (numbers while exact, else bigint) or always `"bigint"`. */
   int64?: "auto" | "bigint";
+  /** How UnixTimestamp values come back: `"date"` (Date, default) or `"seconds"` (epoch seconds, as Feast's HTTP server sends them). */
+  timestamps?: "date" | "seconds";
 }
 
 /**
@@ -39,23 +45,27 @@ export class OnlineRetriever {
     const catalog = pending instanceof Promise ? await pending : pending;
     const plan = retrievalPlan(catalog, selection, request.fullFeatureNames ?? false, this.entityKeyVersion);
     const entities = toEntityColumns(request.entityRows);
-    const keysBySignature = new Map<string, Buffer[]>();
-    const reads: OnlineReadRequest[] = plan.views.map((view) => {
-      let keys = keysBySignature.get(view.keySignature);
-      if (!keys) {
-        keys = encodeKeys(view, entities);
-        keysBySignature.set(view.keySignature, keys);
-      }
-      return { table: view.table, features: view.features, entityKeys: keys };
+    const keysBySignature = new Map<string, Buffer[] | undefined>();
+    const keys = plan.views.map((view) => {
+      if (!keysBySignature.has(view.keySignature)) keysBySignature.set(view.keySignature, encodeKeys(view, entities));
+      return keysBySignature.get(view.keySignature);
     });
-    const results = await this.store.read(reads);
+    const reads: OnlineReadRequest[] = [];
+    plan.views.forEach((view, v) => {
+      if (keys[v]) reads.push({ table: view.table, features: view.features, entityKeys: keys[v]! });
+    });
+    const stored = await this.store.read(reads);
+    let next = 0;
+    // A view whose compound key the rows give only part of finds nothing, as in Feast (which looks the partial key up)
+    const results = plan.views.map((view, v) => (keys[v] ? stored[next++] : notFound(entities.rowCount, view.features.length)));
     const now = this.now();
-    const int64 = { int64: request.int64 ?? "auto" } as const;
+    const decode: DecodeOptions = { int64: request.int64 ?? "auto", timestamps: request.timestamps ?? "date" };
     const columns: FeatureVector[] = entities.names.map((name) => ({
       name,
-      values: entities.columns.get(name) as OnlineValue[],
+      values: entityValues(plan, name, entities.columns.get(name)!),
       statuses: new Array<FieldStatus>(entities.rowCount).fill("PRESENT"),
       eventTimestamps: new Array<Date | null>(entities.rowCount).fill(null),
+      valueType: joinKeyType(plan, name),
     }));
     plan.views.forEach((view, v) => {
       const { eventTimes, values } = results[v];
@@ -67,24 +77,18 @@ export class OnlineRetriever {
           values: new Array(entities.rowCount),
           statuses: new Array(entities.rowCount),
           eventTimestamps: dates,
+          valueType: view.valueTypes[f],
         };
         for (let i = 0; i < entities.rowCount; i++) {
           if (eventTimes[i] === undefined || !values.has(i, f)) {
             out.values[i] = null;
             out.statuses[i] = "NOT_FOUND";
-            continue;
-          }
-          const buffer = values.buffer(i)!;
-          const start = values.start(i, f);
-          const end = values.end(i, f);
-          if (expired[i]) {
+          } else if (expired[i]) {
             out.values[i] = null;
             out.statuses[i] = "OUTSIDE_MAX_AGE";
-          } else if (isNullValueAt(buffer, start, end)) {
-            out.values[i] = null;
-            out.statuses[i] = "NULL_VALUE";
           } else {
-            out.values[i] = decodeValueAt(buffer, start, end, int64);
+            // A stored null is PRESENT with a null value: what Feast 0.66 reports for it
+            out.values[i] = decodeValueAt(values.buffer(i)!, values.start(i, f), values.end(i, f), decode);
             out.statuses[i] = "PRESENT";
           }
         }
@@ -93,6 +97,30 @@ export class OnlineRetriever {
     });
     return new OnlineResponse(columns, entities.rowCount);
   }
+}
+
+function notFound(rows: number, width: number): OnlineReadResult {
+  return { eventTimes: new Array(rows).fill(undefined), values: new ValueGrid(rows, width) };
+}
+
+/** The Feast value type of an entity column that is some view's join key. */
+function joinKeyType(plan: RetrievalPlan, column: string): number | undefined {
+  for (const view of plan.views) {
+    const k = view.requestColumns.indexOf(column);
+    if (k >= 0) return view.encoder.columns[k].valueType;
+  }
+  return undefined;
+}
+
+/** Entity columns come back as the key type holds them: a string given for an Int64 key as the number (as Feast echoes it). */
+function entityValues(plan: RetrievalPlan, column: string, values: readonly unknown[]): OnlineValue[] {
+  const type = joinKeyType(plan, column);
+  if ((type !== ValueType.INT64 && type !== ValueType.INT32) || !values.some((v) => typeof v === "string")) return values as OnlineValue[];
+  return values.map((v) => {
+    if (typeof v !== "string" || !INTEGER.test(v.trim())) return v as OnlineValue;
+    const n = BigInt(v.trim());
+    return n >= -(2n ** 53n) + 1n && n <= 2n ** 53n - 1n ? Number(n) : n;
+  });
 }
 
 function selectionOf(request: OnlineFeaturesRequest): FeatureSelection {
@@ -108,8 +136,11 @@ function selectionOf(request: OnlineFeaturesRequest): FeatureSelection {
   return request.features as FeatureSelection;
 }
 
-function encodeKeys(view: ViewPlan, entities: EntityColumns): Buffer[] {
+/** The view's entity keys; undefined when the rows give some of its join keys but not all. */
+function encodeKeys(view: ViewPlan, entities: EntityColumns): Buffer[] | undefined {
   if (entities.rowCount === 0) return [];
+  const given = view.requestColumns.filter((c) => c !== undefined && entities.columns.has(c)).length;
+  if (given > 0 && given < view.requestColumns.filter((c) => c !== undefined).length) return undefined;
   const sources = view.requestColumns.map((column, k) => {
     if (column === undefined) return undefined;
     const values = entities.columns.get(column);

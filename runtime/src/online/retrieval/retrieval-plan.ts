@@ -12,6 +12,8 @@ export interface ViewPlan {
   table: OnlineTable;
   features: string[];
   outputNames: string[];
+  /** Feast value type of each feature, aligned with `features`. */
+  valueTypes: number[];
   encoder: EntityKeyEncoder;
   /** Per join key (in the view's order): the entity-row column it comes from; undefined for Feast's dummy key. */
   requestColumns: (string | undefined)[];
@@ -62,6 +64,7 @@ function compilePlan(catalog: RegistryCatalog, selection: FeatureSelection, full
         table: onlineTable(r.view),
         features: r.features.map((f) => f.name),
         outputNames: r.outputNames,
+        valueTypes: r.features.map((f) => f.valueType),
         encoder: new EntityKeyEncoder(r.view.joinKeys, version),
         requestColumns,
         ttlMs: r.view.ttlSeconds * 1000,

@@ -26,11 +26,12 @@ const READER_MMAP_BYTES = 2 ** 30;
 /**
  * Feast's SQLite online store, byte for byte: table `{project}_{view}`, one row per entity and
  * feature, `entity_key` the serialized key (no project), `value` the Value proto, `value_text`
- * (Feast 0.66), `event_ts`/`created_ts` integer epoch seconds. Writes overwrite, as Feast's do.
+ * (Feast 0.66), `event_ts`/`created_ts` integer epoch seconds. Writes never replace a row with an
+ * older one (Feast's SQLite store would; its Redis store does not): see `upsertSql`.
  */
 export class SqliteOnlineStore implements OnlineStore {
   readonly type = "sqlite";
-  readonly skipsStaleWrites = false;
+  readonly skipsStaleWrites = true;
   /** Larger transactions touch each B-tree page fewer times per row (Feast's layout has three per row). */
   readonly preferredBatchRows = 20_000;
   private db: Database.Database | undefined;
@@ -59,10 +60,13 @@ export class SqliteOnlineStore implements OnlineStore {
   async write(table: OnlineTable, rows: readonly OnlineRow[]): Promise<WriteResult> {
     const name = this.tableOf(table.name);
     this.ensureTable(name);
+    let changed = 0;
     this.connection().transaction(() => {
-      forEachStatement(table.features, rows, ROWS_PER_STATEMENT, (params, n) => this.run(this.upsert(name, n), params, `writing to table ${name}`));
+      forEachStatement(table.features, rows, ROWS_PER_STATEMENT, (params, n) => (changed += this.run(this.upsert(name, n), params, `writing to table ${name}`)));
     }).immediate();
-    return { written: rows.length, skipped: 0 };
+    // An entity's features share one event time, so they are all written or all kept.
+    const written = table.features.length === 0 ? rows.length : Math.round(changed / table.features.length);
+    return { written, skipped: rows.length - written };
   }
 
   /**
@@ -88,10 +92,10 @@ export class SqliteOnlineStore implements OnlineStore {
         return { written: rows.length, skipped: 0 };
       },
       commit: async () => {
-        const merge = mergeStagingSql(name, staging);
-        this.connection().transaction(() => this.exec(merge)).immediate();
+        const merge = this.prepare(mergeStagingSql(name, staging));
+        const changed = this.connection().transaction(() => this.run(merge, [], `merging staged rows into table ${name}`)).immediate();
         this.exec(dropStagingSql(staging));
-        return staged;
+        return table.features.length === 0 ? staged : Math.round(changed / table.features.length);
       },
       abort: async () => {
         if (this.db) this.exec(dropStagingSql(staging));
@@ -217,9 +221,10 @@ export class SqliteOnlineStore implements OnlineStore {
     }
   }
 
-  private run(statement: Statement, params: unknown[], action: string): void {
+  /** Runs a write; returns how many rows it inserted or changed. */
+  private run(statement: Statement, params: unknown[], action: string): number {
     try {
-      statement.run(params);
+      return statement.run(params).changes;
     } catch (e) {
       throw new BackendError("SQLite", `${action} (${statement.source.slice(0, 120)}...)`, e);
     }

@@ -32,9 +32,17 @@ export function addValueTextSql(table: string): string {
 
 export const WRITE_COLUMNS = ["entity_key", "feature_name", "value", "value_text", "event_ts", "created_ts"] as const;
 
-const UPSERT = `ON CONFLICT(entity_key, feature_name) DO UPDATE SET ${WRITE_COLUMNS.filter((c) => c !== "entity_key" && c !== "feature_name").map((c) => `${c} = excluded.${c}`).join(", ")}`;
+/**
+ * Feast's upsert, except that a stored row is never replaced by an older one: a backfill of an old
+ * window must not undo a newer materialization (Feast's Redis store skips such rows too). On an
+ * equal event time the incoming row wins: SQLite keeps whole seconds, so "equal" mostly means "the
+ * same second", where the later write (a later incremental window) carries the later row; and the
+ * same data always materializes the same row (the offline total order), so rewriting it is a no-op.
+ * A stored row without an event time is always replaced.
+ */
+const UPSERT = `ON CONFLICT(entity_key, feature_name) DO UPDATE SET ${WRITE_COLUMNS.filter((c) => c !== "entity_key" && c !== "feature_name").map((c) => `${c} = excluded.${c}`).join(", ")} WHERE event_ts IS NULL OR excluded.event_ts >= event_ts`;
 
-/** Feast's upsert, for `rows` rows per statement (one row per entity and feature). */
+/** The upsert, for `rows` rows per statement (one row per entity and feature). */
 export function upsertSql(table: string, rows: number): string {
   const one = `(${WRITE_COLUMNS.map(() => "?").join(", ")})`;
   return `INSERT INTO ${quoteId(table)} (${WRITE_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(one).join(", ")} ${UPSERT}`;
@@ -52,7 +60,7 @@ export function insertStagingSql(staging: string, rows: number): string {
 
 /**
  * Moves staged rows into the table in key order, so each B-tree is written front to back instead
- * of at random; later staged rows win, as later writes do. (`WHERE true` is SQLite's required
+ * of at random; later staged rows win over equally new ones, as later writes do. (`WHERE true` is SQLite's required
  * disambiguation between a SELECT and an upsert clause.)
  */
 export function mergeStagingSql(table: string, staging: string): string {

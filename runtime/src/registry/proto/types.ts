@@ -18,6 +18,8 @@ export interface FeatureSpecProto extends ProtoMessage {
 export interface ObjectMetaProto extends ProtoMessage {
   created_timestamp?: TimestampProto;
   last_updated_timestamp?: TimestampProto;
+  /** Skewless's own field: who wrote the object (see ownership.ts). */
+  skewless_managed_by?: string;
 }
 
 export interface DataSourceProto extends ProtoMessage {
@@ -33,10 +35,7 @@ export interface DataSourceProto extends ProtoMessage {
   created_timestamp_column?: string;
   data_source_class_type?: string;
   batch_source?: DataSourceProto;
-  meta?: ProtoMessage & {
-    created_timestamp?: TimestampProto;
-    last_updated_timestamp?: TimestampProto;
-  };
+  meta?: ObjectMetaProto;
   file_options?: ProtoMessage & { file_format?: ProtoMessage; uri?: string; s3_endpoint_override?: string };
   bigquery_options?: ProtoMessage & { table?: string; query?: string };
   push_options?: ProtoMessage;

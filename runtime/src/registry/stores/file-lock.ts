@@ -1,74 +1,76 @@
-import { promises as fs } from "node:fs";
-import * as os from "node:os";
-
-/** A lock held longer than this is taken to belong to a crashed process. */
-const STALE_AFTER_MS = 30_000;
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+import Database from "better-sqlite3";
+import { BackendError } from "../../errors";
 
 /**
- * A cross-process lock: a file created with O_EXCL beside the protected file. It guards only the
- * short compare-and-rename step of a registry write, so waits are brief.
+ * Per lock file, the tail of this process's queue of holders: one writer at a time per process
+ * contends for the file lock (SQLite's locks are per process, and a blocked connection would block
+ * the event loop the holder needs to finish).
+ */
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * A cross-process lock held by the kernel: an exclusive transaction on a small SQLite file beside
+ * the protected file (SQLite locks with `fcntl`, no child process). A writer that dies loses its
+ * lock with its process, so there is never a stale lock to break, and nothing can take a lock
+ * away from a live holder (breaking a lock file by name is what lost writes when several writers
+ * broke the same stale one at once). The file stays in place: removing or renaming it would let
+ * two writers lock two different files. It guards only the short compare-and-rename step of a
+ * registry write, so waits are brief.
  */
 export async function withFileLock<T>(lockPath: string, timeoutMs: number, action: () => Promise<T>): Promise<T> {
+  const key = path.resolve(lockPath);
+  const previous = queues.get(key) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(async () => {
+    const db = await acquire(key, timeoutMs);
+    try {
+      return await action();
+    } finally {
+      release(db);
+    }
+  });
+  const tail = mine.catch(() => undefined);
+  queues.set(key, tail);
+  try {
+    return await mine;
+  } finally {
+    if (queues.get(key) === tail) queues.delete(key);
+  }
+}
+
+async function acquire(lockPath: string, timeoutMs: number): Promise<Database.Database> {
   const deadline = Date.now() + timeoutMs;
-  const owner = `${os.hostname()} ${process.pid}`;
+  let db: Database.Database;
+  try {
+    mkdirSync(path.dirname(lockPath), { recursive: true });
+    db = new Database(lockPath, { timeout: 0 });
+  } catch (e) {
+    throw new BackendError("registry lock", `opening the lock file ${lockPath}`, e, "check that the registry's folder is writable");
+  }
   for (let attempt = 0; ; attempt++) {
     try {
-      const handle = await fs.open(lockPath, "wx");
-      try {
-        await handle.writeFile(owner);
-      } finally {
-        await handle.close();
-      }
-      break;
+      db.exec("BEGIN EXCLUSIVE");
+      return db;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      if (await breakIfStale(lockPath)) continue;
+      if ((e as { code?: string }).code !== "SQLITE_BUSY") {
+        db.close();
+        throw new BackendError("registry lock", `locking ${lockPath}`, e, "the lock file must be a SQLite file Skewless created; remove it only when no writer runs");
+      }
       if (Date.now() > deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting for lock ${lockPath} (held by ${await holder(lockPath)})`);
+        db.close();
+        throw new BackendError("registry lock", `waiting ${timeoutMs} ms for ${lockPath}`, "another writer holds the lock", "retry when the other apply or materialization is done");
       }
       await sleep(Math.min(50, 2 + attempt) * (0.5 + Math.random()));
     }
   }
+}
+
+function release(db: Database.Database): void {
   try {
-    return await action();
+    db.exec("COMMIT");
   } finally {
-    await fs.rm(lockPath, { force: true });
-  }
-}
-
-async function holder(lockPath: string): Promise<string> {
-  return fs.readFile(lockPath, "utf8").catch(() => "unknown");
-}
-
-/** Removes a lock whose owner is gone (same host, dead pid) or that is older than STALE_AFTER_MS. */
-async function breakIfStale(lockPath: string): Promise<boolean> {
-  let stat;
-  try {
-    stat = await fs.stat(lockPath);
-  } catch {
-    return true;   // released meanwhile
-  }
-  const [host, pid] = (await holder(lockPath)).split(" ");
-  const ownerDead = host === os.hostname() && pid !== undefined && !isAlive(Number(pid));
-  if (!ownerDead && Date.now() - stat.mtimeMs < STALE_AFTER_MS) return false;
-  // Rename first so two processes breaking the same stale lock cannot delete a fresh one.
-  const grave = `${lockPath}.stale-${process.pid}-${Date.now()}`;
-  try {
-    await fs.rename(lockPath, grave);
-    await fs.rm(grave, { force: true });
-  } catch {
-    // someone else broke or released it
-  }
-  return true;
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    db.close();
   }
 }
 

@@ -4,7 +4,7 @@ import { BackendError, RegistryAccessDeniedError, RegistryBucketNotFoundError } 
 import { Lazy } from "../../lazy";
 import { gcsEmulatorEndpoint } from "./gcs-emulator";
 import { parseObjectUri, type ObjectUri } from "./object-uri";
-import type { RegistrySnapshot, RegistryStore } from "./registry-store";
+import type { RegistrySnapshot, VersionedRegistryStore } from "./registry-store";
 
 /** What the GCS client's errors (ApiError, auth errors) carry that matters here. */
 interface GcsFailure {
@@ -23,7 +23,7 @@ const READ_ATTEMPTS = 10;
  *
  * @example new Registry(new GcsRegistryStore("gs://my-bucket/feast/registry.pb"))
  */
-export class GcsRegistryStore implements RegistryStore {
+export class GcsRegistryStore implements VersionedRegistryStore {
   readonly location: string;
   /** The emulator in use (from STORAGE_EMULATOR_HOST), or undefined for GCS itself. */
   readonly emulator: string | undefined;
@@ -74,6 +74,30 @@ export class GcsRegistryStore implements RegistryStore {
     } catch (e) {
       if (status(e) === 412) return false;
       throw this.wrap(e, "write");
+    }
+  }
+
+  /** Object generations, newest first (noncurrent ones exist while the bucket has versioning on). */
+  async listVersions(): Promise<string[]> {
+    const bucket = await this.bucket();
+    try {
+      const [files] = await bucket.getFiles({ prefix: this.object.key, versions: true });
+      return files.filter((f) => f.name === this.object.key && f.metadata.generation !== undefined)
+        .map((f) => String(f.metadata.generation))
+        .sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : BigInt(b) < BigInt(a) ? -1 : 0));
+    } catch (e) {
+      throw this.wrap(e, "read");
+    }
+  }
+
+  async readVersion(version: string): Promise<Uint8Array | null> {
+    const bucket = await this.bucket();
+    try {
+      const [bytes] = await bucket.file(this.object.key, { generation: version }).download();
+      return bytes;
+    } catch (e) {
+      if (status(e) === 404) return null;
+      throw this.wrap(e, "read");
     }
   }
 

@@ -22,3 +22,18 @@ export interface RegistryStore {
   /** Removes the registry (for `teardown`); a missing registry is not an error. */
   remove(): Promise<void>;
 }
+
+/**
+ * A store whose backend keeps earlier versions of the registry object (S3 bucket versioning, GCS
+ * object versioning): the registry history of object-store registries.
+ */
+export interface VersionedRegistryStore extends RegistryStore {
+  /** The object's versions (S3 VersionId, GCS generation), newest first; just the current one without versioning. */
+  listVersions(): Promise<string[]>;
+  /** The bytes of one version, or null when it no longer exists. */
+  readVersion(version: string): Promise<Uint8Array | null>;
+}
+
+export function isVersionedStore(store: RegistryStore): store is VersionedRegistryStore {
+  return typeof (store as Partial<VersionedRegistryStore>).listVersions === "function";
+}

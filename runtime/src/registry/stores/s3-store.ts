@@ -2,7 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { BackendError, ConfigError, RegistryAccessDeniedError, RegistryBucketNotFoundError } from "../../errors";
 import { Lazy } from "../../lazy";
 import { parseObjectUri, type ObjectUri } from "./object-uri";
-import type { RegistrySnapshot, RegistryStore } from "./registry-store";
+import type { RegistrySnapshot, VersionedRegistryStore } from "./registry-store";
 import { displayEndpoint, resolveS3Endpoint, type S3Endpoint } from "./s3-endpoint";
 
 export interface S3RegistryStoreOptions {
@@ -31,7 +31,7 @@ interface S3Failure {
  *
  * @example new Registry(new S3RegistryStore("s3://my-bucket/feast/registry.pb"))
  */
-export class S3RegistryStore implements RegistryStore {
+export class S3RegistryStore implements VersionedRegistryStore {
   readonly location: string;
   readonly endpoint: S3Endpoint | undefined;
   private readonly object: ObjectUri;
@@ -80,6 +80,40 @@ export class S3RegistryStore implements RegistryStore {
       // Nothing to remove when the bucket is gone too.
       if ((e as S3Failure).name === "NoSuchBucket") return;
       throw this.wrap(e, "remove");
+    }
+  }
+
+  /** Object versions, newest first (bucket versioning keeps them; the stacks enable it). */
+  async listVersions(): Promise<string[]> {
+    const { sdk, client } = await this.connect();
+    const versions: { id: string; at: number }[] = [];
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
+    try {
+      do {
+        const page = await client.send(new sdk.ListObjectVersionsCommand({
+          Bucket: this.object.bucket, Prefix: this.object.key, KeyMarker: keyMarker, VersionIdMarker: versionMarker,
+        }));
+        for (const v of page.Versions ?? []) {
+          if (v.Key === this.object.key && v.VersionId) versions.push({ id: v.VersionId, at: v.LastModified?.getTime() ?? 0 });
+        }
+        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+      } while (keyMarker);
+    } catch (e) {
+      throw this.wrap(e, "read");
+    }
+    return versions.sort((a, b) => b.at - a.at).map((v) => v.id);
+  }
+
+  async readVersion(version: string): Promise<Uint8Array | null> {
+    const { sdk, client } = await this.connect();
+    try {
+      const out = await client.send(new sdk.GetObjectCommand({ Bucket: this.object.bucket, Key: this.object.key, VersionId: version }));
+      return await out.Body!.transformToByteArray();
+    } catch (e) {
+      if (status(e) === 404 || (e as S3Failure).name === "NoSuchVersion" || (e as S3Failure).name === "NoSuchKey") return null;
+      throw this.wrap(e, "read");
     }
   }
 

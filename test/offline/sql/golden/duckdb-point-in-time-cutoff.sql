@@ -1,5 +1,5 @@
 WITH "fv0__source" AS (
-  SELECT "uid" AS "user_id", "event_timestamp" AS "__event_ts", "created" AS "__created_ts", "n_clicks" AS "clicks", CAST("ctr" AS FLOAT) AS "ctr"
+  SELECT "uid" AS "user_id", "event_timestamp" AS "__event_ts", "created" AS "__created_ts", hash("n_clicks", "ctr") AS "__tie", "n_clicks" AS "clicks", CAST("ctr" AS FLOAT) AS "ctr"
   FROM read_parquet('/repo/data/user_stats.parquet')
   WHERE "event_timestamp" >= TIMESTAMPTZ '2023-12-31 00:00:00+00' AND "event_timestamp" <= TIMESTAMPTZ '2024-03-31 12:30:00.250+00'
 ),
@@ -7,7 +7,7 @@ WITH "fv0__source" AS (
   SELECT "__row", "__event_ts", "__created_ts", "clicks", "ctr"
   FROM (
     SELECT "entity"."rowid" AS "__row", "fv0"."__event_ts", "fv0"."__created_ts", "fv0"."clicks", "fv0"."ctr",
-      ROW_NUMBER() OVER (PARTITION BY "entity"."rowid" ORDER BY "fv0"."__event_ts" DESC, "fv0"."__created_ts" DESC NULLS LAST) AS "__rank"
+      ROW_NUMBER() OVER (PARTITION BY "entity"."rowid" ORDER BY "fv0"."__event_ts" DESC, "fv0"."__created_ts" DESC NULLS LAST, "fv0"."__tie" DESC) AS "__rank"
     FROM "skewless_entity" AS "entity"
     JOIN "fv0__source" AS "fv0" ON "entity"."customer_id" = "fv0"."user_id"
       AND "fv0"."__event_ts" <= "entity"."event_timestamp"
@@ -17,22 +17,22 @@ WITH "fv0__source" AS (
   WHERE "__rank" = 1
 ),
 "fv1__source" AS (
-  SELECT "user_id", "merchant_id", CAST("ts" AS TIMESTAMPTZ) AS "__event_ts", "amount"
+  SELECT "user_id", "merchant_id", CAST("ts" AS TIMESTAMPTZ) AS "__event_ts", hash("amount") AS "__tie", "amount"
   FROM read_parquet('/repo/data/transfers.parquet')
   WHERE CAST("ts" AS TIMESTAMPTZ) <= TIMESTAMPTZ '2024-03-31 12:30:00.250+00'
 ),
 "fv1" AS (
   SELECT "entity"."rowid" AS "__row", "fv1"."__event_ts", "fv1"."amount"
   FROM "skewless_entity" AS "entity"
-  ASOF JOIN "fv1__source" AS "fv1" ON "entity"."customer_id" = "fv1"."user_id" AND "entity"."merchant_id" = "fv1"."merchant_id" AND "entity"."event_timestamp" >= "fv1"."__event_ts"
+  ASOF JOIN "fv1__source" AS "fv1" ON "entity"."customer_id" = "fv1"."user_id" AND "entity"."merchant_id" = "fv1"."merchant_id" AND {'ts': "entity"."event_timestamp", 'tie': 18446744073709551615::UBIGINT} >= {'ts': "fv1"."__event_ts", 'tie': "fv1"."__tie"}
 )
 SELECT "entity"."customer_id",
   "entity"."merchant_id",
   "entity"."event_timestamp",
   "entity"."label",
   "fv0"."clicks" AS "clicks",
-  "fv0"."ctr" AS "ctr",
-  "fv1"."amount" AS "amount"
+  CASE WHEN isnan("fv0"."ctr") THEN NULL ELSE "fv0"."ctr" END AS "ctr",
+  CASE WHEN isnan("fv1"."amount") THEN NULL ELSE "fv1"."amount" END AS "amount"
 FROM "skewless_entity" AS "entity"
 LEFT JOIN "fv0" ON "fv0"."__row" = "entity"."rowid"
 LEFT JOIN "fv1" ON "fv1"."__row" = "entity"."rowid"
