@@ -26,7 +26,7 @@ function config(overrides: Partial<DynamoDbOnlineStoreConfig> = {}): DynamoDbOnl
   return { type: "dynamodb", region: "us-west-2", endpointUrl: moto.endpoint, batchSize: 100, tableNameTemplate: "{project}.{table_name}", consistentReads: true, ...overrides };
 }
 
-onlineStoreContract("DynamoDB", { timePrecisionMs: 1, skipsStaleWrites: false, bulkWrite: false }, async (project) => new DynamoDbOnlineStore(config(), project));
+onlineStoreContract("DynamoDB", { timePrecisionMs: 1, equalTimeKeeps: "incoming", bulkWrite: false }, async (project) => new DynamoDbOnlineStore(config(), project));
 
 describe("DynamoDB layout", () => {
   it("names items with mmh3.hash_bytes, bit for bit (values printed by Python's mmh3 5.3.1)", () => {

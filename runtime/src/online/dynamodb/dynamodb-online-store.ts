@@ -14,14 +14,16 @@ const MAX_RETRIES = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Feast 0.66's DynamoDB online store (see dynamodb-layout.ts). Writes overwrite, as Feast's
- * `batch_writer(overwrite_by_pkeys=["entity_id"])` does: no condition on the stored event time,
- * and within one batch the last row of an entity wins. Materialization writes one row per entity
- * (the newest), so the visible result is the newest row, exactly as with Feast.
+ * Feast 0.66's DynamoDB online store (see dynamodb-layout.ts). Like the other stores, a write
+ * never replaces a stored row with an older one (a backfill must not undo newer values): each
+ * batch first reads the stored `event_ts` of its entities (BatchGetItem, projected), then puts
+ * the rows that are at least as new with BatchWriteItem, which takes no conditions. On an equal
+ * event time the incoming row wins, as Feast's unconditional put does. Two writers racing on one
+ * entity can still interleave between the read and the put; materialization runs one writer per view.
  */
 export class DynamoDbOnlineStore implements OnlineStore {
   readonly type = "dynamodb";
-  readonly skipsStaleWrites = false;
+  readonly skipsStaleWrites = true;
   readonly preferredBatchRows = 1000;
   private client?: Promise<{ sdk: Sdk; client: DynamoDBClient }>;
 
@@ -56,16 +58,26 @@ export class DynamoDbOnlineStore implements OnlineStore {
   async write(table: OnlineTable, rows: readonly OnlineRow[]): Promise<WriteResult> {
     if (rows.length === 0) return { written: 0, skipped: 0 };
     const name = this.tableName(table);
-    // A batch may not name one key twice; the last row of an entity wins, as in Feast's batch_writer.
-    const byId = new Map<string, WriteRequest>();
+    // A batch may not name one key twice: the newest row of an entity stays (Feast's
+    // `_latest_data_to_write`); of rows with one event time, the last.
+    const newest = new Map<string, { at: number; request: WriteRequest }>();
     for (const row of rows) {
       const item = toItem(table, row);
-      byId.delete(item.entity_id!.S!);
-      byId.set(item.entity_id!.S!, { PutRequest: { Item: item } });
+      const id = item.entity_id!.S!;
+      const at = row.eventTime.getTime();
+      if ((newest.get(id)?.at ?? -Infinity) <= at) newest.set(id, { at, request: { PutRequest: { Item: item } } });
     }
-    const requests = [...byId.values()];
+    const stored = new Map<string, Record<string, AttributeValue>>();
+    const ids = [...newest.keys()];
+    try {
+      await Promise.all(this.batches(ids).map((batch) => this.readBatch(name, batch, stored, "entity_id, event_ts")));
+    } catch (e) {
+      if ((e as Error).name === "ResourceNotFoundException") throw this.fail(`BatchGetItem on ${name}`, e, "run `skewless apply` to create the view's table");
+      throw e;
+    }
+    const requests = [...newest].filter(([id, { at }]) => (parseEventTs(stored.get(id)?.event_ts?.S ?? "") ?? -Infinity) <= at).map(([, r]) => r.request);
     for (let i = 0; i < requests.length; i += WRITE_BATCH) await this.writeBatch(name, requests.slice(i, i + WRITE_BATCH));
-    return { written: rows.length, skipped: 0 };
+    return { written: requests.length, skipped: rows.length - requests.length };
   }
 
   async read(requests: readonly OnlineReadRequest[]): Promise<OnlineReadResult[]> {
@@ -100,10 +112,8 @@ export class DynamoDbOnlineStore implements OnlineStore {
     const ids = request.entityKeys.map((k) => entityId(k));
     const unique = [...new Set(ids)];
     const found = new Map<string, Record<string, AttributeValue>>();
-    const batches: string[][] = [];
-    for (let i = 0; i < unique.length; i += this.config.batchSize) batches.push(unique.slice(i, i + this.config.batchSize));
     try {
-      await Promise.all(batches.map((batch) => this.readBatch(name, batch, found)));
+      await Promise.all(this.batches(unique).map((batch) => this.readBatch(name, batch, found)));
     } catch (e) {
       // A view never materialized (or torn down) has no table: its entities are simply not found.
       if ((e as Error).name === "ResourceNotFoundException") return { eventTimes, values };
@@ -127,7 +137,14 @@ export class DynamoDbOnlineStore implements OnlineStore {
     return { eventTimes, values };
   }
 
-  private async readBatch(name: string, ids: string[], found: Map<string, Record<string, AttributeValue>>): Promise<void> {
+  /** Keys per BatchGetItem: `batch_size`. */
+  private batches(ids: readonly string[]): string[][] {
+    const out: string[][] = [];
+    for (let i = 0; i < ids.length; i += this.config.batchSize) out.push(ids.slice(i, i + this.config.batchSize));
+    return out;
+  }
+
+  private async readBatch(name: string, ids: string[], found: Map<string, Record<string, AttributeValue>>, projection?: string): Promise<void> {
     const { sdk, client } = await this.connect();
     let keys: Record<string, AttributeValue>[] | undefined = ids.map((id) => ({ entity_id: { S: id } }));
     for (let attempt = 0; keys && keys.length > 0; attempt++) {
@@ -136,7 +153,7 @@ export class DynamoDbOnlineStore implements OnlineStore {
       let response: BatchGetItemCommandOutput;
       try {
         response = await client.send(new sdk.BatchGetItemCommand({
-          RequestItems: { [name]: { Keys: keys, ConsistentRead: this.config.consistentReads } },
+          RequestItems: { [name]: { Keys: keys, ConsistentRead: this.config.consistentReads, ...(projection ? { ProjectionExpression: projection } : {}) } },
         }));
       } catch (e) {
         if ((e as Error).name === "ResourceNotFoundException") throw e;
