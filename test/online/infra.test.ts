@@ -77,7 +77,7 @@ describe("apply with a Redis online store", () => {
     const store = await openStore(dir, "shop", { type: "redis", connection_string: `127.0.0.1:${redis.port}` });
     const first = await store.apply(definitions(user, source, stats, profile));
     expect(renderPlan(first)).toMatch(/\n\nNo changes to infrastructure$/);
-    expect(first.infra.sqliteTables).toBeUndefined();
+    expect(first.infra.recorded).toBeUndefined();
     await writeRows(store, "user_profile", [{ user_id: 1, age: 3 }], new Date());
     await writeRows(store, "user_stats", [{ user_id: 1, clicks: 4n }], new Date());
     const removal = await store.apply(definitions(user, source, stats));

@@ -1,4 +1,5 @@
 import { ConfigError } from "../../errors";
+import { checkKeys } from "../config-keys";
 
 /** `online_store: type: dynamodb`, with the keys and defaults of Feast 0.66's DynamoDBOnlineStoreConfig. */
 export interface DynamoDbOnlineStoreConfig {
@@ -22,9 +23,7 @@ const KEYS = ["type", "region", "endpoint_url", "batch_size", "table_name_templa
 
 /** Parses the `online_store` mapping of a DynamoDB store; `where` names a key in the file. */
 export function parseDynamoDbConfig(spec: Record<string, unknown>, where: (key: string) => string): DynamoDbOnlineStoreConfig {
-  for (const key of Object.keys(spec)) {
-    if (!KEYS.includes(key)) throw new ConfigError(`${where(`online_store.${key}`)} is not a known key`, `known keys: ${KEYS.slice(0, 7).join(", ")}`);
-  }
+  checkKeys(spec, KEYS, where);
   if (typeof spec.region !== "string" || spec.region.length === 0) {
     throw new ConfigError(`${where("online_store.region")} is required with type: dynamodb`, "set the AWS region of the tables, e.g. `region: us-west-2`");
   }

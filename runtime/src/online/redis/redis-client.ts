@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
 import Redis, { Cluster, type RedisOptions } from "ioredis";
-import type { RedisOnlineStoreConfig } from "../../config";
+import type { RedisOnlineStoreConfig } from "./redis-module";
 import { BackendError, ConfigError } from "../../errors";
 import { describeConnection, parseConnectionString, type RedisConnectionSettings } from "./connection-string";
 

@@ -1,5 +1,5 @@
 import type { Cluster } from "ioredis";
-import type { RedisOnlineStoreConfig } from "../../config";
+import type { RedisOnlineStoreConfig } from "./redis-module";
 import { BackendError } from "../../errors";
 import { Lazy } from "../../lazy";
 import { entityKeyPrefix, type EntityKeyVersion } from "../entity-key";
