@@ -175,16 +175,19 @@ const backends = [
     name: "SQLite",
     online: () => "  type: sqlite\n  path: data/online.db",
     dump: (repo: string) => dumpSqlite(path.join(repo, "data", "online.db")),
+    infra: () => VIEWS.map((v) => ["SqliteTable", `online_check_${v}`]),
   },
   {
     name: "Redis",
     online: (db: number) => `  type: redis\n  connection_string: "127.0.0.1:${redis.port},db=${db}"`,
     dump: (_repo: string, db: number) => dumpRedis(db),
+    infra: () => [],
   },
   {
     name: "DynamoDB",
     online: (db: number) => `  type: dynamodb\n  region: us-west-2\n  endpoint_url: ${moto.endpoint}\n  table_name_template: "{project}.db${db}.{table_name}"`,
     dump: (_repo: string, db: number) => dumpDynamo(db),
+    infra: () => VIEWS.map((v) => ["DynamoDBTable", `online_check.db0.${v}`]),
   },
 ];
 
@@ -215,6 +218,10 @@ describe.each(backends)("Feast and Skewless share a $name online store", (backen
 
   it("Skewless reads what Feast materialized, exactly as Feast reads it", async () => {
     sameAnswers(await feastReads(feastRepo), await skewlessReads(feastRepo));
+  });
+
+  it("Feast loads the infra objects Skewless recorded in the registry", async () => {
+    expect(await feastCheck<string[][]>("online_check.py", ["infra", skewlessRepo])).toEqual(backend.infra().sort());
   });
 
   it("both write byte-identical online data", async () => {

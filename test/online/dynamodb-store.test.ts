@@ -10,6 +10,9 @@ import { EntityKeyEncoder } from "../../runtime/src/online/entity-key";
 import { murmur3x64Bytes } from "../../runtime/src/online/murmur3";
 import { packValues, ValueWriter } from "../../runtime/src/online/value-encoder";
 import { ensureEmulators, startS3Server, type LocalServer } from "../helpers/emulators";
+import { Entity, FeatureView, FileSource } from "../../runtime/src/index";
+import { renderPlan } from "../../runtime/src/registry/render-plan";
+import { definitions, openStore, scratchDir } from "../helpers/online-repo";
 import { onlineStoreContract } from "./contract";
 
 // moto's server dispatches by the request's signing service, so the launcher the S3 tests use
@@ -80,6 +83,35 @@ describe("DynamoDB layout", () => {
     const [result] = await store.read([{ table, features: ["n"], entityKeys: rows.map((r) => r.entityKey) }]);
     expect(result.values.toArrays().map((v) => Buffer.from(v[0]!).toString("hex"))).toEqual(rows.map((_, i) => Buffer.from(writer.encode(ValueType.INT64, i * 3)).toString("hex")));
     expect(result.eventTimes).toEqual(rows.map((_, i) => 1_000_000 + i));
+    await store.close();
+  });
+});
+
+describe("apply with a DynamoDB online store", () => {
+  const user = new Entity({ name: "user", joinKeys: ["user_id"], valueType: "Int64" });
+  const source = new FileSource({ name: "events", path: "data/events.parquet", timestampField: "event_timestamp" });
+  const view = (name: string) => new FeatureView({ name, entities: [user], source, schema: [{ name: "clicks", dtype: "Int64" }] });
+  const exists = async (raw: DynamoDBClient, name: string) =>
+    raw.send(new DescribeTableCommand({ TableName: name })).then(() => true, (e: Error) => (e.name === "ResourceNotFoundException" ? false : Promise.reject(e)));
+
+  it("creates a table per view, records Feast's DynamoDBTable objects, deletes the tables of removed views", async () => {
+    const online = { type: "dynamodb", region: "us-west-2", endpoint_url: moto.endpoint };
+    const store = await openStore(scratchDir(), "dyn_apply", online);
+    const raw = new DynamoDBClient({ region: "us-west-2", endpoint: moto.endpoint });
+    const first = await store.apply(definitions(user, source, view("clicks_a"), view("clicks_b")));
+    expect(renderPlan(first)).toMatch(/\n\nCreated DynamoDB table dyn_apply\.clicks_a\nCreated DynamoDB table dyn_apply\.clicks_b$/);
+    expect(await exists(raw, "dyn_apply.clicks_a")).toBe(true);
+    const objects = (await store.registry.load()).proto.infra?.infra_objects ?? [];
+    expect(objects.map((o) => [o.infra_object_class_type, Buffer.from(o.custom_infra!.field!).toString("utf8")])).toEqual(["a", "b"].map((v) => [
+      "feast.infra.online_stores.dynamodb.DynamoDBTable",
+      `{"name": "dyn_apply.clicks_${v}", "region": "us-west-2", "endpoint_url": "${moto.endpoint}"}`,
+    ]));
+    expect(renderPlan(await store.apply(definitions(user, source, view("clicks_a"), view("clicks_b"))))).toBe("No changes to registry\n\nNo changes to infrastructure");
+    const removal = await store.apply(definitions(user, source, view("clicks_a")));
+    expect(renderPlan(removal, { tense: "future" })).toMatch(/\n\nWill delete DynamoDB table dyn_apply\.clicks_b$/);
+    expect(await exists(raw, "dyn_apply.clicks_b")).toBe(false);
+    expect(await exists(raw, "dyn_apply.clicks_a")).toBe(true);
+    raw.destroy();
     await store.close();
   });
 });
