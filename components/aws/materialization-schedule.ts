@@ -15,8 +15,10 @@ export interface AwsMaterializationScheduleArgs {
   bucketArn: pulumi.Input<string>;
   /** feature_store.yaml for the job, naming the connection string as `${SKEWLESS_REDIS_CONNECTION}`. */
   featureStoreYaml: pulumi.Input<string>;
-  /** The online store's connection string: a secret, stored in Secrets Manager. */
-  connectionString: pulumi.Input<string>;
+  /** Redis's connection string: a secret, stored in Secrets Manager. None for DynamoDB (the task role gets in). */
+  connectionString?: pulumi.Input<string>;
+  /** Further task-role statements the online store needs (DynamoDB: its tables). */
+  onlineStoreStatements?: Record<string, pulumi.Input<unknown>>[];
   cpu?: number;
   memory?: number;
 }
@@ -40,8 +42,9 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
     super("skewless:aws:MaterializationSchedule", name, {}, opts);
     const parent = { parent: this };
     const region = aws.getRegionOutput({}, parent).region;
-    const secret = new aws.secretsmanager.Secret(`${name}-redis`, { description: "Skewless online store connection string" }, parent);
-    new aws.secretsmanager.SecretVersion(`${name}-redis`, { secretId: secret.id, secretString: pulumi.secret(args.connectionString) }, parent);
+    const connection = args.connectionString;
+    const secret = connection === undefined ? undefined : new aws.secretsmanager.Secret(`${name}-redis`, { description: "Skewless online store connection string" }, parent);
+    if (secret) new aws.secretsmanager.SecretVersion(`${name}-redis`, { secretId: secret.id, secretString: pulumi.secret(connection!) }, parent);
     const logs = new aws.cloudwatch.LogGroup(name, { retentionInDays: 30 }, parent);
 
     this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumedBy("ecs-tasks.amazonaws.com") }, parent);
@@ -56,6 +59,7 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
             Sid: "ListData", Effect: "Allow", Action: ["s3:ListBucket"], Resource: args.bucketArn,
             Condition: { StringLike: { "s3:prefix": [`${DATA_PREFIX}*`, `${REGISTRY_PREFIX}*`] } },
           },
+          ...(args.onlineStoreStatements ?? []),
         ],
       }),
     }, parent);
@@ -67,7 +71,7 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
         Statement: [
           { Sid: "PullImage", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: "*" },
           { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
-          { Sid: "ConnectionString", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secret.arn },
+          ...(secret ? [{ Sid: "ConnectionString", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secret.arn }] : []),
         ],
       }),
     }, parent);
@@ -87,7 +91,7 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
         essential: true,
         command: materializeCommand(args.repoDir),
         environment: [{ name: CONFIG_ENV, value: args.featureStoreYaml }],
-        secrets: [{ name: CONNECTION_ENV, valueFrom: secret.arn }],
+        ...(secret ? { secrets: [{ name: CONNECTION_ENV, valueFrom: secret.arn }] } : {}),
         logConfiguration: {
           logDriver: "awslogs",
           options: { "awslogs-group": logs.name, "awslogs-region": region, "awslogs-stream-prefix": "materialize" },

@@ -105,3 +105,59 @@ describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
     expect(carriers).toEqual(["aws:elasticache/replicationGroup:ReplicationGroup", "aws:secretsmanager/secretVersion:SecretVersion"]);
   });
 });
+
+describe("FeatureStore on cloud aws with DynamoDB online, under Pulumi's mocks", () => {
+  let registered: Registered[];
+  let store: FeatureStoreType;
+  const { ofType, one } = byType(() => registered);
+  const policyOf = (roleSuffix: string) => JSON.parse(plain<string>(ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name.endsWith(roleSuffix))!.inputs.policy));
+  const TABLES = "arn:aws:dynamodb:eu-west-1:123456789012:table/feature_repo.*";
+
+  beforeAll(async () => {
+    registered = await startMocks();
+    const { FeatureStore } = await import("../../components/index.js");
+    store = await FeatureStore.fromRepo("shop", {
+      cloud: "aws",
+      repoPath: path.resolve("stacks/feature_repo"),
+      aws: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], onlineStore: "dynamodb", materialization: { image: "registry.example/skewless:1" } },
+    });
+    await valueOf(store.featureStoreYaml);
+    await Promise.all(Object.values(store.objects.featureViews).map((v) => valueOf(v.object.urn)));
+    await settle();
+  });
+
+  it("runs no ElastiCache and keeps no secret", () => {
+    expect(ofType("aws:elasticache/replicationGroup:ReplicationGroup")).toEqual([]);
+    expect(ofType("aws:secretsmanager/secret:Secret")).toEqual([]);
+    const [container] = JSON.parse(plain<string>(one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions));
+    expect(container.secrets).toBeUndefined();
+    expect(policyOf("-execution").Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["PullImage", "Logs"]);
+  });
+
+  it("exports a plain feature_store.yaml naming DynamoDB in the stack's region, with Feast's table names", async () => {
+    expect(await pulumi.isSecret(store.featureStoreYaml)).toBe(false);
+    const config = parseRepoConfig(parseYaml(await valueOf(store.featureStoreYaml)), "/repo");
+    expect(config.onlineStore).toEqual({
+      type: "dynamodb", region: "eu-west-1", endpointUrl: undefined, batchSize: 100, tableNameTemplate: "{project}.{table_name}", consistentReads: false, tags: undefined,
+    });
+  });
+
+  it("lets the materialization task write, and readers read, this project's tables only", () => {
+    const task = policyOf("-task");
+    expect(task.Statement.map((st: { Sid: string }) => st.Sid)).toEqual(["Registry", "OfflineData", "ListData", "OnlineTables"]);
+    expect(task.Statement[3]).toEqual({
+      Sid: "OnlineTables", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"], Resource: TABLES,
+    });
+    const reader = JSON.parse(plain<string>(one("aws:iam/policy:Policy").inputs.policy));
+    expect(reader.Statement).toEqual([{ Sid: "ReadFeatures", Effect: "Allow", Action: ["dynamodb:BatchGetItem", "dynamodb:DescribeTable"], Resource: TABLES }]);
+    const everything = [task, reader].flatMap((p) => p.Statement).filter((st: { Action: string[] }) => st.Action.some((a) => a.startsWith("dynamodb:")));
+    expect(everything.every((st: { Resource: unknown }) => st.Resource === TABLES)).toBe(true);
+    expect(everything.flatMap((st: { Action: string[] }) => st.Action)).not.toContain("dynamodb:*");
+  });
+
+  it("gives the feature views the DynamoDB store, so `pulumi up` creates and deletes their tables", async () => {
+    const views = ofType("pulumi-nodejs:dynamic/skewless:FeatureView");
+    expect(views.map((v) => v.inputs.name).sort()).toEqual(Object.keys(store.objects.featureViews).sort());
+    for (const v of views) expect(plain(v.inputs.onlineStore)).toEqual({ type: "dynamodb", region: "eu-west-1" });
+  });
+});
