@@ -59,10 +59,13 @@ export async function creditScoringStack(config = new pulumi.Config("skewless"))
 }
 
 function awsSettings(config: pulumi.Config): AwsStoreArgs {
+  // `skewless:onlineStore dynamodb` instead of ElastiCache: then no Redis token is needed.
+  const onlineStore = config.get("onlineStore") === "dynamodb" ? "dynamodb" : "redis";
   return {
     vpcId: config.require("vpcId"),
     subnetIds: config.requireObject<string[]>("subnetIds"),
-    redisAuthToken: config.requireSecret("redisAuthToken"),
+    onlineStore,
+    redisAuthToken: onlineStore === "redis" ? config.requireSecret("redisAuthToken") : undefined,
     redisNodeType: config.get("redisNodeType"),
     materialization: { image: config.require("materializationImage"), schedule: config.get("materializationSchedule") },
   };

@@ -83,12 +83,12 @@ async function printLatency(redis: BenchRedis, moto: BenchMoto | undefined): Pro
   const { results, populate } = await latencySection(redis, moto);
   console.log(`getOnlineFeatures latency, one view of 50 features, ${n(ENTITIES)} entities stored (${ROUNDS} rounds per case; percentiles are the rounds' medians):`);
   for (const p of populate) console.log(`  (setup) ${p}`);
-  console.log("  case              calls     p50 ms   p90 ms   p99 ms   max ms   bar (p99)        p99 by round");
+  console.log("  case                 calls     p50 ms   p90 ms   p99 ms   max ms   bar (p99)        p99 by round");
   for (const r of results) {
     const bar = r.label.endsWith("1 x 50") ? 1 : 5;
     // the bars are for real stores; an emulator's figure has none
     const verdict = r.label.startsWith("DynamoDB*") ? "(emulator)" : `< ${bar} ms ${r.p99 < bar ? "MET" : "MISSED"}`;
-    console.log(`  ${r.label.padEnd(16)} ${String(r.calls).padStart(6)}   ${ms(r.p50).padStart(6)}   ${ms(r.p90).padStart(6)}   ${ms(r.p99).padStart(6)}   ${ms(r.max).padStart(6)}   ${verdict.padEnd(15)}  ${(r.roundP99s ?? []).map(ms).join(" / ")}`);
+    console.log(`  ${r.label.padEnd(18)} ${String(r.calls).padStart(7)}   ${ms(r.p50).padStart(8)} ${ms(r.p90).padStart(8)} ${ms(r.p99).padStart(8)} ${ms(r.max).padStart(8)}   ${verdict.padEnd(15)}  ${(r.roundP99s ?? []).map(ms).join(" / ")}`);
   }
   if (moto) console.log("  * DynamoDB on moto, a local Python emulator serving one request at a time: an emulator figure, not AWS's latency (no bar)");
   else console.log("  DynamoDB: skipped (moto is not installed; run scripts/setup-emulators.sh)");
