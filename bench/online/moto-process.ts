@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { freePort } from "./redis-process";
 
 /** moto's server, the DynamoDB emulator the tests use, started for the DynamoDB figures. */
 export interface BenchMoto {
@@ -21,23 +22,18 @@ export async function startMoto(): Promise<BenchMoto | undefined> {
   // moto accepts any credentials; the SDK (and the populate child process) only needs some.
   process.env.AWS_ACCESS_KEY_ID ??= "AKIABENCHSKEWLESS";
   process.env.AWS_SECRET_ACCESS_KEY ??= "bench-secret";
-  const child: ChildProcess = spawn(python, [path.join(ROOT, "scripts", "emulators", "s3_server.py"), "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
+  const port = await freePort();
+  const child: ChildProcess = spawn(python, [path.join(ROOT, "scripts", "emulators", "s3_server.py"), "--port", String(port)], { stdio: "ignore" });
   const stop = () => {
     if (child.exitCode === null) child.kill("SIGKILL");
   };
   process.once("exit", stop);
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("moto did not start within 60 s")), 60_000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`moto exited with ${code}`)));
-  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  // Up once it answers HTTP at all (moto replies to a bare GET).
+  for (const deadline = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 100))) {
+    if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode}`);
+    if (await fetch(endpoint).then(() => true, () => false)) break;
+    if (Date.now() > deadline) throw new Error("moto did not start within 60 s");
+  }
   return { endpoint, stop };
 }
