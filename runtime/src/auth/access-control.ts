@@ -34,7 +34,7 @@ export class AccessControl {
     private readonly audit?: AuditLog,
   ) {}
 
-  async onlineRead(principal: Principal, selection: { features?: string[]; featureService?: string }, context: RequestContext): Promise<void> {
+  async onlineRead(principal: Principal, selection: { features?: readonly string[]; featureService?: string }, context: RequestContext): Promise<void> {
     const model = await this.registry();
     if (selection.featureService !== undefined) {
       const service = model.get("featureService", this.project, selection.featureService);
@@ -64,7 +64,7 @@ export class AccessControl {
   }
 
   /** `/write-to-online-store` and materialization: WRITE_ONLINE on each view (all online views when none is named). */
-  async writeOnline(principal: Principal, views: string[] | undefined, context: RequestContext): Promise<void> {
+  async writeOnline(principal: Principal, views: readonly string[] | undefined, context: RequestContext): Promise<void> {
     const model = await this.registry();
     const names = views ?? model.list("featureView", this.project).filter((v) => v.spec?.online).map((v) => v.spec?.name ?? "");
     const targets = names.flatMap((name) => {

@@ -1,5 +1,7 @@
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
+import type { GuardedRequest, Refusal } from "../auth/http-guard";
 import type { FeatureStore } from "../feature-store";
 import type { OnlineFeaturesRequest } from "../online/retrieval/online-retriever";
 import { errorResponse, onlineResponseJson, RequestError } from "./feast-json";
@@ -10,6 +12,10 @@ export interface FeatureServerOptions {
   log?: (line: string) => void;
   /** Largest request body accepted (default 16 MiB). */
   maxBodyBytes?: number;
+  /** Runs before every route; a returned refusal is sent instead (see auth/http-guard.ts). */
+  authorize?: (request: GuardedRequest) => Promise<Refusal | undefined>;
+  /** Serve HTTPS with this PEM key and certificate (`skewless serve --key --cert`). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 type Handler = (body: unknown, url: URL) => Promise<{ status: number; body: string }>;
@@ -36,7 +42,8 @@ export class FeatureServer {
       "POST /materialize-incremental": (body, url) => this.materialize(body, url, true),
       "GET /health": async () => ({ status: 200, body: "" }),
     };
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    this.server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
     this.server.keepAliveTimeout = 65_000;
   }
 
@@ -69,7 +76,15 @@ export class FeatureServer {
         const known = Object.keys(this.routes).some((r) => r.endsWith(` ${url.pathname}`));
         throw new RequestError(known ? 405 : 404, known ? `${req.method} is not allowed on ${url.pathname}` : `no endpoint ${url.pathname}`);
       }
-      const body = req.method === "POST" ? await readJson(req, this.options.maxBodyBytes ?? 16 * 1024 * 1024) : undefined;
+      let read: Promise<unknown> | undefined;
+      const readBody = () => (read ??= req.method === "POST" ? readJson(req, this.options.maxBodyBytes ?? 16 * 1024 * 1024) : Promise.resolve(undefined));
+      const refusal = await this.options.authorize?.({ route: `${req.method} ${url.pathname}`, headers: req.headers, url, body: readBody });
+      if (refusal) {
+        status = refusal.status;
+        send(res, status, refusal.body);
+        return;
+      }
+      const body = await readBody();
       const result = await route(body, url);
       status = result.status;
       send(res, status, result.body);
