@@ -4,7 +4,9 @@ Run with the pinned venv (see setup-venv.sh). Every command prints one JSON docu
 
   list REPO                 the permissions Feast's FeatureStore lists for the repo's project
   apply REPO SPECS_JSON     registers permissions (Skewless's spec shape) with Feast's own FeatureStore.apply
-  decide REPO CASES_JSON    Feast's enforce_policy decision for each {user, view, actions} case
+  decide REPO SPECS_JSON CASES_JSON
+                            Feast's enforce_policy decision, under the given permissions, for each
+                            {user, view, actions} case on the repo's registered views
 """
 import json
 import sys
@@ -91,7 +93,7 @@ def apply(repo, specs_file):
     return {"applied": [s["name"] for s in specs]}
 
 
-def decide(repo, cases_file):
+def decide(repo, specs_file, cases_file):
     """Feast's own matcher and decision logic (the code `feast serve` runs) on registry objects."""
     from feast import FeatureStore
     from feast.errors import FeastPermissionError
@@ -99,10 +101,11 @@ def decide(repo, cases_file):
     from feast.permissions.enforcer import enforce_policy
     from feast.permissions.user import User
 
+    with open(specs_file) as f:
+        permissions = [_permission(s) for s in json.load(f)]
     with open(cases_file) as f:
         cases = json.load(f)
     store = FeatureStore(repo_path=repo)
-    permissions = store.list_permissions()
     out = []
     for case in cases:
         u = case["user"]

@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { promises as fs, readFileSync } from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
-import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog, type AuditEntry } from "../../runtime/src/auth/audit-log";
 import { authorizedStore } from "../../runtime/src/auth/authorized-store";
@@ -10,7 +10,7 @@ import { PermissionDeniedError } from "../../runtime/src/auth/errors";
 import { serveGuardFor } from "../../runtime/src/auth/serve-access";
 import { FeatureStore } from "../../runtime/src/index";
 import { FeatureServer } from "../../runtime/src/server/feature-server";
-import { CASES, EXPECTED, freePort, makeAuthRepo, post, PRINCIPALS, runMatrix, startServer } from "../helpers/auth-matrix";
+import { CASES, EXPECTED, forgedTokens, freePort, makeAuthRepo, post, PRINCIPALS, runMatrix, startServer } from "../helpers/auth-matrix";
 import { startOidcProvider, type OidcProviderHandle } from "../helpers/oidc-provider";
 import { SKEWLESS_BIN } from "../helpers/processes";
 import { makeTlsFiles } from "../helpers/redis-server";
@@ -69,30 +69,16 @@ describe("skewless serve with OIDC authentication and Feast permissions", () => 
 
   it("answers 401 without a token or with one that is not a JWT, and /health without either", async () => {
     const read = CASES[1];
-    expect(await post(base, read.path, read.body)).toEqual({ status: 401, text: JSON.stringify({ detail: "Missing authentication token" }) });
+    expect(await post(base, read.path, read.body)).toEqual({ status: 401, text: JSON.stringify({ detail: "Invalid or expired access token" }) });
     expect(await post(base, read.path, read.body, "not-a-jwt")).toEqual({ status: 401, text: JSON.stringify({ detail: "Invalid or expired access token" }) });
     expect((await fetch(`${base}/health`)).status).toBe(200);
   });
 
-  it("refuses forged tokens: a payload edited after signing, and one signed with another key under the provider's kid", async () => {
+  it("refuses forged tokens with 401", async () => {
     const read = CASES[0];   // the PII view, which the analyst may not read
-    const genuine = await provider.token("analyst");
-    const [header, payload, signature] = genuine.split(".");
-    const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as Record<string, unknown>;
-    const edited = Buffer.from(JSON.stringify({ ...claims, roles: ["risk_officer"] })).toString("base64url");
-    expect((await post(base, read.path, read.body, `${header}.${edited}.${signature}`)).status).toBe(401);
-
-    const { privateKey } = await generateKeyPair("RS256");
-    const forged = await new SignJWT({ ...claims, roles: ["risk_officer"] })
-      .setProtectedHeader({ alg: "RS256", kid: decodeProtectedHeader(genuine).kid, typ: "at+jwt" })
-      .sign(privateKey);
-    expect((await post(base, read.path, read.body, forged)).status).toBe(401);
-    const unsigned = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${edited}.`;
-    expect((await post(base, read.path, read.body, unsigned)).status).toBe(401);
-    // A genuine key of the wrong type for Feast (HS256 with the public JWK as secret) is refused too.
-    const publicJwk = await exportJWK((await generateKeyPair("RS256")).publicKey);
-    const hs = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode(JSON.stringify(publicJwk)));
-    expect((await post(base, read.path, read.body, hs)).status).toBe(401);
+    for (const { label, token } of await forgedTokens(await provider.token("analyst"))) {
+      expect((await post(base, read.path, read.body, token)).status, label).toBe(401);
+    }
   });
 
   it("refuses a token once it has expired (Feast's 10 s leeway included)", async () => {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { promises as fs } from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { skewless } from "./processes";
 import type { OidcProviderHandle, TestPrincipal } from "./oidc-provider";
 
@@ -123,9 +124,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts a server process and waits until `/health` answers. */
-export async function startServer(command: string, args: string[], cwd: string, base: string): Promise<{ child: ChildProcess; output: () => string }> {
+export async function startServer(
+  command: string, args: string[], cwd: string, base: string, env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; output: () => string }> {
   let output = "";
-  const child = spawn(command, args, { cwd, env: process.env });
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   const deadline = Date.now() + 120_000;
@@ -140,4 +143,25 @@ export async function startServer(command: string, args: string[], cwd: string, 
   }
   child.kill("SIGTERM");
   throw new Error(`${command} did not become healthy:\n${output}`);
+}
+
+/**
+ * Tokens built from a genuine one that must all be refused: the payload edited after signing (roles
+ * added), the same claims signed with another key under the provider's kid, `alg: none`, and HS256
+ * keyed with a public JWK (the classic algorithm-confusion forgery).
+ */
+export async function forgedTokens(genuine: string): Promise<{ label: string; token: string }[]> {
+  const [header, payload, signature] = genuine.split(".");
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as Record<string, unknown>;
+  const elevated = { ...claims, roles: ["risk_officer"] };
+  const edited = Buffer.from(JSON.stringify(elevated)).toString("base64url");
+  const { privateKey, publicKey } = await generateKeyPair("RS256");
+  const otherKey = await new SignJWT(elevated).setProtectedHeader({ alg: "RS256", kid: decodeProtectedHeader(genuine).kid, typ: "at+jwt" }).sign(privateKey);
+  const hs = await new SignJWT(elevated).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode(JSON.stringify(await exportJWK(publicKey))));
+  return [
+    { label: "payload edited after signing", token: `${header}.${edited}.${signature}` },
+    { label: "signed with another key under the provider's kid", token: otherKey },
+    { label: "alg none", token: `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${edited}.` },
+    { label: "HS256 keyed with a public key", token: hs },
+  ];
 }

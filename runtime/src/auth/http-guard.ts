@@ -29,8 +29,8 @@ const OPEN_ROUTES = new Set(["GET /health"]);
 
 /**
  * `feast serve`'s authorization for Skewless's feature server: a bearer token on every route but
- * `/health` (none: 401 `Missing authentication token`; one that does not verify: 401 `Invalid or
- * expired access token`, as FastAPI's HTTPException words them), then the route's permissions
+ * `/health` (none, or one that does not verify: 401 `{"detail": "Invalid or expired access token"}`,
+ * the body `feast serve` sends), then the route's permissions
  * (403 with Feast's FeastPermissionError body). Decisions go to the audit log.
  */
 export class HttpAccessGuard {
@@ -64,7 +64,8 @@ export class HttpAccessGuard {
   private async authenticate(headers: IncomingHttpHeaders, context: RequestContext): Promise<Principal> {
     const header = headers.authorization;
     try {
-      if (!header) throw new AuthenticationError("Missing authentication token");
+      // Feast's REST token extractor fails on a missing header, which its server answers as a bad token.
+      if (!header) throw new AuthenticationError("Invalid or expired access token", "no Authorization header");
       const match = /^Bearer (\S+)$/i.exec(header.trim());
       if (!match) throw new AuthenticationError("Invalid or expired access token", "the Authorization header is not `Bearer <token>`");
       return await this.verifier.verify(match[1]);
