@@ -1,6 +1,6 @@
 import type { AuthzedAction, Policy, ResourceType } from "../definitions/permission";
 import type { RegistryModel } from "../registry/model";
-import { actionName, policyFromProto, typeName, type PermissionProto } from "../registry/permission-proto";
+import { permissionSpecFromProto, policyFromProto, type PermissionProto } from "../registry/permission-proto";
 import type { Principal } from "./principal";
 
 /** A registry object an action is asked on: its Feast class, name and tags. */
@@ -41,17 +41,8 @@ const MODULES: Record<ResourceType, string> = {
 
 /** The permissions of `project`, in registry order. */
 export function storedPermissions(model: RegistryModel, project: string): StoredPermission[] {
-  return model.list("permission", project).map((p: PermissionProto) => {
-    const s = p.spec ?? {};
-    return {
-      name: s.name ?? "",
-      types: (s.types ?? []).map(typeName),
-      namePatterns: [...(s.name_patterns ?? [])],
-      requiredTags: { ...(s.required_tags ?? {}) },
-      actions: (s.actions ?? []).map(actionName),
-      policy: policyFromProto(s.policy),
-    };
-  });
+  // An entry with no policy field admits nobody here, though its spec shows it as allow-all.
+  return model.list("permission", project).map((p: PermissionProto) => ({ ...permissionSpecFromProto(p), policy: policyFromProto(p.spec?.policy) }));
 }
 
 /**
