@@ -13,10 +13,18 @@ export const DEFAULT_SCHEDULE = { aws: "rate(1 hour)", gcp: "0 * * * *" } as con
  * secret store puts it; feature_store.yaml names it as `${SKEWLESS_REDIS_CONNECTION}`.
  */
 export function materializeCommand(repoDir = DEFAULT_REPO_DIR): string[] {
+  return withConfig(repoDir, 'materialize-incremental "$(date -u +%Y-%m-%dT%H:%M:%SZ)"');
+}
+
+/** Port `skewless serve` listens on inside its container (Feast's default). */
+export const SERVE_PORT = 6566;
+
+/** The feature server's command: the same feature_store.yaml step, then `skewless serve` on all interfaces. */
+export function serveCommand(repoDir = DEFAULT_REPO_DIR): string[] {
+  return withConfig(repoDir, `serve --host 0.0.0.0 --port ${SERVE_PORT}`);
+}
+
+function withConfig(repoDir: string, command: string): string[] {
   const repo = JSON.stringify(repoDir);
-  return [
-    "sh", "-c",
-    `printf '%s' "$${CONFIG_ENV}" > ${repo}/feature_store.yaml && ` +
-      `exec skewless -C ${repo} materialize-incremental "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
-  ];
+  return ["sh", "-c", `printf '%s' "$${CONFIG_ENV}" > ${repo}/feature_store.yaml && exec skewless -C ${repo} ${command}`];
 }

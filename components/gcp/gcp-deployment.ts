@@ -38,7 +38,7 @@ export function gcpDeployment(name: string, store: StoreSettings, args: GcpStore
   const onlineStore = new GcpRedisOnlineStore(`${name}-online`, {
     region: args.region, network: args.network, tier: args.redisTier, memorySizeGb: args.redisMemorySizeGb,
   }, { parent });
-  const yamls = redisStoreYamls(store, "gcp", bucket.registryUri, onlineStore.connectionString);
+  const yamls = redisStoreYamls(store, "gcp", bucket.registryUri, { connectionString: onlineStore.connectionString });
   const materialization = new GcpMaterializationSchedule(`${name}-materialize`, {
     ...args.materialization,
     project: args.project,

@@ -75,3 +75,4 @@ export type { SqlDialect } from "./offline/sql/dialect";
 export { DuckDBDialect } from "./offline/duckdb/duckdb-dialect";
 export { BigQueryDialect } from "./offline/bigquery/bigquery-dialect";
 export { runQuickstart, quickstartSteps, type QuickstartStep, type QuickstartContext } from "./demo/quickstart";
+export { REDIS_ACL_RULES, redisAccessString, type RedisRole } from "./online/redis/redis-acl";
