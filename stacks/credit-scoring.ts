@@ -68,6 +68,10 @@ function gcpSettings(config: pulumi.Config): GcpStoreArgs {
     region: config.require("region"),
     network: config.require("network"),
     subnetwork: config.require("subnetwork"),
+    featureServer: {
+      invokers: config.requireObject<string[]>("featureServerInvokers"),
+      auth: config.get("oidcDiscoveryUrl") ? { discoveryUrl: config.require("oidcDiscoveryUrl"), clientId: config.get("oidcClientId") } : undefined,
+    },
     materialization: { image: config.require("materializationImage"), schedule: config.get("materializationSchedule") },
   };
 }

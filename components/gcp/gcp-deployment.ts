@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { redisStoreYamls, type Deployment, type StoreSettings } from "../deployment";
 import { GcpDataBucket } from "./data-bucket";
-import { GcpMaterializationSchedule } from "./materialization-schedule";
+import type { OidcSettings } from "../feature-store-yaml";
+import { GcpFeatureServer, SERVE_NETWORK_TAG } from "./feature-server";
+import { GcpMaterializationSchedule, MATERIALIZE_NETWORK_TAG } from "./materialization-schedule";
 import { GcpRedisOnlineStore } from "./redis-online-store";
 
 export interface GcpStoreArgs {
@@ -22,6 +24,15 @@ export interface GcpStoreArgs {
     /** Cron in UTC; default hourly. */
     schedule?: pulumi.Input<string>;
   };
+  /** `skewless serve` on Cloud Run: what apps call instead of Redis. */
+  featureServer: {
+    /** IAM members that may call it (`serviceAccount:app@project.iam.gserviceaccount.com`). */
+    invokers: pulumi.Input<string>[];
+    /** Image with the CLI and the repo; default: the materialization image. */
+    image?: pulumi.Input<string>;
+    /** The OpenID provider tokens come from; permissions are enforced when set. */
+    auth?: OidcSettings;
+  };
   /** Let `pulumi destroy` delete the bucket with registry and data in it (default false). */
   forceDestroy?: boolean;
 }
@@ -30,15 +41,21 @@ export interface GcpDeployment extends Deployment {
   bucket: GcpDataBucket;
   onlineStore: GcpRedisOnlineStore;
   materialization: GcpMaterializationSchedule;
+  featureServer: GcpFeatureServer;
 }
 
-/** GCS (registry and data), Memorystore Redis (online), Cloud Scheduler + Cloud Run job (materialization). */
+/**
+ * GCS (registry and data), Memorystore Redis (online, reachable only from the server and the job),
+ * Cloud Scheduler + Cloud Run job (materialization), `skewless serve` on Cloud Run with IAM invoker.
+ * The exported feature_store.yaml holds no credential: apps call the server.
+ */
 export function gcpDeployment(name: string, store: StoreSettings, args: GcpStoreArgs, parent: pulumi.Resource): GcpDeployment {
   const bucket = new GcpDataBucket(`${name}-data`, { location: args.bucketLocation ?? args.region, forceDestroy: args.forceDestroy }, { parent });
   const onlineStore = new GcpRedisOnlineStore(`${name}-online`, {
     region: args.region, network: args.network, tier: args.redisTier, memorySizeGb: args.redisMemorySizeGb,
+    clientTags: [SERVE_NETWORK_TAG, MATERIALIZE_NETWORK_TAG],
   }, { parent });
-  const yamls = redisStoreYamls(store, "gcp", bucket.registryUri, { connectionString: onlineStore.connectionString });
+  const yamls = redisStoreYamls(store, "gcp", bucket.registryUri);
   const materialization = new GcpMaterializationSchedule(`${name}-materialize`, {
     ...args.materialization,
     project: args.project,
@@ -49,9 +66,16 @@ export function gcpDeployment(name: string, store: StoreSettings, args: GcpStore
     featureStoreYaml: yamls.forJob,
     connectionString: onlineStore.connectionString,
   }, { parent });
+  const featureServer = new GcpFeatureServer(`${name}-serve`, {
+    image: args.featureServer.image ?? args.materialization.image, repoDir: args.materialization.repoDir,
+    region: args.region, network: args.network, subnetwork: args.subnetwork, bucketName: bucket.bucketName,
+    featureStoreYaml: redisStoreYamls(store, "gcp", bucket.registryUri, { auth: args.featureServer.auth }).forJob,
+    connectionString: onlineStore.connectionString, invokers: args.featureServer.invokers,
+  }, { parent });
   return {
     registry: bucket.registryUri,
     featureStoreYaml: yamls.output,
-    bucket, onlineStore, materialization,
+    featureServerUrl: featureServer.url,
+    bucket, onlineStore, materialization, featureServer,
   };
 }
