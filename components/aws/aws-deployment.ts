@@ -4,7 +4,7 @@ import { redisStoreYamls, type Deployment, type StoreSettings } from "../deploym
 import { renderFeatureStoreYaml, type OidcSettings } from "../feature-store-yaml";
 import { AwsDataBucket } from "./data-bucket";
 import { AwsDynamoDbOnlineStore } from "./dynamodb-online-store";
-import { AwsFeatureServer } from "./feature-server";
+import { AwsFeatureServer, type AwsFeatureServerArgs } from "./feature-server";
 import { AwsMaterializationSchedule } from "./materialization-schedule";
 import { AwsRedisOnlineStore } from "./redis-online-store";
 
@@ -75,13 +75,11 @@ export function awsDeployment(name: string, store: StoreSettings, args: AwsStore
     featureStoreYaml: yamls.forJob,
     connectionString: onlineStore.materializerConnectionString,
   }, { parent });
-  const featureServer = new AwsFeatureServer(`${name}-serve`, {
-    image: args.featureServer.image ?? args.materialization.image, repoDir: args.materialization.repoDir,
-    vpcId: args.vpcId, subnetIds: args.subnetIds, redisClientSecurityGroupId: onlineStore.serverSecurityGroup.id,
-    certificateArn: args.featureServer.certificateArn, bucketArn: bucket.bucketArn,
+  const featureServer = featureServerFor(name, args, bucket, parent, {
+    redisClientSecurityGroupId: onlineStore.serverSecurityGroup.id,
     featureStoreYaml: redisStoreYamls(store, "aws", bucket.registryUri, { auth: args.featureServer.auth }).forJob,
-    connectionString: onlineStore.serverConnectionString, desiredCount: args.featureServer.desiredCount,
-  }, { parent });
+    connectionString: onlineStore.serverConnectionString,
+  });
   return {
     registry: bucket.registryUri,
     featureStoreYaml: yamls.output,
@@ -109,12 +107,11 @@ function dynamoDbDeployment(name: string, store: StoreSettings, args: AwsStoreAr
     featureStoreYaml: yaml(),
     onlineStoreStatements: onlineStore.writerStatements,
   }, { parent });
-  const featureServer = new AwsFeatureServer(`${name}-serve`, {
-    image: args.featureServer.image ?? args.materialization.image, repoDir: args.materialization.repoDir,
-    vpcId: args.vpcId, subnetIds: args.subnetIds, redisClientSecurityGroupId: onlineStore.clientSecurityGroup.id,
-    certificateArn: args.featureServer.certificateArn, bucketArn: bucket.bucketArn,
-    featureStoreYaml: yaml(args.featureServer.auth), onlineStoreStatements: onlineStore.readerStatements, desiredCount: args.featureServer.desiredCount,
-  }, { parent });
+  const featureServer = featureServerFor(name, args, bucket, parent, {
+    redisClientSecurityGroupId: onlineStore.clientSecurityGroup.id,
+    featureStoreYaml: yaml(args.featureServer.auth),
+    onlineStoreStatements: onlineStore.readerStatements,
+  });
   return {
     registry: bucket.registryUri,
     featureStoreYaml: yaml(),
@@ -122,4 +119,16 @@ function dynamoDbDeployment(name: string, store: StoreSettings, args: AwsStoreAr
     reachableOnlineStore: { type: "dynamodb", region: onlineStore.region },
     bucket, onlineStore, materialization, featureServer,
   };
+}
+
+/** `skewless serve` for either online store: what differs is how it reaches the store. */
+function featureServerFor(
+  name: string, args: AwsStoreArgs, bucket: AwsDataBucket, parent: pulumi.Resource,
+  online: Pick<AwsFeatureServerArgs, "redisClientSecurityGroupId" | "featureStoreYaml" | "connectionString" | "onlineStoreStatements">,
+): AwsFeatureServer {
+  return new AwsFeatureServer(`${name}-serve`, {
+    image: args.featureServer.image ?? args.materialization.image, repoDir: args.materialization.repoDir,
+    vpcId: args.vpcId, subnetIds: args.subnetIds, certificateArn: args.featureServer.certificateArn, bucketArn: bucket.bucketArn,
+    desiredCount: args.featureServer.desiredCount, ...online,
+  }, { parent });
 }
