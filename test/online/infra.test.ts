@@ -2,7 +2,7 @@ import * as path from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Entity, FeatureView, FileSource } from "../../runtime/src/index";
-import { SQLITE_TABLE_CLASS } from "../../runtime/src/online/infra";
+import { SQLITE_TABLE_CLASS } from "../../runtime/src/online/sqlite/sqlite-module";
 import { renderPlan } from "../../runtime/src/registry/render-plan";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 import { definitions, openStore, scratchDir, writeRows } from "../helpers/online-repo";

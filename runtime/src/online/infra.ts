@@ -8,7 +8,6 @@ import { onlineStoreModule } from "./online-stores";
 import { onlineTable } from "./open-online-store";
 import type { OnlineInfraUpdate, OnlineTable } from "./online-store";
 
-export { SQLITE_TABLE_CLASS } from "./sqlite/sqlite-module";
 
 /** One change `apply` makes to the online store, as Feast prints it: `Created sqlite table p_v`. */
 export interface InfraChange {
