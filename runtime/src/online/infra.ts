@@ -8,7 +8,6 @@ import { onlineStoreModule } from "./online-stores";
 import { onlineTable } from "./open-online-store";
 import type { OnlineInfraUpdate, OnlineTable } from "./online-store";
 
-
 /** One change `apply` makes to the online store, as Feast prints it: `Created sqlite table p_v`. */
 export interface InfraChange {
   action: "create" | "delete";
