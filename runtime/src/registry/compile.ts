@@ -3,10 +3,12 @@ import { definitionKind } from "../definitions/definition";
 import type { Entity } from "../definitions/entity";
 import type { FeatureService } from "../definitions/feature-service";
 import type { FeatureView } from "../definitions/feature-view";
-import type { DataSource } from "../definitions/sources";
+import type { OnDemandFeatureView } from "../definitions/on-demand-feature-view";
+import type { DataSource, RequestSource } from "../definitions/sources";
 import { DefinitionError } from "../errors";
 import type { RegistryModel } from "./model";
-import type { DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto } from "./proto/types";
+import { onDemandFeatureViewToProto } from "./on-demand-to-proto";
+import type { DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, OnDemandFeatureViewProto } from "./proto/types";
 import {
   dataSourceToProto, DUMMY_ENTITY_NAME, dummyEntityProto, entityToProto, featureServiceToProto, featureViewToProto,
   type EntityInfo,
@@ -18,6 +20,9 @@ export interface Definitions {
   dataSources: DataSource[];
   featureViews: FeatureView[];
   featureServices: FeatureService[];
+  onDemandFeatureViews?: OnDemandFeatureView[];
+  /** Request sources exported on their own (those an on-demand view uses are registered anyway). */
+  requestSources?: RequestSource[];
 }
 
 /** The registry objects a set of definitions asks for. */
@@ -26,18 +31,23 @@ export interface DesiredState {
   dataSources: DataSourceProto[];
   featureViews: FeatureViewProto[];
   featureServices: FeatureServiceProto[];
+  onDemandFeatureViews?: OnDemandFeatureViewProto[];
 }
 
 /** Sorts exported values into definitions; non-definitions are ignored, one object exported twice counts once. */
 export function collectDefinitions(values: Iterable<unknown>): Definitions {
-  const defs: Definitions = { entities: [], dataSources: [], featureViews: [], featureServices: [] };
+  const defs: Required<Definitions> = { entities: [], dataSources: [], featureViews: [], featureServices: [], onDemandFeatureViews: [], requestSources: [] };
   const seen = new Set<unknown>();
   for (const value of values) {
     if (seen.has(value)) continue;
     seen.add(value);
     switch (definitionKind(value)) {
       case "entity": defs.entities.push(value as Entity); break;
-      case "dataSource": defs.dataSources.push(value as DataSource); break;
+      case "dataSource":
+        if ((value as DataSource | RequestSource).sourceType === "request") defs.requestSources.push(value as RequestSource);
+        else defs.dataSources.push(value as DataSource);
+        break;
+      case "onDemandFeatureView": defs.onDemandFeatureViews.push(value as OnDemandFeatureView); break;
       case "featureView": defs.featureViews.push(value as FeatureView); break;
       case "featureService": defs.featureServices.push(value as FeatureService); break;
       default: break;
@@ -79,11 +89,24 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
     if (proto) viewProtos.set(view.name, proto);
   }
   const resolveView = (name: string) => viewProtos.get(name) ?? (views.has(name) ? undefined : existing?.get("featureView", project, name));
+  const onDemand = uniqueByName("on demand feature view", defs.onDemandFeatureViews ?? [], problems, (a, b) => a === b);
+  const onDemandProtos = new Map<string, OnDemandFeatureViewProto>();
+  for (const odfv of onDemand.values()) {
+    if (views.has(odfv.name)) {
+      problems.push(new DefinitionError(`on demand feature view ${odfv.name} has the name of a feature view`, "feature references name views: give each a unique name"));
+      continue;
+    }
+    if (odfv.viewSources.some((p) => views.has(p.view.name) && !viewProtos.has(p.view.name))) continue;
+    const proto = attempt(() => onDemandFeatureViewToProto(odfv, project, resolveView));
+    if (proto) onDemandProtos.set(odfv.name, proto);
+  }
+  const resolveServed = (name: string) =>
+    resolveView(name) ?? onDemandProtos.get(name) ?? (onDemand.has(name) ? undefined : existing?.get("onDemandFeatureView", project, name));
   const serviceProtos: FeatureServiceProto[] = [];
   for (const service of services.values()) {
-    const unresolved = service.projections.find((p) => views.has(p.view.name) && !viewProtos.has(p.view.name));
+    const unresolved = service.projections.find((p) => (views.has(p.view.name) && !viewProtos.has(p.view.name)) || (onDemand.has(p.view.name) && !onDemandProtos.has(p.view.name)));
     if (unresolved) continue;   // the view's own error is already reported
-    const proto = attempt(() => featureServiceToProto(service, project, resolveView));
+    const proto = attempt(() => featureServiceToProto(service, project, resolveServed));
     if (proto) serviceProtos.push(proto);
   }
 
@@ -100,6 +123,7 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
     dataSources: [...sources.values()],
     featureViews: [...viewProtos.values()],
     featureServices: serviceProtos,
+    onDemandFeatureViews: [...onDemandProtos.values()],
   };
 }
 
@@ -132,7 +156,7 @@ function uniqueByName<T extends { name: string }>(
 /** Exported sources plus those the views use (Feast registers both), checked for name clashes. */
 function collectSources(defs: Definitions, project: string, problems: DefinitionError[]): Map<string, DataSourceProto> {
   const out = new Map<string, DataSourceProto>();
-  const add = (source: DataSource) => {
+  const add = (source: DataSource | RequestSource) => {
     const proto = dataSourceToProto(source, project);
     const name = source.name;
     const previous = out.get(name);
@@ -142,6 +166,9 @@ function collectSources(defs: Definitions, project: string, problems: Definition
     }
     out.set(name, proto);
   };
+  // Feast registers request sources at the top level too
+  for (const source of defs.requestSources ?? []) add(source);
+  for (const odfv of defs.onDemandFeatureViews ?? []) for (const source of odfv.requestSources) add(source);
   for (const source of defs.dataSources) {
     add(source);
     if (source.sourceType === "push") add(source.batchSource);

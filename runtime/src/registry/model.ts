@@ -2,13 +2,15 @@ import { randomUUID } from "node:crypto";
 import { cloneMessage } from "./proto/codec";
 import { timestampFromDate } from "./proto/time";
 import type {
-  DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, ObjectMetaProto, RegistryProto,
+  DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, ObjectMetaProto, OnDemandFeatureViewProto, RegistryProto,
   SpecObjectProto, TimestampProto,
 } from "./proto/types";
 import { REGISTRY_TYPE } from "./proto/types";
 
-/** The kinds of registry object Skewless creates, updates and deletes. */
+/** The kinds of registry object Skewless creates, updates and deletes (Pulumi resources exist for these). */
 export type ManagedKind = "entity" | "dataSource" | "featureView" | "featureService";
+/** What `skewless apply` writes: the managed kinds plus on-demand views. */
+export type AppliedKind = ManagedKind | "onDemandFeatureView";
 
 /** Every kind a registry lists, in Feast's diff order. */
 export const OBJECT_KINDS = [
@@ -22,7 +24,7 @@ export interface KindProtos {
   dataSource: DataSourceProto;
   featureView: FeatureViewProto;
   featureService: FeatureServiceProto;
-  onDemandFeatureView: SpecObjectProto;
+  onDemandFeatureView: OnDemandFeatureViewProto;
   streamFeatureView: SpecObjectProto;
   labelView: SpecObjectProto;
   permission: SpecObjectProto;
@@ -104,7 +106,7 @@ export class RegistryModel {
    * the old `created_timestamp` and sets `last_updated_timestamp`. Feature views keep their
    * materialization intervals and state.
    */
-  upsert<K extends ManagedKind>(kind: K, project: string, proto: KindProtos[K], now = new Date()): void {
+  upsert<K extends AppliedKind>(kind: K, project: string, proto: KindProtos[K], now = new Date()): void {
     const name = objectName(kind, proto);
     const previous = this.get(kind, project, name);
     const entry = cloneMessage(KINDS[kind].type, proto) as KindProtos[K];
@@ -196,7 +198,7 @@ function metaOf(kind: ObjectKind, proto: object): ObjectMetaProto {
 }
 
 /** The copies of data sources an object embeds (a push source's batch source, a view's sources, ...). */
-function embeddedSources(kind: ManagedKind, proto: object): DataSourceProto[] {
+function embeddedSources(kind: AppliedKind, proto: object): DataSourceProto[] {
   const out: DataSourceProto[] = [];
   const add = (source: DataSourceProto | undefined) => {
     if (!source) return;
@@ -210,5 +212,10 @@ function embeddedSources(kind: ManagedKind, proto: object): DataSourceProto[] {
     add(spec?.stream_source);
   }
   if (kind === "featureService") for (const p of (proto as FeatureServiceProto).spec?.features ?? []) add(p.batch_source);
+  if (kind === "onDemandFeatureView") {
+    for (const s of Object.values((proto as OnDemandFeatureViewProto).spec?.sources ?? {})) {
+      add(s.feature_view_projection?.batch_source);
+    }
+  }
   return out;
 }
