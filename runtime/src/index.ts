@@ -3,11 +3,14 @@ export { FeatureStore, type FeatureStoreSource } from "./feature-store";
 export { Entity, type EntityOptions } from "./definitions/entity";
 export { Field, type FieldOptions } from "./definitions/field";
 export {
-  FileSource, BigQuerySource, PushSource,
-  type FileSourceOptions, type BigQuerySourceOptions, type PushSourceOptions, type DataSource,
+  FileSource, BigQuerySource, PushSource, RequestSource,
+  type FileSourceOptions, type BigQuerySourceOptions, type PushSourceOptions, type RequestSourceOptions, type DataSource,
 } from "./definitions/sources";
 export { FeatureView, FeatureViewProjection, type FeatureViewOptions } from "./definitions/feature-view";
 export { FeatureService, type FeatureServiceOptions } from "./definitions/feature-service";
+export {
+  OnDemandFeatureView, type OnDemandFeatureViewOptions, type OnDemandRow, type OnDemandTransform,
+} from "./definitions/on-demand-feature-view";
 export { dtypes, arrayOf, ValueType, type Dtype, type ScalarDtype } from "./definitions/dtypes";
 export { parseDuration, formatDuration, type DurationInput } from "./duration";
 export { loadRepoConfig, parseRepoConfig, CONFIG_FILE, type RepoConfig, type OnlineStoreConfig, type OfflineStoreConfig } from "./config";

@@ -1,6 +1,7 @@
 import { describeValueType, valueTypeToDtype, type Dtype } from "../definitions/dtypes";
 import { ObjectNotFoundError } from "../errors";
 import { objectName, type RegistryModel } from "./model";
+import { onDemandViewInfo, type OnDemandViewInfo } from "./on-demand-catalog";
 import { durationToSeconds, timestampToDate } from "./proto/time";
 import type { DataSourceProto, EntityProto, FeatureServiceProto, FeatureSpecProto, FeatureViewProto } from "./proto/types";
 
@@ -88,6 +89,17 @@ export class RegistryCatalog {
     return this.model.list("featureView", this.project).map(featureViewInfo);
   }
 
+  /** An on-demand view, whatever its mode (retrieval refuses the modes it cannot run). */
+  onDemandFeatureView(name: string): OnDemandViewInfo {
+    const proto = this.model.get("onDemandFeatureView", this.project, name);
+    if (!proto) throw new ObjectNotFoundError("on demand feature view", name, this.project, this.names("onDemandFeatureView"));
+    return onDemandViewInfo(proto);
+  }
+
+  hasOnDemandFeatureView(name: string): boolean {
+    return this.model.get("onDemandFeatureView", this.project, name) !== undefined;
+  }
+
   hasFeatureView(name: string): boolean {
     return this.model.get("featureView", this.project, name) !== undefined;
   }
@@ -108,7 +120,7 @@ export class RegistryCatalog {
     return this.model.list("entity", this.project).map(entityInfo);
   }
 
-  private names(kind: "featureView" | "featureService" | "entity"): string[] {
+  private names(kind: "featureView" | "onDemandFeatureView" | "featureService" | "entity"): string[] {
     return this.model.list(kind, this.project).map((p) => objectName(kind, p));
   }
 }

@@ -11,6 +11,8 @@ import { decodeValueAt, type DecodeOptions, type OnlineValue } from "../value-de
 import { ValueGrid } from "../value-grid";
 import { toEntityColumns, type EntityColumns, type EntityRows } from "./entity-rows";
 import { OnlineResponse, type FeatureVector, type FieldStatus } from "./online-response";
+import type { OnDemandTransforms } from "../../on-demand/transforms";
+import { withOnDemand } from "./on-demand-online";
 import { DUMMY_ENTITY_VALUE, retrievalPlan, type RetrievalPlan, type ViewPlan } from "./retrieval-plan";
 
 export interface OnlineFeaturesRequest {
@@ -37,6 +39,7 @@ export class OnlineRetriever {
     private readonly store: OnlineStore,
     private readonly entityKeyVersion: EntityKeyVersion,
     private readonly now: () => number = Date.now,
+    private readonly transforms?: OnDemandTransforms,
   ) {}
 
   async get(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
@@ -95,7 +98,8 @@ export class OnlineRetriever {
         columns.push(out);
       });
     });
-    return new OnlineResponse(columns, entities.rowCount);
+    if (plan.onDemand.length === 0) return new OnlineResponse(columns, entities.rowCount);
+    return new OnlineResponse(await withOnDemand(plan, columns, entities, this.transforms, decode), entities.rowCount);
   }
 }
 

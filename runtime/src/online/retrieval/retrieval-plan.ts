@@ -1,6 +1,7 @@
 import { FeatureReferenceError } from "../../errors";
 import type { RegistryCatalog } from "../../registry/catalog";
 import { resolveFeatures, type FeatureSelection } from "../../registry/feature-refs";
+import type { RequestedOnDemandView } from "../../registry/on-demand-refs";
 import { DUMMY_ENTITY_ID } from "../../registry/to-proto";
 import { EntityKeyEncoder, type EntityKeyVersion } from "../entity-key";
 import { onlineTable } from "../open-online-store";
@@ -25,6 +26,10 @@ export interface ViewPlan {
 
 export interface RetrievalPlan {
   views: ViewPlan[];
+  /** On-demand views to compute from the views' values and the request data. */
+  onDemand: RequestedOnDemandView[];
+  /** Feature columns in request order (transform inputs not asked for are left out). */
+  outputNames: string[];
 }
 
 /** Feast's value for the placeholder key of entityless views. */
@@ -71,6 +76,8 @@ function compilePlan(catalog: RegistryCatalog, selection: FeatureSelection, full
         keySignature: r.view.joinKeys.map((k, i) => `${k.name}:${k.valueType}:${requestColumns[i] ?? ""}`).join(","),
       };
     }),
+    onDemand: resolved.onDemand,
+    outputNames: resolved.outputNames,
   };
 }
 
