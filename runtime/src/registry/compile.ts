@@ -8,7 +8,12 @@ import type { DataSource, RequestSource } from "../definitions/sources";
 import { DefinitionError } from "../errors";
 import type { RegistryModel } from "./model";
 import { onDemandFeatureViewToProto } from "./on-demand-to-proto";
-import type { DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, OnDemandFeatureViewProto } from "./proto/types";
+import type {
+  DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, OnDemandFeatureViewProto, StreamFeatureViewProto,
+} from "./proto/types";
+import { isStreamFeatureView } from "../definitions/stream-feature-view";
+import { streamFeatureViewToProto } from "./stream-to-proto";
+import { aggregationFeatures } from "./aggregation-catalog";
 import {
   dataSourceToProto, DUMMY_ENTITY_NAME, dummyEntityProto, entityToProto, featureServiceToProto, featureViewToProto,
   type EntityInfo,
@@ -32,6 +37,7 @@ export interface DesiredState {
   featureViews: FeatureViewProto[];
   featureServices: FeatureServiceProto[];
   onDemandFeatureViews?: OnDemandFeatureViewProto[];
+  streamFeatureViews?: StreamFeatureViewProto[];
 }
 
 /** Sorts exported values into definitions; non-definitions are ignored, one object exported twice counts once. */
@@ -84,11 +90,20 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
     return registered ? { name, joinKey: registered.join_key ?? name, valueType: registered.value_type ?? 0 } : undefined;
   };
   const viewProtos = new Map<string, FeatureViewProto>();
+  const streamProtos = new Map<string, StreamFeatureViewProto>();
   for (const view of views.values()) {
+    if (isStreamFeatureView(view)) {
+      const proto = attempt(() => streamFeatureViewToProto(view, project, entityInfo));
+      if (proto) streamProtos.set(view.name, proto);
+      continue;
+    }
     const proto = attempt(() => featureViewToProto(view, project, entityInfo));
     if (proto) viewProtos.set(view.name, proto);
   }
-  const resolveView = (name: string) => viewProtos.get(name) ?? (views.has(name) ? undefined : existing?.get("featureView", project, name));
+  // A service (or on-demand view) selects a stream view's aggregated features
+  const asServed = (p: StreamFeatureViewProto | undefined) => p && { spec: { features: aggregationFeatures(p.spec ?? {}), batch_source: p.spec?.batch_source } };
+  const resolveView = (name: string) => viewProtos.get(name) ?? asServed(streamProtos.get(name))
+    ?? (views.has(name) ? undefined : existing?.get("featureView", project, name) ?? asServed(existing?.get("streamFeatureView", project, name)));
   const onDemand = uniqueByName("on demand feature view", defs.onDemandFeatureViews ?? [], problems, (a, b) => a === b);
   const onDemandProtos = new Map<string, OnDemandFeatureViewProto>();
   for (const odfv of onDemand.values()) {
@@ -96,7 +111,7 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
       problems.push(new DefinitionError(`on demand feature view ${odfv.name} has the name of a feature view`, "feature references name views: give each a unique name"));
       continue;
     }
-    if (odfv.viewSources.some((p) => views.has(p.view.name) && !viewProtos.has(p.view.name))) continue;
+    if (odfv.viewSources.some((p) => views.has(p.view.name) && !viewProtos.has(p.view.name) && !streamProtos.has(p.view.name))) continue;
     const proto = attempt(() => onDemandFeatureViewToProto(odfv, project, resolveView));
     if (proto) onDemandProtos.set(odfv.name, proto);
   }
@@ -104,7 +119,7 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
     resolveView(name) ?? onDemandProtos.get(name) ?? (onDemand.has(name) ? undefined : existing?.get("onDemandFeatureView", project, name));
   const serviceProtos: FeatureServiceProto[] = [];
   for (const service of services.values()) {
-    const unresolved = service.projections.find((p) => (views.has(p.view.name) && !viewProtos.has(p.view.name)) || (onDemand.has(p.view.name) && !onDemandProtos.has(p.view.name)));
+    const unresolved = service.projections.find((p) => (views.has(p.view.name) && !viewProtos.has(p.view.name) && !streamProtos.has(p.view.name)) || (onDemand.has(p.view.name) && !onDemandProtos.has(p.view.name)));
     if (unresolved) continue;   // the view's own error is already reported
     const proto = attempt(() => featureServiceToProto(service, project, resolveServed));
     if (proto) serviceProtos.push(proto);
@@ -124,6 +139,7 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
     featureViews: [...viewProtos.values()],
     featureServices: serviceProtos,
     onDemandFeatureViews: [...onDemandProtos.values()],
+    streamFeatureViews: [...streamProtos.values()],
   };
 }
 

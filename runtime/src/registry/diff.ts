@@ -28,11 +28,11 @@ export interface RegistryPlan {
 }
 
 /** Kinds in the order plans list and apply them (Feast's order: sources, entities, views, on-demand views, services). */
-export const MANAGED_KINDS: readonly AppliedKind[] = ["dataSource", "entity", "featureView", "onDemandFeatureView", "featureService"];
+export const MANAGED_KINDS: readonly AppliedKind[] = ["dataSource", "entity", "featureView", "onDemandFeatureView", "streamFeatureView", "featureService"];
 
 const DESIRED_FIELD: Record<AppliedKind, keyof DesiredState> = {
   dataSource: "dataSources", entity: "entities", featureView: "featureViews", onDemandFeatureView: "onDemandFeatureViews",
-  featureService: "featureServices",
+  streamFeatureView: "streamFeatureViews", featureService: "featureServices",
 };
 
 export interface PlanOptions {

@@ -3,7 +3,7 @@ import { formatDuration } from "../duration";
 import { UNKNOWN_FIELDS, type ProtoMessage } from "./proto/codec";
 import { durationToSeconds } from "./proto/time";
 import type {
-  DataSourceProto, EntityProto, FeatureServiceProto, FeatureSpecProto, FeatureViewProto, OnDemandFeatureViewProto, Tags,
+  DataSourceProto, EntityProto, FeatureServiceProto, FeatureSpecProto, FeatureViewProto, OnDemandFeatureViewProto, StreamFeatureViewProto, Tags,
 } from "./proto/types";
 import type { AppliedKind } from "./model";
 import { withoutOwnership } from "./ownership";
@@ -28,7 +28,20 @@ export function flatten(kind: AppliedKind, proto: object): FlatSpec {
     case "featureView": return flattenFeatureView(proto as FeatureViewProto);
     case "featureService": return flattenFeatureService(proto as FeatureServiceProto);
     case "onDemandFeatureView": return flattenOnDemandFeatureView(proto as OnDemandFeatureViewProto);
+    case "streamFeatureView": return flattenStreamFeatureView(proto as StreamFeatureViewProto);
   }
+}
+
+/** A stream feature view: a feature view's properties plus one `column function window/slide as name` per aggregation. */
+export function flattenStreamFeatureView(proto: StreamFeatureViewProto): FlatSpec {
+  const s = proto.spec ?? {};
+  const view = flattenFeatureView({ spec: { ...s, aggregations: undefined, timestamp_field: undefined, enable_tiling: undefined, tiling_hop_size: undefined } as FeatureViewProto["spec"] });
+  return {
+    ...view,
+    aggregations: (s.aggregations ?? []).map((a) =>
+      `${a.name}: ${a.function}(${a.column}) over ${formatDuration(durationToSeconds(a.time_window))} by ${formatDuration(durationToSeconds(a.slide_interval))}`),
+    ...others(s, [...Object.keys(s).filter((k) => k in view || ["entities", "entity_columns", "batch_source", "stream_source", "name", "project", "version"].includes(k)), "aggregations", "timestamp_field", "enable_tiling", "tiling_hop_size"]),
+  };
 }
 
 /** An on-demand view: its sources by name, its schema, mode and transform source (a changed function shows as `transform`). */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { cloneMessage } from "./proto/codec";
 import { timestampFromDate } from "./proto/time";
 import type {
-  DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, ObjectMetaProto, OnDemandFeatureViewProto, RegistryProto,
+  DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, ObjectMetaProto, OnDemandFeatureViewProto, RegistryProto, StreamFeatureViewProto,
   SpecObjectProto, TimestampProto,
 } from "./proto/types";
 import { REGISTRY_TYPE } from "./proto/types";
@@ -10,7 +10,7 @@ import { REGISTRY_TYPE } from "./proto/types";
 /** The kinds of registry object Skewless creates, updates and deletes (Pulumi resources exist for these). */
 export type ManagedKind = "entity" | "dataSource" | "featureView" | "featureService";
 /** What `skewless apply` writes: the managed kinds plus on-demand views. */
-export type AppliedKind = ManagedKind | "onDemandFeatureView";
+export type AppliedKind = ManagedKind | "onDemandFeatureView" | "streamFeatureView";
 
 /** Every kind a registry lists, in Feast's diff order. */
 export const OBJECT_KINDS = [
@@ -25,7 +25,7 @@ export interface KindProtos {
   featureView: FeatureViewProto;
   featureService: FeatureServiceProto;
   onDemandFeatureView: OnDemandFeatureViewProto;
-  streamFeatureView: SpecObjectProto;
+  streamFeatureView: StreamFeatureViewProto;
   labelView: SpecObjectProto;
   permission: SpecObjectProto;
   savedDataset: SpecObjectProto;
@@ -115,7 +115,7 @@ export class RegistryModel {
     const oldMeta = previous ? metaOf(kind, previous) : undefined;
     meta.created_timestamp = oldMeta?.created_timestamp ?? stamp;
     meta.last_updated_timestamp = stamp;
-    if (kind === "featureView" && previous) {
+    if ((kind === "featureView" || kind === "streamFeatureView") && previous) {
       const oldFv = (previous as FeatureViewProto).meta;
       const fvMeta = (entry as FeatureViewProto).meta!;
       fvMeta.materialization_intervals = oldFv?.materialization_intervals ?? [];
@@ -165,7 +165,7 @@ export class RegistryModel {
 
   /** Records one successful materialization of a view, as Feast does (intervals are never merged). */
   recordMaterialization(project: string, view: string, start: Date, end: Date, now = new Date()): void {
-    const fv = this.get("featureView", project, view);
+    const fv = this.get("featureView", project, view) ?? this.get("streamFeatureView", project, view);
     if (!fv) return;
     const meta = (fv.meta ??= {});
     (meta.materialization_intervals ??= []).push({ start_time: timestampFromDate(start), end_time: timestampFromDate(end) });
@@ -206,7 +206,7 @@ function embeddedSources(kind: AppliedKind, proto: object): DataSourceProto[] {
     add(source.batch_source);
   };
   if (kind === "dataSource") add((proto as DataSourceProto).batch_source);
-  if (kind === "featureView") {
+  if (kind === "featureView" || kind === "streamFeatureView") {
     const spec = (proto as FeatureViewProto).spec;
     add(spec?.batch_source);
     add(spec?.stream_source);

@@ -134,6 +134,36 @@ export interface OnDemandFeatureViewSpecProto extends ProtoMessage {
 }
 export interface OnDemandFeatureViewProto extends ProtoMessage { spec?: OnDemandFeatureViewSpecProto; meta?: ObjectMetaProto }
 
+export interface AggregationProto extends ProtoMessage {
+  column?: string;
+  function?: string;
+  time_window?: DurationProto;
+  slide_interval?: DurationProto;
+  name?: string;
+}
+
+export interface StreamFeatureViewSpecProto extends ProtoMessage {
+  name?: string;
+  project?: string;
+  entities?: string[];
+  features?: FeatureSpecProto[];
+  entity_columns?: FeatureSpecProto[];
+  description?: string;
+  tags?: Tags;
+  owner?: string;
+  ttl?: DurationProto;
+  batch_source?: DataSourceProto;
+  stream_source?: DataSourceProto;
+  online?: boolean;
+  mode?: string;
+  aggregations?: AggregationProto[];
+  timestamp_field?: string;
+  enable_tiling?: boolean;
+  tiling_hop_size?: DurationProto;
+  version?: string;
+}
+export interface StreamFeatureViewProto extends ProtoMessage { spec?: StreamFeatureViewSpecProto; meta?: FeatureViewMetaProto }
+
 /** Any registry object with a `spec` carrying `name` and `project` (on-demand views, permissions, ...). */
 export interface SpecObjectProto extends ProtoMessage {
   spec?: ProtoMessage & { name?: string; project?: string; tags?: Tags };
@@ -161,7 +191,7 @@ export interface RegistryProto extends ProtoMessage {
   infra?: ProtoMessage & { infra_objects?: InfraObjectProto[] };
   saved_datasets?: SpecObjectProto[];
   data_sources?: DataSourceProto[];
-  stream_feature_views?: SpecObjectProto[];
+  stream_feature_views?: StreamFeatureViewProto[];
   project_metadata?: (ProtoMessage & { project?: string; project_uuid?: string })[];
   permissions?: SpecObjectProto[];
   projects?: ProjectProto[];
