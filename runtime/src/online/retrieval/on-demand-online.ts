@@ -1,8 +1,8 @@
-import { ValueType } from "../../definitions/dtypes";
 import { UnsupportedTransformError } from "../../errors";
 import type { OnDemandTransforms } from "../../on-demand/transforms";
 import { runOnDemand } from "../../on-demand/run-transform";
-import type { DecodeOptions, OnlineValue } from "../value-decoder";
+import type { DecodeOptions } from "../value-decoder";
+import { presentValue } from "./present-value";
 import type { EntityColumns } from "./entity-rows";
 import type { FeatureVector, FieldStatus } from "./online-response";
 import type { RetrievalPlan } from "./retrieval-plan";
@@ -25,7 +25,7 @@ export async function withOnDemand(
     requested.features.forEach((feature, f) => {
       computed.push({
         name: requested.outputNames[f],
-        values: outputs[f].map((v) => present(v, feature.valueType, decode)),
+        values: outputs[f].map((v) => presentValue(v, feature.valueType, decode)),
         statuses: new Array<FieldStatus>(entities.rowCount).fill("PRESENT"),
         eventTimestamps: new Array<Date | null>(entities.rowCount).fill(null),
         valueType: feature.valueType,
@@ -37,13 +37,4 @@ export async function withOnDemand(
   const keyColumns = new Set(plan.views.flatMap((v) => v.requestColumns.filter((c): c is string => c !== undefined)));
   const entityOut = entities.names.filter((n) => !requestData.has(n) || keyColumns.has(n)).map((n) => byName.get(n)!);
   return [...entityOut, ...plan.outputNames.map((n) => byName.get(n)!)];
-}
-
-/** A canonical output as the caller asked values back (numbers while exact, epoch seconds for the HTTP server). */
-function present(value: unknown, valueType: number, decode: DecodeOptions): OnlineValue {
-  if (value === null) return null;
-  if (Array.isArray(value)) return value.map((v) => present(v, valueType === ValueType.INT64_LIST ? ValueType.INT64 : valueType === ValueType.UNIX_TIMESTAMP_LIST ? ValueType.UNIX_TIMESTAMP : 0, decode)) as OnlineValue;
-  if (typeof value === "bigint" && decode.int64 !== "bigint" && value >= -(2n ** 53n) + 1n && value <= 2n ** 53n - 1n) return Number(value);
-  if (value instanceof Date && decode.timestamps === "seconds") return Math.floor(value.getTime() / 1000);
-  return value as OnlineValue;
 }

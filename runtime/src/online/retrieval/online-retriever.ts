@@ -13,6 +13,7 @@ import { toEntityColumns, type EntityColumns, type EntityRows } from "./entity-r
 import { OnlineResponse, type FeatureVector, type FieldStatus } from "./online-response";
 import type { OnDemandTransforms } from "../../on-demand/transforms";
 import { withOnDemand } from "./on-demand-online";
+import { aggregatedColumns } from "./aggregated-read";
 import { DUMMY_ENTITY_VALUE, retrievalPlan, type RetrievalPlan, type ViewPlan } from "./retrieval-plan";
 
 export interface OnlineFeaturesRequest {
@@ -71,6 +72,10 @@ export class OnlineRetriever {
       valueType: joinKeyType(plan, name),
     }));
     plan.views.forEach((view, v) => {
+      if (view.aggregations) {
+        columns.push(...aggregatedColumns(view, results[v], now, decode));
+        return;
+      }
       const { eventTimes, values } = results[v];
       const dates = eventTimes.map((t) => (t === undefined ? null : new Date(t)));
       const expired = eventTimes.map((t) => t !== undefined && view.ttlMs > 0 && now - t > view.ttlMs);
