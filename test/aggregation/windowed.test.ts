@@ -150,6 +150,17 @@ describe.each(["sqlite", "redis"])("windowed aggregations on %s", (kind) => {
     expect(online.amount_sum_1h.slice(USERS)).toEqual([null, null]);
   }, 120_000);
 
+  it("is checked by validate: no discrepancy, until an event reaches only the online store", async () => {
+    const clean = await store.validate({ featureViews: ["txn_stats"] });
+    expect(clean.views[0]).toMatchObject({ view: "txn_stats", mismatches: 0, missing: 0 });
+    expect(clean.values).toBe(clean.views[0].entities * NAMES.length);
+    expect(clean.views[0].entities).toBeGreaterThan(USERS / 2);
+    await pushOnline(store, "txn_push", { user_id: [1], event_timestamp: [new Date(Date.now() - 1000).toISOString()], amount: [1.25], qty: [3] });
+    const skewed = await store.validate({ featureViews: ["txn_stats"] });
+    expect(skewed.mismatches).toBeGreaterThan(0);
+    expect(skewed.examples.every((e) => e.entity.user_id === 1n)).toBe(true);
+  }, 60_000);
+
   it("is not materialized (pushes keep it online)", async () => {
     await expect(store.materialize(new Date(0), new Date(), { featureViews: ["txn_stats"] })).rejects.toThrow(/windowed aggregations/);
   });
