@@ -8,6 +8,8 @@ export {
 } from "./definitions/sources";
 export { FeatureView, FeatureViewProjection, type FeatureViewOptions } from "./definitions/feature-view";
 export { FeatureService, type FeatureServiceOptions } from "./definitions/feature-service";
+export { StreamFeatureView, type StreamFeatureViewOptions } from "./definitions/stream-feature-view";
+export { Aggregation, AGGREGATION_FUNCTIONS, type AggregationOptions, type AggregationFunction } from "./definitions/aggregation";
 export {
   OnDemandFeatureView, type OnDemandFeatureViewOptions, type OnDemandRow, type OnDemandTransform,
 } from "./definitions/on-demand-feature-view";
