@@ -9,24 +9,14 @@ import { pushOnline } from "../../runtime/src/server/push";
 import { definitions, scratchDir } from "../helpers/online-repo";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 import { writeRows } from "../offline/helpers/parquet";
+import { seededRandom, TEST_SEED } from "../helpers/random";
 
 // Windowed aggregations, online (tiles updated by pushes) against offline (the point-in-time join
 // over the event log), cell for cell on a randomized log with ties and events on window edges.
 // The event log is written to the push source's batch source by the test, as a push to the
 // offline store writes it (that path is another branch's work).
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const SEED = Number(process.env.SKEWLESS_TEST_SEED ?? Date.now() % 100000);
+const SEED = TEST_SEED;
 const USERS = 15;
 const HOUR = 3600_000;
 
@@ -93,7 +83,7 @@ afterAll(async () => {
 
 describe.each(["sqlite", "redis"])("windowed aggregations on %s", (kind) => {
   let store: FeatureStore;
-  const rand = random(SEED + (kind === "redis" ? 1 : 0));
+  const rand = seededRandom(SEED + (kind === "redis" ? 1 : 0));
 
   beforeAll(async () => {
     const dir = scratchDir();

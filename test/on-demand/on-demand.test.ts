@@ -10,21 +10,10 @@ import { RequestDataNotFoundError, TransformError, UnsupportedTransformError } f
 import { FeatureStore } from "../../runtime/src/feature-store";
 import { definitions, scratchDir } from "../helpers/online-repo";
 import { writeRows } from "../offline/helpers/parquet";
+import { seededRandom, TEST_SEED } from "../helpers/random";
 
-/** mulberry32: seeded, so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const SEED = Number(process.env.SKEWLESS_TEST_SEED ?? Date.now() % 100000);
-const rand = random(SEED);
+const SEED = TEST_SEED;
+const rand = seededRandom(SEED);
 const USERS = 40;
 
 const user = new Entity({ name: "user", joinKeys: ["user_id"], valueType: "Int64" });
