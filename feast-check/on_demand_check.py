@@ -8,6 +8,8 @@ Run with the pinned venv (see setup-venv.sh). Every command prints one JSON docu
         get_online_features; each step reports its result or the exception Feast raised
   python-odfv REPO FEATURE_REF ENTITY_ROWS_JSON
         Feast's own answer for a Python on-demand view (the value Feast computes)
+  stream-views REPO
+        the stream feature views as Feast's SDK reads them, with their aggregations
 """
 import json
 import sys
@@ -44,8 +46,26 @@ def python_odfv(repo, feature_ref, entity_rows_json):
     return store.get_online_features(features=[feature_ref], entity_rows=json.loads(entity_rows_json)).to_dict()
 
 
+def stream_views(repo):
+    from feast import FeatureStore
+
+    store = FeatureStore(repo_path=repo)
+    return [
+        {
+            "name": v.name,
+            "source": v.stream_source.name,
+            "aggregations": [
+                {"column": a.column, "function": a.function, "name": a.name,
+                 "time_window": a.time_window.total_seconds(), "slide_interval": a.slide_interval.total_seconds()}
+                for a in v.aggregations
+            ],
+        }
+        for v in store.list_stream_feature_views()
+    ]
+
+
 def main(argv):
-    return run(__doc__, {"read": read, "python-odfv": python_odfv}, argv)
+    return run(__doc__, {"read": read, "python-odfv": python_odfv, "stream-views": stream_views}, argv)
 
 
 if __name__ == "__main__":

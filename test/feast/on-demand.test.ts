@@ -45,7 +45,7 @@ with_odfv = FeatureService(name="with_odfv", features=[stats, trips_plus])
 plain = FeatureService(name="plain", features=[stats])
 `;
 
-const SKEWLESS_REPO = `import { Entity, FeatureService, FeatureView, FileSource, OnDemandFeatureView, RequestSource } from "@skewless/runtime";
+const SKEWLESS_REPO = `import { Entity, FeatureService, FeatureView, FileSource, OnDemandFeatureView, PushSource, RequestSource, StreamFeatureView } from "@skewless/runtime";
 
 export const driver = new Entity({ name: "driver", joinKeys: ["driver_id"], valueType: "Int64" });
 export const source = new FileSource({ name: "driver_source", path: "data/driver.parquet", timestampField: "event_timestamp" });
@@ -59,6 +59,11 @@ export const tripsPlus = new OnDemandFeatureView({
   transform: (row) => ({ trips_plus: row.trips === null ? null : (row.trips as bigint) + (row.extra as bigint) }),
 });
 export const withOdfv = new FeatureService({ name: "with_odfv", features: [stats, tripsPlus] });
+export const tripPush = new PushSource({ name: "trip_push", batchSource: new FileSource({ name: "trip_log", path: "data/trips.parquet", timestampField: "event_timestamp" }) });
+export const tripStats = new StreamFeatureView({
+  name: "trip_stats", entities: [driver], source: tripPush, schema: [{ name: "fare", dtype: "Float64" }],
+  aggregations: [{ column: "fare", function: "sum", timeWindow: "1h" }, { column: "fare", function: "max", timeWindow: "7d", slideInterval: "1h" }],
+});
 `;
 
 async function makeRepo(definitions: { file: string; text: string }): Promise<string> {
@@ -183,5 +188,16 @@ describe("a TypeScript on-demand view applied by Skewless", () => {
     const plan = await feast(["plan"], repo);
     expect(plan.code).toBe(1);
     expect(plan.stderr + plan.stdout).toContain("ValueError: Unsupported mode 'typescript' for user_defined_function");
+  }, 300_000);
+
+  it("has its stream feature view read by Feast's SDK with the aggregations, field for field", async () => {
+    const views = await feastCheck<unknown[]>("on_demand_check.py", ["stream-views", repo]);
+    expect(views).toEqual([{
+      name: "trip_stats", source: "trip_push",
+      aggregations: [
+        { column: "fare", function: "sum", name: "fare_sum_1h", time_window: 3600, slide_interval: 60 },
+        { column: "fare", function: "max", name: "fare_max_7d", time_window: 604800, slide_interval: 3600 },
+      ],
+    }]);
   }, 300_000);
 });
