@@ -100,6 +100,18 @@ describe("a TypeScript on-demand view", () => {
     await job.close();
   }, 120_000);
 
+  it("is planned as Feast's object kind, and applying again changes nothing", async () => {
+    const defs = definitions(user, statsSource, stats, txn, risk, service);
+    expect((await store.plan(defs)).changes).toEqual([]);
+    const model = (await store.registry.read()).model;
+    const proto = model.get("onDemandFeatureView", "odfv", "risk")!;
+    expect(proto.spec!.mode).toBe("typescript");
+    expect(proto.spec!.feature_transformation!.user_defined_function!.body_text).toBe(String(risk.transform));
+    expect(proto.spec!.feature_transformation!.user_defined_function!.body ?? new Uint8Array()).toHaveLength(0);
+    expect(Object.keys(proto.spec!.sources!).sort()).toEqual(["txn", "user_stats"]);
+    expect(model.get("dataSource", "odfv", "txn")?.type).toBe(7);   // REQUEST_SOURCE, registered at the top level as Feast does
+  });
+
   it("works through a feature service mixing a view and an on-demand view", async () => {
     const rows = entityRows.slice(0, 5);
     const online = (await store.getOnlineFeatures({ featureService: "risk_v1", entityRows: rows })).toObject();
