@@ -14,6 +14,8 @@ import type {
 import { isStreamFeatureView } from "../definitions/stream-feature-view";
 import { streamFeatureViewToProto } from "./stream-to-proto";
 import { aggregationFeatures } from "./aggregation-catalog";
+import type { Permission } from "../definitions/permission";
+import { permissionToProto, type PermissionProto } from "./permission-proto";
 import {
   dataSourceToProto, DUMMY_ENTITY_NAME, dummyEntityProto, entityToProto, featureServiceToProto, featureViewToProto,
   type EntityInfo,
@@ -28,6 +30,8 @@ export interface Definitions {
   onDemandFeatureViews?: OnDemandFeatureView[];
   /** Request sources exported on their own (those an on-demand view uses are registered anyway). */
   requestSources?: RequestSource[];
+  /** Absent means none. */
+  permissions?: Permission[];
 }
 
 /** The registry objects a set of definitions asks for. */
@@ -38,11 +42,14 @@ export interface DesiredState {
   featureServices: FeatureServiceProto[];
   onDemandFeatureViews?: OnDemandFeatureViewProto[];
   streamFeatureViews?: StreamFeatureViewProto[];
+  permissions?: PermissionProto[];
 }
 
 /** Sorts exported values into definitions; non-definitions are ignored, one object exported twice counts once. */
 export function collectDefinitions(values: Iterable<unknown>): Definitions {
-  const defs: Required<Definitions> = { entities: [], dataSources: [], featureViews: [], featureServices: [], onDemandFeatureViews: [], requestSources: [] };
+  const defs: Required<Definitions> = {
+    entities: [], dataSources: [], featureViews: [], featureServices: [], onDemandFeatureViews: [], requestSources: [], permissions: [],
+  };
   const seen = new Set<unknown>();
   for (const value of values) {
     if (seen.has(value)) continue;
@@ -56,6 +63,7 @@ export function collectDefinitions(values: Iterable<unknown>): Definitions {
       case "onDemandFeatureView": defs.onDemandFeatureViews.push(value as OnDemandFeatureView); break;
       case "featureView": defs.featureViews.push(value as FeatureView); break;
       case "featureService": defs.featureServices.push(value as FeatureService); break;
+      case "permission": defs.permissions.push(value as Permission); break;
       default: break;
     }
   }
@@ -82,6 +90,7 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
   const views = uniqueByName("feature view", defs.featureViews, problems, (a, b) => a === b);
   const services = uniqueByName("feature service", defs.featureServices, problems, (a, b) => a === b);
   const sources = collectSources(defs, project, problems);
+  const permissions = uniqueByName("permission", defs.permissions ?? [], problems, (a, b) => a === b);
 
   const entityInfo = (name: string): EntityInfo | undefined => {
     const defined = entities.get(name);
@@ -140,6 +149,7 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
     featureServices: serviceProtos,
     onDemandFeatureViews: [...onDemandProtos.values()],
     streamFeatureViews: [...streamProtos.values()],
+    permissions: [...permissions.values()].map((p) => permissionToProto(p, project)),
   };
 }
 

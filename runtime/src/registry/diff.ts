@@ -27,12 +27,14 @@ export interface RegistryPlan {
   changes: ObjectChange[];
 }
 
-/** Kinds in the order plans list and apply them (Feast's order: sources, entities, views, on-demand views, services). */
-export const MANAGED_KINDS: readonly AppliedKind[] = ["dataSource", "entity", "featureView", "onDemandFeatureView", "streamFeatureView", "featureService"];
+/** Kinds in the order plans list and apply them (Feast's order: sources, entities, views, on-demand and stream views, services, permissions). */
+export const MANAGED_KINDS: readonly AppliedKind[] = [
+  "dataSource", "entity", "featureView", "onDemandFeatureView", "streamFeatureView", "featureService", "permission",
+];
 
 const DESIRED_FIELD: Record<AppliedKind, keyof DesiredState> = {
   dataSource: "dataSources", entity: "entities", featureView: "featureViews", onDemandFeatureView: "onDemandFeatureViews",
-  streamFeatureView: "streamFeatureViews", featureService: "featureServices",
+  streamFeatureView: "streamFeatureViews", featureService: "featureServices", permission: "permissions",
 };
 
 export interface PlanOptions {

@@ -6,6 +6,7 @@ import type {
   DataSourceProto, EntityProto, FeatureServiceProto, FeatureSpecProto, FeatureViewProto, OnDemandFeatureViewProto, StreamFeatureViewProto, Tags,
 } from "./proto/types";
 import type { AppliedKind } from "./model";
+import { flattenPermission, type PermissionProto } from "./permission-flat";
 import { withoutOwnership } from "./ownership";
 
 /**
@@ -29,6 +30,7 @@ export function flatten(kind: AppliedKind, proto: object): FlatSpec {
     case "featureService": return flattenFeatureService(proto as FeatureServiceProto);
     case "onDemandFeatureView": return flattenOnDemandFeatureView(proto as OnDemandFeatureViewProto);
     case "streamFeatureView": return flattenStreamFeatureView(proto as StreamFeatureViewProto);
+    case "permission": return flattenPermission(proto as PermissionProto);
   }
 }
 
@@ -166,7 +168,7 @@ function describeField(f: FeatureSpecProto): string {
 }
 
 /** Non-default fields outside `covered`, as `other.<field>` → canonical text. */
-function others(message: ProtoMessage, covered: string[]): FlatSpec {
+export function others(message: ProtoMessage, covered: string[]): FlatSpec {
   const out: FlatSpec = {};
   for (const [key, value] of Object.entries(message)) {
     if (covered.includes(key) || isEmpty(value)) continue;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { PermissionProto } from "./permission-proto";
 import { cloneMessage } from "./proto/codec";
 import { timestampFromDate } from "./proto/time";
 import type {
@@ -8,8 +9,8 @@ import type {
 import { REGISTRY_TYPE } from "./proto/types";
 
 /** The kinds of registry object Skewless creates, updates and deletes (Pulumi resources exist for these). */
-export type ManagedKind = "entity" | "dataSource" | "featureView" | "featureService";
-/** What `skewless apply` writes: the managed kinds plus on-demand views. */
+export type ManagedKind = "entity" | "dataSource" | "featureView" | "featureService" | "permission";
+/** What `skewless apply` writes: the managed kinds plus on-demand and stream views. */
 export type AppliedKind = ManagedKind | "onDemandFeatureView" | "streamFeatureView";
 
 /** Every kind a registry lists, in Feast's diff order. */
@@ -27,7 +28,7 @@ export interface KindProtos {
   onDemandFeatureView: OnDemandFeatureViewProto;
   streamFeatureView: StreamFeatureViewProto;
   labelView: SpecObjectProto;
-  permission: SpecObjectProto;
+  permission: PermissionProto;
   savedDataset: SpecObjectProto;
 }
 
