@@ -47,7 +47,7 @@ export interface SourceRelation {
    * row's tie-break (`TIE`): a training set of one feature and a materialization of all of them
    * must pick the same row among exact ties.
    */
-  tieBreakColumns: string[];
+  tieBreakColumns: { column: string; dtype?: Dtype }[];
 }
 
 /** Internal column names in generated SQL (`__` is reserved, as in Feast). */
@@ -82,7 +82,7 @@ export function sourceRelation(view: FeatureViewInfo, repoPath: string, features
     createdTimestamp: source.createdTimestampColumn
       ? { sourceColumn: reverse.get(source.createdTimestampColumn) ?? source.createdTimestampColumn }
       : undefined,
-    tieBreakColumns: view.features.map((f) => reverse.get(f.name) ?? f.name),
+    tieBreakColumns: view.features.map((f) => ({ column: reverse.get(f.name) ?? f.name, dtype: f.dtype })),
   };
 }
 

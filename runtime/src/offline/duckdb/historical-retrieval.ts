@@ -43,7 +43,7 @@ export async function prepareRetrieval(context: RetrievalContext, request: Histo
 }
 
 /** The declared type of every entity column a join key reads (first view wins when two disagree). */
-function joinKeyTypes(request: HistoricalRetrievalRequest, sources: readonly SourceRelation[]): Map<string, Dtype> {
+export function joinKeyTypes(request: HistoricalRetrievalRequest, sources: readonly SourceRelation[]): Map<string, Dtype> {
   const types = new Map<string, Dtype>();
   request.views.forEach((requested, i) => {
     for (const key of sources[i].joinKeys) {
