@@ -73,7 +73,7 @@ export async function startGcsServer(): Promise<LocalServer> {
 /**
  * Starts the BigQuery emulator (bqemulator, in memory; see scripts/emulators/bigquery_server.py)
  * on a free port, with `project` as its default project. Point the store at it with
- * `BIGQUERY_EMULATOR_HOST` (the endpoint without `http://`).
+ * `SKEWLESS_BIGQUERY_ENDPOINT`.
  */
 export async function startBigQueryServer(project = "emulator"): Promise<LocalServer> {
   let lastError: unknown;

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { Entity } from "../../../runtime/src/definitions/entity";
 import { FeatureView } from "../../../runtime/src/definitions/feature-view";
-import { FileSource } from "../../../runtime/src/definitions/sources";
+import { BigQuerySource, FileSource } from "../../../runtime/src/definitions/sources";
 import { DuckDBDialect } from "../../../runtime/src/offline/duckdb/duckdb-dialect";
 import { compileTieBreak } from "../../../runtime/src/offline/sql/compile-source";
 import { writeRows } from "./parquet";
@@ -93,8 +93,18 @@ export interface PointInTimeFixture {
   matchesB: number;
 }
 
+/** Where the views read: the parquet files (default), or BigQuery tables `<dataset>.a` and `<dataset>.b` loaded from them. */
+export type FixtureSources = { kind: "file" } | { kind: "bigquery"; dataset: string };
+
+function source(view: "a" | "b", where: FixtureSources, createdTimestampColumn?: string) {
+  const common = { name: `${view}_source`, timestampField: "event_timestamp", createdTimestampColumn };
+  return where.kind === "file"
+    ? new FileSource({ ...common, path: `data/${view}.parquet` })
+    : new BigQuerySource({ ...common, table: `${where.dataset}.${view}` });
+}
+
 /** Writes seed `seed`'s sources into `dir/data` and works out the reference answer. */
-export async function pointInTimeFixture(seed: number, dir: string): Promise<PointInTimeFixture> {
+export async function pointInTimeFixture(seed: number, dir: string, where: FixtureSources = { kind: "file" }): Promise<PointInTimeFixture> {
   const rng = random(seed);
   const ttlA = rng.pick([0, 30, 120]);
   const ttlB = rng.pick([0, 45]);
@@ -103,12 +113,12 @@ export async function pointInTimeFixture(seed: number, dir: string): Promise<Poi
   const merchant = new Entity({ name: "merchant", joinKeys: ["merchant_id"], valueType: "String" });
   const viewA = new FeatureView({
     name: "a", entities: [user], ttl: ttlA * 60,
-    source: new FileSource({ name: "a_source", path: "data/a.parquet", timestampField: "event_timestamp", createdTimestampColumn: "created" }),
+    source: source("a", where, "created"),
     schema: [{ name: "a_id", dtype: "Int64" }, { name: "a_score", dtype: "Float64" }],
   });
   const viewB = new FeatureView({
     name: "b", entities: [user, merchant], ttl: ttlB * 60,
-    source: new FileSource({ name: "b_source", path: "data/b.parquet", timestampField: "event_timestamp" }),
+    source: source("b", where),
     schema: [{ name: "b_id", dtype: "Int32" }],
   });
   const files = { a: path.join(dir, "data/a.parquet"), b: path.join(dir, "data/b.parquet") };

@@ -19,8 +19,8 @@ import { duckdbTypeOf, type ResultColumn } from "./result-table";
 
 export interface BigQueryOfflineStoreOptions extends BigQueryOfflineStoreConfig {
   repoPath: string;
-  /** `host:port` of a BigQuery emulator (`BIGQUERY_EMULATOR_HOST`). */
-  emulatorHost?: string;
+  /** A BigQuery emulator's URL (`SKEWLESS_BIGQUERY_ENDPOINT`): no credentials are looked up. */
+  endpoint?: string;
 }
 
 /**
@@ -66,7 +66,7 @@ export class BigQueryOfflineStore implements OfflineStore {
     const connection = await (await this.duckdb()).connect();
     let uploaded: string | undefined;
     try {
-      const entities = await uploadEntities(this.session, this.options.dataset, connection, input, joinKeyTypes(request, sources), this.dialect,
+      const entities = await uploadEntities(this.session, this.options.dataset, connection, input, joinKeyTypes(request, sources),
         this.options.tableCreateDisposition === "CREATE_IF_NEEDED");
       uploaded = entities.table;
       const plan = planPointInTime(request.views, sources, entities.relation, request);

@@ -5,8 +5,8 @@ export interface BigQueryConnectionOptions {
   projectId?: string;
   billingProjectId?: string;
   location?: string;
-  /** `host:port` of a BigQuery emulator: no credentials are looked up, requests go there over HTTP. */
-  emulatorHost?: string;
+  /** A BigQuery emulator's URL (`http://host:port`): no credentials are looked up, requests go there. */
+  endpoint?: string;
 }
 
 /** One page of a query's result: rows as the client decodes them, and the result's schema. */
@@ -75,13 +75,12 @@ export class BigQuerySession {
 
 async function createClient(options: BigQueryConnectionOptions): Promise<BigQuery> {
   const { BigQuery } = await import("@google-cloud/bigquery");
-  if (!options.emulatorHost) return new BigQuery({ projectId: options.projectId, location: options.location });
+  if (!options.endpoint) return new BigQuery({ projectId: options.projectId, location: options.location });
   const { OAuth2Client } = await import("google-auth-library");
   // An emulator checks no token; a fixed one keeps the client from looking for Google credentials.
   const authClient = new OAuth2Client();
   authClient.setCredentials({ access_token: "emulator", expiry_date: Number.MAX_SAFE_INTEGER });
-  const endpoint = /^https?:\/\//.test(options.emulatorHost) ? options.emulatorHost : `http://${options.emulatorHost}`;
-  return new BigQuery({ projectId: options.projectId ?? "emulator", location: options.location, apiEndpoint: endpoint, authClient });
+  return new BigQuery({ projectId: options.projectId ?? "emulator", location: options.location, apiEndpoint: options.endpoint, authClient });
 }
 
 function hintFor(error: unknown): string | undefined {

@@ -80,3 +80,16 @@ export function fromBigQuery(value: unknown, dtype: Dtype | "Timestamp"): unknow
 function integerText(value: unknown): string {
   return typeof value === "object" && value !== null && "value" in value ? String(value.value) : String(value);
 }
+
+const FROM_DUCKDB: Record<string, string> = {
+  TINYINT: "INT64", SMALLINT: "INT64", INTEGER: "INT64", BIGINT: "INT64", UTINYINT: "INT64", USMALLINT: "INT64", UINTEGER: "INT64",
+  FLOAT: "FLOAT64", DOUBLE: "FLOAT64", VARCHAR: "STRING", BOOLEAN: "BOOL", BLOB: "BYTES", DATE: "DATE",
+  TIMESTAMP: "DATETIME", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP",
+};
+
+/** The BigQuery column a DuckDB column is uploaded as (entity rows), or undefined when none fits. */
+export function bigQueryFieldOf(name: string, duckdbType: string): TableField | undefined {
+  const list = duckdbType.endsWith("[]");
+  const type = FROM_DUCKDB[list ? duckdbType.slice(0, -2) : duckdbType];
+  return type ? { name, type, mode: list ? "REPEATED" : "NULLABLE" } : undefined;
+}

@@ -4,16 +4,19 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Dtype } from "../../definitions/dtypes";
-import { BackendError } from "../../errors";
+import type { TableField } from "@google-cloud/bigquery";
+import { BackendError, InvalidArgumentError, SkewlessError } from "../../errors";
 import type { EntityInput } from "../entity-data";
+import { DuckDBDialect } from "../duckdb/duckdb-dialect";
 import { run } from "../duckdb/duckdb-session";
 import { loadEntities } from "../duckdb/entity-loader";
 import type { EntityRelation } from "../point-in-time";
-import type { SqlDialect } from "../sql/dialect";
 import type { BigQuerySession } from "./bigquery-session";
+import { bigQueryFieldOf } from "./bigquery-types";
 
 /** The column numbering uploaded entity rows in input order (BigQuery tables have no row id). */
 export const ENTITY_ROW = "skewless_row";
+const ENTITY_TABLE_LIFETIME_MS = 24 * 3600_000;
 
 export interface UploadedEntities {
   relation: EntityRelation;
@@ -29,9 +32,9 @@ export interface UploadedEntities {
  */
 export async function uploadEntities(
   session: BigQuerySession, dataset: string, connection: DuckDBConnection, input: EntityInput,
-  keyTypes: ReadonlyMap<string, Dtype>, dialect: SqlDialect, createDataset: boolean,
+  keyTypes: ReadonlyMap<string, Dtype>, createDataset: boolean,
 ): Promise<UploadedEntities> {
-  const local = await loadEntities(connection, input, keyTypes, dialect);
+  const local = await loadEntities(connection, input, keyTypes, new DuckDBDialect());
   const localTable = local.location.kind === "table" ? local.location.table : "";
   const folder = await mkdtemp(path.join(os.tmpdir(), "skewless-bq-"));
   const file = path.join(folder, "entities.parquet");
@@ -42,15 +45,34 @@ export async function uploadEntities(
     const projectId = await session.projectId();
     const target = client.dataset(dataset, { projectId });
     if (createDataset && !(await target.exists())[0]) await target.create().catch(ignoreExisting);
-    await target.table(name).load(file, { sourceFormat: "PARQUET", writeDisposition: "WRITE_EMPTY" });
-    const table = `${projectId}.${dataset}.${name}`;
-    return { relation: { ...local, location: { kind: "table", table }, rowId: ENTITY_ROW }, table, localTable };
+    const [table] = await target.createTable(name, {
+      schema: { fields: await uploadSchema(connection, localTable) },
+      // A safety net: the job deletes the table on close, but a killed process cannot.
+      expirationTime: String(Date.now() + ENTITY_TABLE_LIFETIME_MS),
+    });
+    await table.load(file, { sourceFormat: "PARQUET", writeDisposition: "WRITE_APPEND" });
+    const full = `${projectId}.${dataset}.${name}`;
+    return { relation: { ...local, location: { kind: "table", table: full }, rowId: ENTITY_ROW }, table: full, localTable };
   } catch (error) {
-    if (error instanceof BackendError) throw error;
+    if (error instanceof SkewlessError) throw error;
     throw new BackendError("bigquery", `upload the entity rows to ${dataset}.${name}`, error, "check that offline_store.dataset exists (or may be created) and the credentials can write to it");
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** The uploaded table's columns: the entity rows' own, then the row number. */
+async function uploadSchema(connection: DuckDBConnection, localTable: string): Promise<TableField[]> {
+  const described = await (await run(connection, `DESCRIBE "${localTable}"`)).getRowObjectsJS();
+  const fields = described.map((r) => {
+    const field = bigQueryFieldOf(String(r.column_name), String(r.column_type));
+    if (!field) {
+      throw new InvalidArgumentError(`entity column ${String(r.column_name)} is ${String(r.column_type)}, which BigQuery has no type for`,
+        "use integers, floats, strings, booleans, bytes, dates or timestamps");
+    }
+    return field;
+  });
+  return [...fields, { name: ENTITY_ROW, type: "INT64", mode: "REQUIRED" }];
 }
 
 /** Deletes an uploaded entity table; a table already gone is fine. */
