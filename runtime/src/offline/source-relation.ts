@@ -6,7 +6,7 @@ import { DUMMY_ENTITY_ID } from "../registry/to-proto";
 
 /** Where a source's rows live, in terms every dialect can spell. */
 export type SourceLocation =
-  | { kind: "file"; path: string }
+  | { kind: "file"; path: string; s3EndpointOverride?: string }
   | { kind: "table"; table: string }
   | { kind: "query"; query: string };
 
@@ -89,7 +89,10 @@ export function sourceRelation(view: FeatureViewInfo, repoPath: string, features
 function sourceLocation(viewName: string, source: SourceInfo, repoPath: string): SourceLocation {
   if (source.type === "file" && source.path) {
     const isUri = /^[a-z][a-z0-9+.-]*:\/\//i.test(source.path);
-    return { kind: "file", path: isUri ? source.path : path.resolve(repoPath, source.path) };
+    return {
+      kind: "file", path: isUri ? source.path : path.resolve(repoPath, source.path),
+      ...(source.s3EndpointOverride ? { s3EndpointOverride: source.s3EndpointOverride } : {}),
+    };
   }
   if (source.type === "bigquery" && (source.table || source.query)) {
     // Feast writes `project:dataset.table`; SQL wants `project.dataset.table`.

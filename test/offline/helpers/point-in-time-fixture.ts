@@ -94,10 +94,15 @@ export interface PointInTimeFixture {
 }
 
 /** Where the views read: the parquet files (default), or BigQuery tables `<dataset>.a` and `<dataset>.b` loaded from them. */
-export type FixtureSources = { kind: "file" } | { kind: "bigquery"; dataset: string };
+export type FixtureSources =
+  | { kind: "file" }
+  | { kind: "bigquery"; dataset: string }
+  /** FileSources reading these URIs (s3://, gs://), the same data uploaded there. */
+  | { kind: "uri"; a: string; b: string; s3EndpointOverride?: string };
 
 function source(view: "a" | "b", where: FixtureSources, createdTimestampColumn?: string) {
   const common = { name: `${view}_source`, timestampField: "event_timestamp", createdTimestampColumn };
+  if (where.kind === "uri") return new FileSource({ ...common, path: where[view], s3EndpointOverride: where.s3EndpointOverride });
   return where.kind === "file"
     ? new FileSource({ ...common, path: `data/${view}.parquet` })
     : new BigQuerySource({ ...common, table: `${where.dataset}.${view}` });

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "../../errors";
 import type { FeatureViewInfo } from "../../registry/catalog";
 import type { HistoricalRetrievalRequest, OfflineStore, PulledBatch, PullLatestOptions } from "../offline-store";
+import { CloudFiles } from "../cloud-files";
 import type { RetrievalJob } from "../retrieval-job";
 import { sourceRelation } from "../source-relation";
 import type { JoinStrategy } from "../sql/compile-point-in-time";
@@ -27,6 +28,7 @@ export class DuckDBOfflineStore implements OfflineStore {
   private session?: Promise<DuckDBSession>;
   private closed = false;
   private readonly jobs = new Set<DuckDBRetrievalJob>();
+  private readonly cloudFiles = new CloudFiles();
 
   constructor(readonly options: DuckDBOfflineStoreOptions) {}
 
@@ -35,7 +37,7 @@ export class DuckDBOfflineStore implements OfflineStore {
     const self = this;
     return {
       async *[Symbol.asyncIterator]() {
-        yield* pullLatestBatches(await self.duckdb(), self.dialect, relation, start, end, options.batchRows);
+        yield* pullLatestBatches(await self.duckdb(), self.dialect, await self.cloudFiles.localize(relation), start, end, options.batchRows);
       },
     };
   }
@@ -46,6 +48,7 @@ export class DuckDBOfflineStore implements OfflineStore {
       dialect: this.dialect,
       repoPath: this.options.repoPath,
       strategy: this.options.joinStrategy ?? "auto",
+      localize: (relation) => this.cloudFiles.localize(relation),
       onClose: (closed) => this.jobs.delete(closed),
     }, request);
     this.jobs.add(job);
@@ -59,6 +62,7 @@ export class DuckDBOfflineStore implements OfflineStore {
     const session = this.session;
     this.session = undefined;
     if (session) (await session).close();
+    this.cloudFiles.close();
   }
 
   /** The DuckDB database, opened on first use. */
