@@ -87,6 +87,11 @@ export class BigQueryOfflineStore implements OfflineStore {
     }
   }
 
+  async checkSource(view: FeatureViewInfo): Promise<void> {
+    this.checkOpen();
+    await inspectBigQuerySource(this.session, sourceRelation(view, this.options.repoPath), this.dialect);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -10,6 +10,7 @@ import type { DuckDBRetrievalJob } from "./duckdb-retrieval-job";
 import { DuckDBSession, type DuckDBSettings } from "./duckdb-session";
 import { prepareRetrieval } from "./historical-retrieval";
 import { pullLatestBatches } from "./pull-latest";
+import { inspectSource } from "./source-inspector";
 
 export interface DuckDBOfflineStoreOptions extends DuckDBSettings {
   /** `auto` (default) uses ASOF joins where they give the same answer; `window` forces the portable plan. */
@@ -53,6 +54,15 @@ export class DuckDBOfflineStore implements OfflineStore {
     }, request);
     this.jobs.add(job);
     return job;
+  }
+
+  async checkSource(view: FeatureViewInfo): Promise<void> {
+    const connection = await (await this.duckdb()).connect();
+    try {
+      await inspectSource(connection, await this.cloudFiles.localize(sourceRelation(view, this.options.repoPath)), this.dialect);
+    } finally {
+      connection.closeSync();
+    }
   }
 
   async close(): Promise<void> {
