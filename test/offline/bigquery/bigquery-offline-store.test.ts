@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FeatureStore } from "../../../runtime/src/feature-store";
 import { DataSourceNotFoundError, SchemaMismatchError } from "../../../runtime/src/errors";
 import type { PulledBatch } from "../../../runtime/src/offline/offline-store";
+import { collectDefinitions } from "../../../runtime/src/registry/compile";
 import { resolveFeatures } from "../../../runtime/src/registry/feature-refs";
 import { tempDir } from "../../helpers/tmp";
 import { pointInTimeFixture } from "../helpers/point-in-time-fixture";
@@ -87,12 +88,14 @@ describe("the BigQuery offline store", async () => {
   it("names the view, column, declared and stored type when a source column changed type", async () => {
     const dir = tempDir("skewless-bigquery-");
     const changed = await pointInTimeFixture(3, dir, { kind: "bigquery", dataset: `${PROJECT}.changed` });
+    const { store } = await featureRepo(changed.definitions, dir, yaml);
     const client = emulator.client();
     await client.dataset("changed").create();
-    // a_score was a FLOAT64 and is now a STRING.
+    // a_score is declared Float64, and the table holds it as a STRING.
     await client.query(`CREATE TABLE \`${PROJECT}.changed.a\` AS SELECT 1 AS user_id, CURRENT_TIMESTAMP() AS event_timestamp, CURRENT_TIMESTAMP() AS created, 7 AS a_id, 'high' AS a_score`);
-    const { store } = await featureRepo(changed.definitions, dir, yaml);
     try {
+      // plan reads the schema too, before anything is written.
+      await expect(store.plan(collectDefinitions(changed.definitions))).rejects.toThrow(SchemaMismatchError);
       const request = { entityDf: changed.entityDf, features: ["a:a_score"] };
       const error = await store.getHistoricalFeatures(request).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SchemaMismatchError);
