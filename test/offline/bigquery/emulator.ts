@@ -1,8 +1,8 @@
 import { afterAll, beforeAll } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { BigQuery } from "@google-cloud/bigquery";
+import type { BigQuery } from "@google-cloud/bigquery";
+import { BigQuerySession } from "../../../runtime/src/offline/bigquery/bigquery-session";
 import { bigQueryFieldOf } from "../../../runtime/src/offline/bigquery/bigquery-types";
-import { OAuth2Client } from "google-auth-library";
 import { ensureEmulators, startBigQueryServer, type LocalServer } from "../../helpers/emulators";
 
 export const PROJECT = "emulator";
@@ -19,9 +19,8 @@ export function bigQueryEmulator(): { client: () => BigQuery; host: () => string
     await ensureEmulators();
     server = await startBigQueryServer(PROJECT);
     process.env.SKEWLESS_BIGQUERY_ENDPOINT = server.endpoint;
-    const authClient = new OAuth2Client();
-    authClient.setCredentials({ access_token: "test", expiry_date: Number.MAX_SAFE_INTEGER });
-    bigquery = new BigQuery({ projectId: PROJECT, apiEndpoint: server.endpoint, authClient });
+    // The store's own client setup (an emulator endpoint, a fixed token), for loading test data.
+    bigquery = await new BigQuerySession({ projectId: PROJECT, endpoint: server.endpoint }).bigquery();
   }, 20 * 60_000);
   afterAll(async () => {
     if (previous === undefined) delete process.env.SKEWLESS_BIGQUERY_ENDPOINT;
