@@ -3,9 +3,11 @@
 # repository root:
 #   - an S3-compatible server: moto's S3 backend (pinned in scripts/emulators/requirements.*),
 #     started by scripts/emulators/s3_server.py;
-#   - a GCS emulator: fake-gcs-server, built with `go install` at the version pinned below.
-# Idempotent: when the stamp matches the pinned versions it returns at once. Test workers call it
-# in parallel, so the install runs under a lock.
+#   - a GCS emulator: fake-gcs-server, built with `go install` at the version pinned below;
+#   - a BigQuery emulator: bqemulator (pinned in scripts/emulators/bigquery.*), in its own venv
+#     beside the first ("<dir>-bigquery"), started by scripts/emulators/bigquery_server.py.
+# Idempotent: when a part's stamp matches its pinned versions it is skipped at once. Test workers
+# call it in parallel, so each install runs under a lock.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -19,7 +21,8 @@ want=$( { cat "$here/emulators/requirements.txt" "$here/emulators/requirements.l
 installed() {
   [ -x "$dir/bin/python" ] && [ -x "$dir/bin/fake-gcs-server" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]
 }
-installed && exit 0
+install_base() {
+installed && return 0
 
 if ! command -v go >/dev/null; then
   echo "setup-emulators: fake-gcs-server is built from source and needs Go >= 1.26 on PATH" >&2
@@ -29,7 +32,7 @@ fi
 mkdir -p "$(dirname "$dir")"
 exec 9>"$dir.lock"
 flock 9
-installed && exit 0   # another worker finished the install while we waited
+installed && return 0   # another worker finished the install while we waited
 
 echo "setup-emulators: installing moto (S3) and fake-gcs-server $fake_gcs_version into $dir" >&2
 rm -rf "$dir"
@@ -49,3 +52,38 @@ wait "$go_pid" || { status=1; echo "setup-emulators: go install $fake_gcs_module
 [ "$status" = 0 ] || exit 1
 "$dir/bin/python" -c "import moto, flask; assert moto.__version__ == '5.2.5', moto.__version__"
 echo "$want" > "$stamp"
+}
+
+bq_dir="$dir-bigquery"
+bq_stamp="$bq_dir/.installed.sha256"
+bq_want=$(cat "$here/emulators/bigquery.txt" "$here/emulators/bigquery.lock" | sha256sum | cut -d' ' -f1)
+
+bq_installed() {
+  [ -x "$bq_dir/bin/python" ] && [ "$(cat "$bq_stamp" 2>/dev/null)" = "$bq_want" ]
+}
+
+install_bigquery() {
+  bq_installed && return 0
+  mkdir -p "$(dirname "$bq_dir")"
+  exec 8>"$bq_dir.lock"
+  flock 8
+  bq_installed && return 0
+  echo "setup-emulators: installing bqemulator (BigQuery) into $bq_dir" >&2
+  rm -rf "$bq_dir"
+  "$python" -m venv "$bq_dir"
+  local log
+  log=$(mktemp)
+  if ! "$bq_dir/bin/pip" install --quiet --disable-pip-version-check \
+      -r "$here/emulators/bigquery.txt" -c "$here/emulators/bigquery.lock" >"$log" 2>&1; then
+    echo "setup-emulators: pip install of bqemulator failed:" >&2
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+  "$bq_dir/bin/python" -c "import bqemulator, duckdb, duckdb_extension_spatial; assert duckdb.__version__ == '1.5.5', duckdb.__version__"
+  echo "$bq_want" > "$bq_stamp"
+}
+
+install_base
+install_bigquery

@@ -33,6 +33,9 @@ export class SyntheticOfflineStore implements OfflineStore {
     throw new Error("the synthetic offline store only feeds materialization");
   }
 
+  /** Generated rows have the declared types by construction: there is no schema to read. */
+  async checkSource(): Promise<void> {}
+
   async close(): Promise<void> {}
 }
 

@@ -5,6 +5,8 @@ import { parseAuthConfig, type AuthConfig } from "./auth/auth-config";
 import { ConfigError } from "./errors";
 import { parseOnlineStoreConfig, type OnlineStoreConfig } from "./online/online-stores";
 import { parseOpenLineage, type OpenLineageConfig } from "./lineage/openlineage/config";
+import type { OfflineStoreModule } from "./offline/offline-store-module";
+import { OFFLINE_STORES, type OfflineStoreType } from "./offline/offline-stores";
 
 /** The file every feature repo has, as in Feast. */
 export const CONFIG_FILE = "feature_store.yaml";
@@ -28,8 +30,8 @@ export type { RedisOnlineStoreConfig } from "./online/redis/redis-module";
 export type { DynamoDbOnlineStoreConfig } from "./online/dynamodb/dynamodb-config";
 
 export interface OfflineStoreConfig {
-  /** `file`, `dask` and `duckdb` all mean parquet files queried by DuckDB. */
-  type: "duckdb" | "file" | "dask" | "bigquery";
+  /** A key of `OFFLINE_STORES`: `file`, `dask` and `duckdb` all mean parquet files queried by DuckDB. */
+  type: OfflineStoreType;
   /** Any further keys, as written (e.g. BigQuery's `project_id`, `dataset`, `location`). */
   options: Record<string, unknown>;
 }
@@ -61,15 +63,6 @@ const FEAST_ONLY_KEYS = [
 ];
 const KNOWN_KEYS = ["project", "registry", "provider", "online_store", "offline_store", "entity_key_serialization_version", "auth", "openlineage", ...FEAST_ONLY_KEYS];
 const PROJECT_NAME = /^[A-Za-z0-9_]+$/;
-/** DuckDB's resources, read by Skewless only (see `openOfflineStore`). */
-const DUCKDB_KEYS = ["threads", "memory_limit", "temp_directory"];
-/** Keys of each offline store type besides `type`: Feast 0.66's config fields, then Skewless's own. */
-const OFFLINE_STORE_KEYS: Record<OfflineStoreConfig["type"], string[]> = {
-  file: DUCKDB_KEYS,
-  dask: DUCKDB_KEYS,
-  duckdb: ["staging_location", "staging_location_endpoint_override", ...DUCKDB_KEYS],
-  bigquery: ["dataset", "project_id", "billing_project_id", "location", "gcs_staging_location", "table_create_disposition"],
-};
 const REGISTRY_KEYS = ["registry_type", "path", "cache_ttl_seconds", "cache_mode", "s3_additional_kwargs", "enable_online_feature_view_versioning", "history"];
 
 /** Reads and validates `feature_store.yaml` in `repoPath`. */
@@ -176,10 +169,12 @@ function parseOfflineStore(raw: unknown, where: (k: string) => string): OfflineS
   const spec = raw ?? { type: "duckdb" };
   if (typeof spec === "string") return parseOfflineStore({ type: spec }, where);
   if (!isObject(spec)) throw new ConfigError(`${where("offline_store")} must be a mapping with a type`);
-  const type = oneOf(spec.type ?? "duckdb", ["duckdb", "file", "dask", "bigquery"] as const, where("offline_store.type"));
+  const type = oneOf(spec.type ?? "duckdb", Object.keys(OFFLINE_STORES) as OfflineStoreType[], where("offline_store.type"));
+  const module: OfflineStoreModule = OFFLINE_STORES[type];
   // Feast refuses keys its store configs do not declare; a misspelt key must not pass silently here.
-  allowKeys(spec, ["type", ...OFFLINE_STORE_KEYS[type]], where("offline_store"));
+  allowKeys(spec, ["type", ...module.keys], where("offline_store"));
   const { type: _type, ...options } = spec;
+  module.parse(options, (key) => where(`offline_store.${key}`));
   return { type, options };
 }
 

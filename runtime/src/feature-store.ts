@@ -162,12 +162,12 @@ export class FeatureStore {
 
   /** What `apply` would change, for the repo's definitions (or the ones given), registry and online store. */
   async plan(definitions?: Definitions): Promise<RepoPlan> {
-    return planRepo(this.registry, definitions ?? (await this.definitions()), this.config);
+    return planRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.offlineStore());
   }
 
   /** Makes the registry and online store match the definitions; returns what changed. */
   async apply(definitions?: Definitions): Promise<RepoPlan> {
-    const plan = await applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore());
+    const plan = await applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore(), this.offlineStore());
     await this.cache?.refresh();
     return plan;
   }

@@ -70,6 +70,33 @@ export async function startGcsServer(): Promise<LocalServer> {
   throw lastError;
 }
 
+/**
+ * Starts the BigQuery emulator (bqemulator, in memory; see scripts/emulators/bigquery_server.py)
+ * on a free port, with `project` as its default project. Point the store at it with
+ * `SKEWLESS_BIGQUERY_ENDPOINT`.
+ */
+export async function startBigQueryServer(project = "emulator"): Promise<LocalServer> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const child = spawn(path.join(`${EMULATORS_DIR}-bigquery`, "bin", "python"), [
+      path.join(REPO_ROOT, "scripts", "emulators", "bigquery_server.py"), "start", "--rest-host", "127.0.0.1", "--rest-port", String(port),
+      "--grpc-port", "0", "--project", project, "--ephemeral", "--log-level", "error",
+    ], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr!.on("data", (chunk: Buffer) => { err += chunk.toString(); });
+    try {
+      await waitForHttp(`${endpoint}/bigquery/v2/projects/${project}/datasets`, child, () => err, 60_000);
+      return { endpoint, stop: () => stopProcess(child) };
+    } catch (e) {
+      lastError = e;
+      await stopProcess(child);
+    }
+  }
+  throw lastError;
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -81,8 +108,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForHttp(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+async function waitForHttp(url: string, child: ChildProcess, stderr: () => string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}:\n${stderr()}`);
     try {
@@ -93,7 +120,7 @@ async function waitForHttp(url: string, child: ChildProcess, stderr: () => strin
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${url}: no answer within 30 s:\n${stderr()}`);
+  throw new Error(`${url}: no answer within ${timeoutMs / 1000} s:\n${stderr()}`);
 }
 
 export function stopProcess(child: ChildProcess): Promise<void> {

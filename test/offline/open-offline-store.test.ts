@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseRepoConfig } from "../../runtime/src/config";
 import { ConfigError } from "../../runtime/src/errors";
 import { DuckDBOfflineStore } from "../../runtime/src/offline/duckdb/duckdb-offline-store";
+import { BigQueryOfflineStore } from "../../runtime/src/offline/bigquery/bigquery-offline-store";
+import { OFFLINE_STORES } from "../../runtime/src/offline/offline-stores";
 import { openOfflineStore } from "../../runtime/src/offline/open-offline-store";
 
 const config = (offlineStore: unknown) => parseRepoConfig({ project: "p", registry: "data/registry.db", offline_store: offlineStore }, "/repo");
@@ -22,7 +24,21 @@ describe("openOfflineStore", () => {
     expect(() => openOfflineStore(config({ type: "file" }), { SKEWLESS_DUCKDB_THREADS: "many" })).toThrow(ConfigError);
   });
 
-  it("says BigQuery cannot be queried yet", () => {
-    expect(() => openOfflineStore(config({ type: "bigquery" }), {})).toThrow(/offline_store type bigquery cannot be queried from Skewless yet/);
+  it("opens BigQuery with Feast's keys and defaults, and the emulator endpoint from the environment", () => {
+    const store = openOfflineStore(config({ type: "bigquery", project_id: "p", location: "EU" }), { SKEWLESS_BIGQUERY_ENDPOINT: "http://127.0.0.1:9050" });
+    expect(store).toBeInstanceOf(BigQueryOfflineStore);
+    expect((store as BigQueryOfflineStore).options).toMatchObject({
+      repoPath: "/repo", projectId: "p", location: "EU", dataset: "feast", tableCreateDisposition: "CREATE_IF_NEEDED", endpoint: "http://127.0.0.1:9050",
+    });
+  });
+
+  it("refuses bad BigQuery values when the config is read, naming the key", () => {
+    expect(() => config({ type: "bigquery", table_create_disposition: "CREATE_ALWAYS" })).toThrow(/offline_store\.table_create_disposition "CREATE_ALWAYS" is not supported/);
+    expect(() => config({ type: "bigquery", dataset: "my-dataset" })).toThrow(/offline_store\.dataset "my-dataset" is not a BigQuery dataset name/);
+    expect(() => config({ type: "bigquery", gcs_staging_location: "s3://b" })).toThrow(/offline_store\.gcs_staging_location must be a gs:\/\/ URI/);
+  });
+
+  it("lists every backend in one table keyed by type", () => {
+    expect(Object.keys(OFFLINE_STORES).sort()).toEqual(["bigquery", "dask", "duckdb", "file"]);
   });
 });

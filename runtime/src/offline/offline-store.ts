@@ -55,6 +55,12 @@ export interface OfflineStore {
    * Checks inputs and sources before returning the job.
    */
   getHistoricalFeatures(request: HistoricalRetrievalRequest): Promise<RetrievalJob>;
+  /**
+   * Reads the view's source schema and checks every column against the declaration, as a
+   * retrieval would: SchemaMismatchError for a missing column or a contradicting type,
+   * DataSourceNotFoundError when the source is not there. Nothing else is read.
+   */
+  checkSource(view: FeatureViewInfo): Promise<void>;
   /** Releases connections and temporary files. */
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { DUMMY_ENTITY_ID } from "../registry/to-proto";
 
 /** Where a source's rows live, in terms every dialect can spell. */
 export type SourceLocation =
-  | { kind: "file"; path: string }
+  | { kind: "file"; path: string; s3EndpointOverride?: string }
   | { kind: "table"; table: string }
   | { kind: "query"; query: string };
 
@@ -47,7 +47,7 @@ export interface SourceRelation {
    * row's tie-break (`TIE`): a training set of one feature and a materialization of all of them
    * must pick the same row among exact ties.
    */
-  tieBreakColumns: string[];
+  tieBreakColumns: { column: string; dtype?: Dtype }[];
 }
 
 /** Internal column names in generated SQL (`__` is reserved, as in Feast). */
@@ -82,14 +82,17 @@ export function sourceRelation(view: FeatureViewInfo, repoPath: string, features
     createdTimestamp: source.createdTimestampColumn
       ? { sourceColumn: reverse.get(source.createdTimestampColumn) ?? source.createdTimestampColumn }
       : undefined,
-    tieBreakColumns: (view.inputColumns ?? view.features).map((f) => reverse.get(f.name) ?? f.name),
+    tieBreakColumns: (view.inputColumns ?? view.features).map((f) => ({ column: reverse.get(f.name) ?? f.name, dtype: f.dtype })),
   };
 }
 
 function sourceLocation(viewName: string, source: SourceInfo, repoPath: string): SourceLocation {
   if (source.type === "file" && source.path) {
     const isUri = /^[a-z][a-z0-9+.-]*:\/\//i.test(source.path);
-    return { kind: "file", path: isUri ? source.path : path.resolve(repoPath, source.path) };
+    return {
+      kind: "file", path: isUri ? source.path : path.resolve(repoPath, source.path),
+      ...(source.s3EndpointOverride ? { s3EndpointOverride: source.s3EndpointOverride } : {}),
+    };
   }
   if (source.type === "bigquery" && (source.table || source.query)) {
     // Feast writes `project:dataset.table`; SQL wants `project.dataset.table`.

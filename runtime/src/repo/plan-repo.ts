@@ -1,11 +1,14 @@
 import type { RepoConfig } from "../config";
 import { isEmptyInfraPlan, planInfra, recordInfra, type InfraPlan } from "../online/infra";
+import type { OfflineStore } from "../offline/offline-store";
 import type { OnlineStore } from "../online/online-store";
+import { featureViewInfo, type FeatureViewInfo } from "../registry/catalog";
 import { applyPlan, objectManager } from "../registry/apply";
 import { compileDefinitions, type Definitions } from "../registry/compile";
 import { planRegistry, type RegistryPlan } from "../registry/diff";
 import type { RegistryModel } from "../registry/model";
 import type { Registry } from "../registry/registry";
+import { checkSourceSchemas } from "./check-sources";
 
 /** The manager tag `skewless apply` writes, and the only objects it deletes. */
 const CLI_MANAGER = "skewless";
@@ -33,18 +36,29 @@ export function planRepoChanges(model: RegistryModel, definitions: Definitions, 
   return { ...plan, infra: planInfra(model, plan, config) };
 }
 
-/** Loads the registry and plans, without writing. */
-export async function planRepo(registry: Registry, definitions: Definitions, config: RepoConfig): Promise<RepoPlan> {
-  return planRepoChanges(await registry.load(), definitions, config);
+/** Loads the registry and plans, without writing; with `offline`, the defined views' sources are checked first (`checkSourceSchemas`). */
+export async function planRepo(registry: Registry, definitions: Definitions, config: RepoConfig, offline?: OfflineStore): Promise<RepoPlan> {
+  const model = await registry.load();
+  if (offline) await checkSourceSchemas(definedViews(model, definitions, config), offline);
+  return planRepoChanges(model, definitions, config);
+}
+
+/** The views the definitions declare, as retrieval sees them. */
+function definedViews(model: RegistryModel, definitions: Definitions, config: RepoConfig): FeatureViewInfo[] {
+  return compileDefinitions(definitions, config.project, model).featureViews.map(featureViewInfo);
 }
 
 /**
  * Plans and writes in one compare-and-swap: if another writer got in first, the plan is made
  * again against what they wrote. Returns the plan that was applied; an empty plan writes nothing.
+ * With an offline store, the sources are checked first (nothing is written if one contradicts its view).
  * With an online store, its tables are created (idempotently, for every view) and removed views'
  * data deleted once the registry is written, as Feast updates infra after the registry.
  */
-export async function applyRepo(registry: Registry, definitions: Definitions, config: RepoConfig, online?: OnlineStore): Promise<RepoPlan> {
+export async function applyRepo(
+  registry: Registry, definitions: Definitions, config: RepoConfig, online?: OnlineStore, offline?: OfflineStore,
+): Promise<RepoPlan> {
+  if (offline) await checkSourceSchemas(definedViews(await registry.load(), definitions, config), offline);
   let applied: RepoPlan | undefined;
   await registry.update((model) => {
     const plan = planRepoChanges(model, definitions, config);

@@ -10,7 +10,7 @@ const SCALAR_TYPES: Record<ScalarDtype, string> = {
 };
 
 /**
- * BigQuery's spelling (GoogleSQL). It renders SQL text only: Skewless has no BigQuery client yet.
+ * BigQuery's spelling (GoogleSQL), run by `BigQueryOfflineStore`.
  * BigQuery has no ASOF join, so point-in-time plans use the portable window-function form.
  */
 export class BigQueryDialect implements SqlDialect {
@@ -57,9 +57,25 @@ export class BigQueryDialect implements SqlDialect {
     return `IF(IS_NAN(${expr}), NULL, ${expr})`;
   }
 
-  /** FARM_FINGERPRINT (INT64, fixed) of the values as JSON: every type has a JSON form. */
-  rowHash(columns: readonly string[]): string {
-    return columns.length ? `FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(${columns.join(", ")})))` : "0";
+  portableText(expr: string, dtype: Dtype): string {
+    if (dtype.startsWith("Array(")) return `TO_JSON_STRING(${expr})`;
+    switch (dtype) {
+      case "Float32":
+      case "Float64":
+        return `FORMAT('%.17g', ${this.nanAsNull(expr)})`;
+      case "Bool":
+        return `CASE WHEN ${expr} THEN '1' WHEN NOT ${expr} THEN '0' END`;
+      case "Bytes":
+        return `TO_HEX(${expr})`;
+      case "UnixTimestamp":
+        return `CAST(UNIX_MICROS(CAST(${expr} AS TIMESTAMP)) AS STRING)`;
+      default:
+        return `CAST(${expr} AS STRING)`;
+    }
+  }
+
+  md5Prefix(expr: string): string {
+    return `CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(${expr})), 1, 15)) AS INT64)`;
   }
 
   relation(location: SourceLocation): string {

@@ -14,7 +14,8 @@ export function duckdbType(dtype: Dtype): string {
   return array ? `${SCALAR_TYPES[array[1] as ScalarDtype]}[]` : SCALAR_TYPES[dtype as ScalarDtype];
 }
 
-const MAX_UBIGINT = "18446744073709551615::UBIGINT";
+/** Above every tie-break (60 bits, see `md5Prefix`). */
+const MAX_TIE = "4611686018427387904::BIGINT";
 
 /** DuckDB's spelling: parquet files through `read_parquet`, ASOF joins, `TIMESTAMPTZ` (sessions run in UTC). */
 export class DuckDBDialect implements SqlDialect {
@@ -60,9 +61,25 @@ export class DuckDBDialect implements SqlDialect {
     return `CASE WHEN isnan(${expr}) THEN NULL ELSE ${expr} END`;
   }
 
-  /** DuckDB's `hash` (UBIGINT): fixed, unseeded, so the same values hash the same in every session. */
-  rowHash(columns: readonly string[]): string {
-    return columns.length ? `hash(${columns.join(", ")})` : "0::UBIGINT";
+  portableText(expr: string, dtype: Dtype): string {
+    if (dtype.startsWith("Array(")) return `CAST(to_json(${expr}) AS VARCHAR)`;
+    switch (dtype) {
+      case "Float32":
+      case "Float64":
+        return `printf('%.17g', CAST(${this.nanAsNull(expr)} AS DOUBLE))`;
+      case "Bool":
+        return `CASE WHEN ${expr} THEN '1' WHEN NOT ${expr} THEN '0' END`;
+      case "Bytes":
+        return `lower(hex(${expr}))`;
+      case "UnixTimestamp":
+        return `CAST(epoch_us(${expr}) AS VARCHAR)`;
+      default:
+        return `CAST(${expr} AS VARCHAR)`;
+    }
+  }
+
+  md5Prefix(expr: string): string {
+    return `CAST('0x' || substr(md5(${expr}), 1, 15) AS BIGINT)`;
   }
 
   relation(location: SourceLocation): string {
@@ -84,7 +101,7 @@ export class DuckDBDialect implements SqlDialect {
       ? { left: ", 'created': 'infinity'::TIMESTAMPTZ", right: `, 'created': coalesce(${parts.rightCreated}, '-infinity'::TIMESTAMPTZ)` }
       : { left: "", right: "" };
     on.push(
-      `{'ts': ${parts.leftTimestamp}${created.left}, 'tie': ${MAX_UBIGINT}} >= ` +
+      `{'ts': ${parts.leftTimestamp}${created.left}, 'tie': ${MAX_TIE}} >= ` +
         `{'ts': ${parts.rightTimestamp}${created.right}, 'tie': ${parts.rightTie}}`,
     );
     return `ASOF JOIN ${parts.right} AS ${parts.rightAlias} ON ${on.join(" AND ")}`;

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "../../errors";
 import type { FeatureViewInfo } from "../../registry/catalog";
 import type { HistoricalRetrievalRequest, OfflineStore, PulledBatch, PullLatestOptions } from "../offline-store";
+import { CloudFiles } from "../cloud-files";
 import type { RetrievalJob } from "../retrieval-job";
 import { sourceRelation } from "../source-relation";
 import type { JoinStrategy } from "../sql/compile-point-in-time";
@@ -9,6 +10,7 @@ import type { DuckDBRetrievalJob } from "./duckdb-retrieval-job";
 import { DuckDBSession, type DuckDBSettings } from "./duckdb-session";
 import { prepareRetrieval } from "./historical-retrieval";
 import { pullLatestBatches } from "./pull-latest";
+import { inspectSource } from "./source-inspector";
 
 export interface DuckDBOfflineStoreOptions extends DuckDBSettings {
   /** `auto` (default) uses ASOF joins where they give the same answer; `window` forces the portable plan. */
@@ -27,6 +29,7 @@ export class DuckDBOfflineStore implements OfflineStore {
   private session?: Promise<DuckDBSession>;
   private closed = false;
   private readonly jobs = new Set<DuckDBRetrievalJob>();
+  private readonly cloudFiles = new CloudFiles();
 
   constructor(readonly options: DuckDBOfflineStoreOptions) {}
 
@@ -35,7 +38,7 @@ export class DuckDBOfflineStore implements OfflineStore {
     const self = this;
     return {
       async *[Symbol.asyncIterator]() {
-        yield* pullLatestBatches(await self.duckdb(), self.dialect, relation, start, end, options.batchRows);
+        yield* pullLatestBatches(await self.duckdb(), self.dialect, await self.cloudFiles.localize(relation), start, end, options.batchRows);
       },
     };
   }
@@ -46,10 +49,20 @@ export class DuckDBOfflineStore implements OfflineStore {
       dialect: this.dialect,
       repoPath: this.options.repoPath,
       strategy: this.options.joinStrategy ?? "auto",
+      localize: (relation) => this.cloudFiles.localize(relation),
       onClose: (closed) => this.jobs.delete(closed),
     }, request);
     this.jobs.add(job);
     return job;
+  }
+
+  async checkSource(view: FeatureViewInfo): Promise<void> {
+    const connection = await (await this.duckdb()).connect();
+    try {
+      await inspectSource(connection, await this.cloudFiles.localize(sourceRelation(view, this.options.repoPath)), this.dialect);
+    } finally {
+      connection.closeSync();
+    }
   }
 
   async close(): Promise<void> {
@@ -59,6 +72,7 @@ export class DuckDBOfflineStore implements OfflineStore {
     const session = this.session;
     this.session = undefined;
     if (session) (await session).close();
+    this.cloudFiles.close();
   }
 
   /** The DuckDB database, opened on first use. */

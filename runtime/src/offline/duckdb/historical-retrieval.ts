@@ -15,6 +15,8 @@ export interface RetrievalContext {
   dialect: SqlDialect;
   repoPath: string;
   strategy: JoinStrategy;
+  /** Replaces cloud (`s3://`, `gs://`) file locations with local copies. */
+  localize: (relation: SourceRelation) => Promise<SourceRelation>;
   onClose: (job: DuckDBRetrievalJob) => void;
 }
 
@@ -28,7 +30,7 @@ export async function prepareRetrieval(context: RetrievalContext, request: Histo
   const connection = await context.session.connect();
   try {
     const sources: SourceRelation[] = [];
-    for (const relation of relations) sources.push(await inspectSource(connection, relation, context.dialect));
+    for (const relation of relations) sources.push(await inspectSource(connection, await context.localize(relation), context.dialect));
     const entity = await loadEntities(connection, entityInput, joinKeyTypes(request, sources), context.dialect);
     const plan = planPointInTime(request.views, sources, entity, request);
     const sql = compilePointInTime(plan, context.dialect, context.strategy);
@@ -43,7 +45,7 @@ export async function prepareRetrieval(context: RetrievalContext, request: Histo
 }
 
 /** The declared type of every entity column a join key reads (first view wins when two disagree). */
-function joinKeyTypes(request: HistoricalRetrievalRequest, sources: readonly SourceRelation[]): Map<string, Dtype> {
+export function joinKeyTypes(request: HistoricalRetrievalRequest, sources: readonly SourceRelation[]): Map<string, Dtype> {
   const types = new Map<string, Dtype>();
   request.views.forEach((requested, i) => {
     for (const key of sources[i].joinKeys) {

@@ -18,7 +18,7 @@ export function compileSourceSelect(relation: SourceRelation, dialect: SqlDialec
     ...relation.joinKeys.map((c) => column(c, dialect)),
     `${eventTs} AS ${q(EVENT_TS)}`,
     ...(relation.createdTimestamp ? [`${timestampExpression(relation.createdTimestamp, dialect)} AS ${q(CREATED_TS)}`] : []),
-    `${dialect.rowHash(relation.tieBreakColumns.map(q))} AS ${q(TIE)}`,
+    `${compileTieBreak(relation, dialect)} AS ${q(TIE)}`,
     ...relation.features.map((c) => column(c, dialect)),
   ];
   const where: string[] = [];
@@ -42,6 +42,20 @@ function column(c: SourceColumn, dialect: SqlDialect): string {
 function timestampExpression(c: TimestampColumn, dialect: SqlDialect): string {
   const stored = dialect.quoteIdentifier(c.sourceColumn);
   return c.cast ? dialect.toTimestamp(stored) : stored;
+}
+
+/**
+ * The row's tie-break: a hash of the view's feature values, computed from a text every engine
+ * spells alike (`portableText`), so DuckDB, BigQuery and Snowflake pick the same row among exact
+ * ties. Each value is length-prefixed and null has its own mark, so no two rows share a text.
+ */
+export function compileTieBreak(relation: SourceRelation, dialect: SqlDialect): string {
+  if (relation.tieBreakColumns.length === 0) return "0";
+  const parts = relation.tieBreakColumns.map(({ column, dtype }) => {
+    const text = dialect.portableText(dialect.quoteIdentifier(column), dtype ?? "String");
+    return `COALESCE(${dialect.castTo(`LENGTH(${text})`, "String")} || ':' || ${text}, '-')`;
+  });
+  return dialect.md5Prefix(parts.join(" || '|' || "));
 }
 
 /** Indents every line of a nested query. */

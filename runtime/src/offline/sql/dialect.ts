@@ -40,10 +40,14 @@ export interface SqlDialect {
    */
   nanAsNull(expr: string): string;
   /**
-   * A deterministic hash of these (quoted) columns' values, comparable with `>`: the row's
-   * tie-break, the same for the same values in every query and every run (0 for no columns).
+   * A value of `dtype` as text that every engine spells the same way (integers in decimal, floats
+   * with 17 significant digits, booleans as 1/0, bytes as lowercase hex, timestamps as epoch
+   * microseconds): the input of the row's tie-break (see `compileTieBreak`). Arrays are the one
+   * gap: each engine's own JSON text.
    */
-  rowHash(columns: readonly string[]): string;
+  portableText(expr: string, dtype: Dtype): string;
+  /** The first 60 bits of the MD5 of a text, as a non-negative integer (INT64/BIGINT). */
+  md5Prefix(expr: string): string;
   /** A UTC timestamp as whole microseconds since the epoch (an integer). */
   epochMicros(expr: string): string;
   /** Integer division rounding down, of non-negative integers. */

@@ -1,5 +1,5 @@
 WITH `fv0__source` AS (
-  SELECT `user_id`, `merchant_id`, `ts` AS `__event_ts`, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(`amount`))) AS `__tie`, `amount`
+  SELECT `user_id`, `merchant_id`, `ts` AS `__event_ts`, CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(COALESCE(CAST(LENGTH(FORMAT('%.17g', IF(IS_NAN(`amount`), NULL, `amount`))) AS STRING) || ':' || FORMAT('%.17g', IF(IS_NAN(`amount`), NULL, `amount`)), '-'))), 1, 15)) AS INT64) AS `__tie`, `amount`
   FROM (SELECT * FROM `my-project.raw.transfers` WHERE amount > 0)
   WHERE `ts` >= TIMESTAMP '2023-12-25 00:00:00+00' AND `ts` <= TIMESTAMP '2024-03-31 12:30:00.250+00'
 ),

@@ -1,5 +1,5 @@
 WITH `fv0__source` AS (
-  SELECT `uid` AS `user_id`, `event_timestamp` AS `__event_ts`, `created` AS `__created_ts`, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(`n_clicks`, `ctr`))) AS `__tie`, `n_clicks` AS `clicks`, `ctr`
+  SELECT `uid` AS `user_id`, `event_timestamp` AS `__event_ts`, `created` AS `__created_ts`, CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(COALESCE(CAST(LENGTH(CAST(`n_clicks` AS STRING)) AS STRING) || ':' || CAST(`n_clicks` AS STRING), '-') || '|' || COALESCE(CAST(LENGTH(FORMAT('%.17g', IF(IS_NAN(`ctr`), NULL, `ctr`))) AS STRING) || ':' || FORMAT('%.17g', IF(IS_NAN(`ctr`), NULL, `ctr`)), '-'))), 1, 15)) AS INT64) AS `__tie`, `n_clicks` AS `clicks`, `ctr`
   FROM `my-project.features.user_stats`
   WHERE `event_timestamp` >= TIMESTAMP '2023-12-31 00:00:00+00' AND `event_timestamp` <= TIMESTAMP '2024-03-31 12:30:00.250+00'
 ),
@@ -16,7 +16,7 @@ WITH `fv0__source` AS (
   WHERE `__rank` = 1
 ),
 `fv1__source` AS (
-  SELECT `user_id`, `merchant_id`, `ts` AS `__event_ts`, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(`amount`))) AS `__tie`, `amount`
+  SELECT `user_id`, `merchant_id`, `ts` AS `__event_ts`, CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(COALESCE(CAST(LENGTH(FORMAT('%.17g', IF(IS_NAN(`amount`), NULL, `amount`))) AS STRING) || ':' || FORMAT('%.17g', IF(IS_NAN(`amount`), NULL, `amount`)), '-'))), 1, 15)) AS INT64) AS `__tie`, `amount`
   FROM (SELECT * FROM `my-project.raw.transfers` WHERE amount > 0)
   WHERE `ts` <= TIMESTAMP '2024-03-31 12:30:00.250+00'
 ),

@@ -1,5 +1,5 @@
 WITH "fv0__source" AS (
-  SELECT "user_id", "merchant_id", "ts" AS "__event_ts", hash("amount") AS "__tie", "amount"
+  SELECT "user_id", "merchant_id", "ts" AS "__event_ts", CAST('0x' || substr(md5(COALESCE(CAST(LENGTH(printf('%.17g', CAST(CASE WHEN isnan("amount") THEN NULL ELSE "amount" END AS DOUBLE))) AS VARCHAR) || ':' || printf('%.17g', CAST(CASE WHEN isnan("amount") THEN NULL ELSE "amount" END AS DOUBLE)), '-')), 1, 15) AS BIGINT) AS "__tie", "amount"
   FROM read_parquet('/repo/data/transfers.parquet')
   WHERE "ts" >= TIMESTAMPTZ '2023-12-25 00:00:00+00' AND "ts" <= TIMESTAMPTZ '2024-03-31 12:30:00.250+00'
 ),

@@ -1,23 +1,23 @@
 WITH "fv0__source" AS (
-  SELECT "uid" AS "user_id", "event_timestamp" AS "__event_ts", "created" AS "__created_ts", hash("n_clicks", "ctr") AS "__tie", "n_clicks" AS "clicks", CAST("ctr" AS FLOAT) AS "ctr"
+  SELECT "uid" AS "user_id", "event_timestamp" AS "__event_ts", "created" AS "__created_ts", CAST('0x' || substr(md5(COALESCE(CAST(LENGTH(CAST("n_clicks" AS VARCHAR)) AS VARCHAR) || ':' || CAST("n_clicks" AS VARCHAR), '-') || '|' || COALESCE(CAST(LENGTH(printf('%.17g', CAST(CASE WHEN isnan("ctr") THEN NULL ELSE "ctr" END AS DOUBLE))) AS VARCHAR) || ':' || printf('%.17g', CAST(CASE WHEN isnan("ctr") THEN NULL ELSE "ctr" END AS DOUBLE)), '-')), 1, 15) AS BIGINT) AS "__tie", "n_clicks" AS "clicks", CAST("ctr" AS FLOAT) AS "ctr"
   FROM read_parquet('/repo/data/user_stats.parquet')
   WHERE "event_timestamp" >= TIMESTAMPTZ '2023-12-31 00:00:00+00' AND "event_timestamp" <= TIMESTAMPTZ '2024-03-31 12:30:00.250+00'
 ),
 "fv0" AS (
   SELECT "entity"."rowid" AS "__row", "fv0"."__event_ts", "fv0"."__created_ts", "fv0"."clicks", "fv0"."ctr"
   FROM "skewless_entity" AS "entity"
-  ASOF JOIN "fv0__source" AS "fv0" ON "entity"."customer_id" = "fv0"."user_id" AND {'ts': "entity"."event_timestamp", 'created': 'infinity'::TIMESTAMPTZ, 'tie': 18446744073709551615::UBIGINT} >= {'ts': "fv0"."__event_ts", 'created': coalesce("fv0"."__created_ts", '-infinity'::TIMESTAMPTZ), 'tie': "fv0"."__tie"}
+  ASOF JOIN "fv0__source" AS "fv0" ON "entity"."customer_id" = "fv0"."user_id" AND {'ts': "entity"."event_timestamp", 'created': 'infinity'::TIMESTAMPTZ, 'tie': 4611686018427387904::BIGINT} >= {'ts': "fv0"."__event_ts", 'created': coalesce("fv0"."__created_ts", '-infinity'::TIMESTAMPTZ), 'tie': "fv0"."__tie"}
   WHERE "fv0"."__event_ts" >= ("entity"."event_timestamp" - INTERVAL 86400 SECOND)
 ),
 "fv1__source" AS (
-  SELECT "user_id", "merchant_id", CAST("ts" AS TIMESTAMPTZ) AS "__event_ts", hash("amount") AS "__tie", "amount"
+  SELECT "user_id", "merchant_id", CAST("ts" AS TIMESTAMPTZ) AS "__event_ts", CAST('0x' || substr(md5(COALESCE(CAST(LENGTH(printf('%.17g', CAST(CASE WHEN isnan("amount") THEN NULL ELSE "amount" END AS DOUBLE))) AS VARCHAR) || ':' || printf('%.17g', CAST(CASE WHEN isnan("amount") THEN NULL ELSE "amount" END AS DOUBLE)), '-')), 1, 15) AS BIGINT) AS "__tie", "amount"
   FROM read_parquet('/repo/data/transfers.parquet')
   WHERE CAST("ts" AS TIMESTAMPTZ) <= TIMESTAMPTZ '2024-03-31 12:30:00.250+00'
 ),
 "fv1" AS (
   SELECT "entity"."rowid" AS "__row", "fv1"."__event_ts", "fv1"."amount"
   FROM "skewless_entity" AS "entity"
-  ASOF JOIN "fv1__source" AS "fv1" ON "entity"."customer_id" = "fv1"."user_id" AND "entity"."merchant_id" = "fv1"."merchant_id" AND {'ts': "entity"."event_timestamp", 'tie': 18446744073709551615::UBIGINT} >= {'ts': "fv1"."__event_ts", 'tie': "fv1"."__tie"}
+  ASOF JOIN "fv1__source" AS "fv1" ON "entity"."customer_id" = "fv1"."user_id" AND "entity"."merchant_id" = "fv1"."merchant_id" AND {'ts': "entity"."event_timestamp", 'tie': 4611686018427387904::BIGINT} >= {'ts': "fv1"."__event_ts", 'tie': "fv1"."__tie"}
 )
 SELECT "entity"."customer_id",
   "entity"."merchant_id",

@@ -1,5 +1,5 @@
 WITH "fv0__source" AS (
-  SELECT "uid" AS "user_id", "event_timestamp" AS "__event_ts", "created" AS "__created_ts", hash("n_clicks", "ctr") AS "__tie", "n_clicks" AS "clicks", CAST("ctr" AS FLOAT) AS "ctr"
+  SELECT "uid" AS "user_id", "event_timestamp" AS "__event_ts", "created" AS "__created_ts", CAST('0x' || substr(md5(COALESCE(CAST(LENGTH(CAST("n_clicks" AS VARCHAR)) AS VARCHAR) || ':' || CAST("n_clicks" AS VARCHAR), '-') || '|' || COALESCE(CAST(LENGTH(printf('%.17g', CAST(CASE WHEN isnan("ctr") THEN NULL ELSE "ctr" END AS DOUBLE))) AS VARCHAR) || ':' || printf('%.17g', CAST(CASE WHEN isnan("ctr") THEN NULL ELSE "ctr" END AS DOUBLE)), '-')), 1, 15) AS BIGINT) AS "__tie", "n_clicks" AS "clicks", CAST("ctr" AS FLOAT) AS "ctr"
   FROM read_parquet('/repo/data/user_stats.parquet')
   WHERE "event_timestamp" >= TIMESTAMPTZ '2023-12-31 00:00:00+00' AND "event_timestamp" <= TIMESTAMPTZ '2024-03-31 12:30:00.250+00'
 ),
@@ -16,7 +16,7 @@ WITH "fv0__source" AS (
   WHERE "__rank" = 1
 ),
 "fv1__source" AS (
-  SELECT "user_id", "merchant_id", CAST("ts" AS TIMESTAMPTZ) AS "__event_ts", hash("amount") AS "__tie", "amount"
+  SELECT "user_id", "merchant_id", CAST("ts" AS TIMESTAMPTZ) AS "__event_ts", CAST('0x' || substr(md5(COALESCE(CAST(LENGTH(printf('%.17g', CAST(CASE WHEN isnan("amount") THEN NULL ELSE "amount" END AS DOUBLE))) AS VARCHAR) || ':' || printf('%.17g', CAST(CASE WHEN isnan("amount") THEN NULL ELSE "amount" END AS DOUBLE)), '-')), 1, 15) AS BIGINT) AS "__tie", "amount"
   FROM read_parquet('/repo/data/transfers.parquet')
   WHERE CAST("ts" AS TIMESTAMPTZ) <= TIMESTAMPTZ '2024-03-31 12:30:00.250+00'
 ),

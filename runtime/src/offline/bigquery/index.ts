@@ -1,0 +1,15 @@
+import type { OfflineStoreModule } from "../offline-store-module";
+import { BIGQUERY_KEYS, parseBigQueryConfig, type BigQueryOfflineStoreConfig } from "./bigquery-config";
+import { BigQueryOfflineStore } from "./bigquery-offline-store";
+
+/**
+ * Feast's `offline_store: type: bigquery`. Credentials come from Application Default Credentials;
+ * with `SKEWLESS_BIGQUERY_ENDPOINT=http://host:port` set, requests go to that emulator without
+ * credentials. (Not `BIGQUERY_EMULATOR_HOST`: the Node client reads that one itself, as a base URL
+ * with the API's path, which bqemulator's upload route does not fit.)
+ */
+export const bigqueryOfflineStore: OfflineStoreModule<BigQueryOfflineStoreConfig> = {
+  keys: BIGQUERY_KEYS,
+  parse: parseBigQueryConfig,
+  open: (config, options, env) => new BigQueryOfflineStore({ ...options, repoPath: config.repoPath, endpoint: env.SKEWLESS_BIGQUERY_ENDPOINT || undefined }),
+};
