@@ -59,6 +59,10 @@ export type { OfflineStore, PulledBatch, PullLatestOptions } from "./offline/off
 export { openOfflineStore } from "./offline/open-offline-store";
 export { DuckDBOfflineStore, type DuckDBOfflineStoreOptions } from "./offline/duckdb/duckdb-offline-store";
 export type { HistoricalFeaturesRequest } from "./feature-store";
+export { PUSH_MODES, type PushMode, type PushOptions, type PushResult } from "./push/push";
+export type { PushRows } from "./push/push-batch";
+export type { ViewWrite } from "./push/online-write";
+export type { OfflineRows, OfflineWriteResult } from "./offline/offline-store";
 export type { HistoricalRetrievalRequest } from "./offline/offline-store";
 export type { RetrievalJob, ParquetWriteResult } from "./offline/retrieval-job";
 export { ENTITY_TIMESTAMP, type EntityDataFrame, type EntityRow } from "./offline/entity-data";
