@@ -49,7 +49,7 @@ export async function push(store: FeatureStore, pushSource: string, rows: PushRo
 
 /** The feature views a push source feeds; none is Feast's PushSourceNotFoundException. */
 export async function pushViews(store: FeatureStore, pushSource: string): Promise<FeatureViewInfo[]> {
-  const views = (await store.servingCatalog()).featureViews().filter((v) => v.streamSource?.name === pushSource);
+  const views = (await store.servingCatalog()).featureViews().filter((v) => v.streamSource?.type === "push" && v.streamSource.name === pushSource);
   if (views.length === 0) throw new PushSourceNotFoundError(pushSource, store.project);
   return views;
 }

@@ -2,7 +2,7 @@ import type { Entity } from "../definitions/entity";
 import { DTYPE_HINT } from "../definitions/entity";
 import type { FeatureService } from "../definitions/feature-service";
 import type { FeatureView } from "../definitions/feature-view";
-import type { BatchDataSource, DataSource } from "../definitions/sources";
+import type { BatchDataSource, DataSource, KafkaSource } from "../definitions/sources";
 import { describeValueType, dtypeToValueType, ValueType } from "../definitions/dtypes";
 import { DefinitionError } from "../errors";
 import { durationFromSeconds } from "./proto/time";
@@ -16,7 +16,8 @@ import type {
 export const FILE_SOURCE_CLASS = "feast.infra.offline_stores.file_source.FileSource";
 export const BIGQUERY_SOURCE_CLASS = "feast.infra.offline_stores.bigquery_source.BigQuerySource";
 export const PUSH_SOURCE_CLASS = "feast.data_source.PushSource";
-export const SOURCE_TYPE = { BATCH_FILE: 1, BATCH_BIGQUERY: 2, PUSH_SOURCE: 9 } as const;
+export const KAFKA_SOURCE_CLASS = "feast.data_source.KafkaSource";
+export const SOURCE_TYPE = { BATCH_FILE: 1, BATCH_BIGQUERY: 2, STREAM_KAFKA: 3, PUSH_SOURCE: 9 } as const;
 
 /** Feast's placeholder entity for views without entities. */
 export const DUMMY_ENTITY_NAME = "__dummy";
@@ -77,9 +78,35 @@ export function dataSourceToProto(source: DataSource, project?: string): DataSou
       meta: {},
     };
   }
+  if (source.sourceType === "kafka") return kafkaSourceProto(source, project);
   const proto = batchSourceProto(source);
   if (project !== undefined) proto.project = project;
   return proto;
+}
+
+/** As Feast 0.66's KafkaSource.to_proto: its own timestamp and mapping, the batch source embedded without a class. */
+function kafkaSourceProto(source: KafkaSource, project?: string): DataSourceProto {
+  const format = source.messageFormat;
+  return {
+    name: source.name,
+    ...(project !== undefined ? { project } : {}),
+    description: source.description,
+    tags: { ...source.tags },
+    owner: source.owner,
+    type: SOURCE_TYPE.STREAM_KAFKA,
+    timestamp_field: source.timestampField,
+    created_timestamp_column: source.createdTimestampColumn,
+    field_mapping: { ...source.fieldMapping },
+    data_source_class_type: KAFKA_SOURCE_CLASS,
+    batch_source: withoutClass(batchSourceProto(source.batchSource)),
+    kafka_options: {
+      kafka_bootstrap_servers: source.kafkaBootstrapServers,
+      topic: source.topic,
+      message_format: format.format === "avro" ? { avro_format: { schema_json: format.schema } } : { json_format: { schema_json: format.schema ?? "" } },
+      watermark_delay_threshold: source.watermarkDelaySeconds ? durationFromSeconds(source.watermarkDelaySeconds) : undefined,
+    },
+    meta: {},
+  };
 }
 
 function batchSourceProto(source: BatchDataSource): DataSourceProto {
@@ -156,7 +183,7 @@ export function featureViewToProto(view: FeatureView, project: string, resolveEn
   for (const f of features) {
     if (f.name === timestampField) throw new DefinitionError(`${what}: feature ${f.name} is the source's timestamp column`);
   }
-  const isPush = view.source.sourceType === "push";
+  const isStream = view.source.sourceType === "push" || view.source.sourceType === "kafka";
   return {
     spec: {
       name: view.name,
@@ -167,7 +194,7 @@ export function featureViewToProto(view: FeatureView, project: string, resolveEn
       ttl: durationFromSeconds(view.ttlSeconds),
       batch_source: dataSourceToProto(batchOf(view.source)),
       online: view.online,
-      stream_source: isPush ? dataSourceToProto(view.source) : undefined,
+      stream_source: isStream ? dataSourceToProto(view.source) : undefined,
       description: view.description,
       owner: view.owner,
       entity_columns: entityColumns.length ? entityColumns : [{ name: DUMMY_ENTITY_ID, value_type: ValueType.STRING }],
@@ -184,7 +211,7 @@ function withoutClass(source: DataSourceProto): DataSourceProto {
 }
 
 function batchOf(source: DataSource): BatchDataSource {
-  return source.sourceType === "push" ? source.batchSource : source;
+  return source.sourceType === "push" || source.sourceType === "kafka" ? source.batchSource : source;
 }
 
 /** Where a service's projections find their views (repo definitions first, then the registry). */
