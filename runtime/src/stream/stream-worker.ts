@@ -24,6 +24,8 @@ export interface StreamWorkerOptions {
   offlineFlushRows?: number;
   /** How far past now an event time may be (default 300 s). */
   futureSkewSeconds?: number;
+  /** Partitions whose batches are written at the same time (default 3); each partition stays in order. */
+  partitionsConcurrently?: number;
   /** Progress and refused messages, one line each. */
   log?: (line: string) => void;
 }
@@ -116,6 +118,7 @@ export class StreamWorker {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
       eachBatch: (payload) => {
         const work = this.batch(payload, decode, columns).catch((error: unknown) => {
           this.fail(error);
