@@ -63,7 +63,7 @@ describe("streaming, read by Feast", () => {
     // view has no row for an entity ("Divisions calculation failed for non-numeric column").
     const historical = (refs: string[]) => feastCheck<Record<string, unknown>[]>("offline_check.py", ["historical", dir, refs.join(","), JSON.stringify(entities)]);
     const [tripRows, speedRows] = [await historical(features.slice(0, 2)), await historical(features.slice(2))];
-    const feastRows = tripRows.map((r, i) => ({ ...r, kmh: speedRows[i]!.kmh }));
+    const feastRows: Record<string, unknown>[] = tripRows.map((r, i) => ({ ...r, kmh: speedRows[i]!.kmh }));
     expect(feastRows.map((r) => [r.driver_id, r.trips, r.city, r.kmh])).toEqual([[1, 5, "Oslo", 50.5], [1, 7, "Oslo", 61.25], [2, 3, "Bergen", null]]);
     const ours = await (await store.getHistoricalFeatures({ entityDf: entities.map((e) => ({ ...e, event_timestamp: new Date(e.event_timestamp) })), features })).toRows();
     expect(ours.map((r) => [Number(r.driver_id), Number(r.trips), r.city, r.kmh])).toEqual(feastRows.map((r) => [r.driver_id, r.trips, r.city, r.kmh]));

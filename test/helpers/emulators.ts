@@ -70,7 +70,8 @@ export async function startGcsServer(): Promise<LocalServer> {
   throw lastError;
 }
 
-function freePort(): Promise<number> {
+/** A free loopback TCP port (bound and released). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Kafka, logLevel } from "kafkajs";
-import * as net from "node:net";
+import { freePort } from "./emulators";
 import { REPO_ROOT, run } from "./processes";
 
 // A real Apache Kafka broker (single-node KRaft: broker and controller in one JVM), run from the
@@ -112,15 +112,4 @@ async function ready(kafka: Kafka): Promise<boolean> {
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

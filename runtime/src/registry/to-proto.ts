@@ -2,7 +2,7 @@ import type { Entity } from "../definitions/entity";
 import { DTYPE_HINT } from "../definitions/entity";
 import type { FeatureService } from "../definitions/feature-service";
 import type { FeatureView } from "../definitions/feature-view";
-import type { BatchDataSource, DataSource, KafkaSource } from "../definitions/sources";
+import type { BatchDataSource, DataSource, KafkaSource, PushSource } from "../definitions/sources";
 import { describeValueType, dtypeToValueType, ValueType } from "../definitions/dtypes";
 import { DefinitionError } from "../errors";
 import { durationFromSeconds } from "./proto/time";
@@ -62,21 +62,9 @@ function dtypeOf(entity: Entity): number {
  */
 export function dataSourceToProto(source: DataSource, project?: string): DataSourceProto {
   if (source.sourceType === "push") {
-    const batch = withoutClass(batchSourceProto(source.batchSource));   // Feast's PushSource embeds its batch source without a class
-    return {
-      name: source.name,
-      ...(project !== undefined ? { project } : {}),
-      description: source.description,
-      tags: { ...source.tags },
-      owner: source.owner,
-      type: SOURCE_TYPE.PUSH_SOURCE,
-      timestamp_field: source.batchSource.timestampField,
-      created_timestamp_column: source.batchSource.createdTimestampColumn,
-      field_mapping: { ...source.batchSource.fieldMapping },
-      data_source_class_type: PUSH_SOURCE_CLASS,
-      batch_source: batch,
-      meta: {},
-    };
+    // A push source's rows have the batch source's columns
+    const batch = source.batchSource;
+    return streamSourceProto(source, project, SOURCE_TYPE.PUSH_SOURCE, PUSH_SOURCE_CLASS, batch.timestampField, batch.createdTimestampColumn, batch.fieldMapping);
   }
   if (source.sourceType === "kafka") return kafkaSourceProto(source, project);
   const proto = batchSourceProto(source);
@@ -84,27 +72,37 @@ export function dataSourceToProto(source: DataSource, project?: string): DataSou
   return proto;
 }
 
-/** As Feast 0.66's KafkaSource.to_proto: its own timestamp and mapping, the batch source embedded without a class. */
+/** As Feast 0.66's KafkaSource.to_proto: its own timestamp and mapping, and the topic's options. */
 function kafkaSourceProto(source: KafkaSource, project?: string): DataSourceProto {
   const format = source.messageFormat;
   return {
-    name: source.name,
-    ...(project !== undefined ? { project } : {}),
-    description: source.description,
-    tags: { ...source.tags },
-    owner: source.owner,
-    type: SOURCE_TYPE.STREAM_KAFKA,
-    timestamp_field: source.timestampField,
-    created_timestamp_column: source.createdTimestampColumn,
-    field_mapping: { ...source.fieldMapping },
-    data_source_class_type: KAFKA_SOURCE_CLASS,
-    batch_source: withoutClass(batchSourceProto(source.batchSource)),
+    ...streamSourceProto(source, project, SOURCE_TYPE.STREAM_KAFKA, KAFKA_SOURCE_CLASS, source.timestampField, source.createdTimestampColumn, source.fieldMapping),
     kafka_options: {
       kafka_bootstrap_servers: source.kafkaBootstrapServers,
       topic: source.topic,
       message_format: format.format === "avro" ? { avro_format: { schema_json: format.schema } } : { json_format: { schema_json: format.schema ?? "" } },
       watermark_delay_threshold: source.watermarkDelaySeconds ? durationFromSeconds(source.watermarkDelaySeconds) : undefined,
     },
+  };
+}
+
+/** What push and Kafka sources share; Feast embeds their batch source without a class. */
+function streamSourceProto(
+  source: PushSource | KafkaSource, project: string | undefined, type: number, className: string,
+  timestampField: string, createdTimestampColumn: string, fieldMapping: Record<string, string>,
+): DataSourceProto {
+  return {
+    name: source.name,
+    ...(project !== undefined ? { project } : {}),
+    description: source.description,
+    tags: { ...source.tags },
+    owner: source.owner,
+    type,
+    timestamp_field: timestampField,
+    created_timestamp_column: createdTimestampColumn,
+    field_mapping: { ...fieldMapping },
+    data_source_class_type: className,
+    batch_source: withoutClass(batchSourceProto(source.batchSource)),
     meta: {},
   };
 }
