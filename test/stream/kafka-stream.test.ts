@@ -8,6 +8,7 @@ import { StreamWorker } from "../../runtime/src/stream/stream-worker";
 import { startKafka, type KafkaBroker } from "../helpers/kafka-broker";
 import { definitions } from "../helpers/online-repo";
 import { readParquet } from "../helpers/parquet";
+import { skewless } from "../helpers/processes";
 import { startStream } from "../helpers/stream-process";
 import { tempDir } from "../helpers/tmp";
 
@@ -152,4 +153,17 @@ describe("skewless stream, against a real Kafka broker", () => {
       await worker.stop();
     }
   }, 5 * 60_000);
+
+  it("names the problem when the source feeds no view or the mode is unknown, and documents itself", async () => {
+    const unknown = await skewless(["stream", "nope", "--brokers", broker.bootstrap], dir);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no feature view in project streaming is fed by a KafkaSource named nope");
+    expect(unknown.stderr).toContain("KafkaSources feeding views: rides_stream, trips_stream");
+    const mode = await skewless(["stream", "trips_stream", "--to", "sideways"], dir);
+    expect(mode.code).toBe(1);
+    expect(mode.stderr).toContain('--to "sideways" is not a push mode');
+    const help = await skewless(["stream", "--help"], dir);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Delivery is at least once");
+  }, 120_000);
 });

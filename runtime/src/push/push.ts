@@ -55,10 +55,10 @@ export async function pushViews(store: FeatureStore, pushSource: string): Promis
 }
 
 /** `to` checked: one of Feast's push modes. */
-export function pushMode(to: unknown): PushMode {
+export function pushMode(to: unknown, what = "push: to"): PushMode {
   if (to === undefined || to === null) return "online";
   if (!PUSH_MODES.includes(to as PushMode)) {
-    throw new InvalidArgumentError(`push: to ${JSON.stringify(to)} is not a push mode`, `use one of ${PUSH_MODES.join(", ")}`);
+    throw new InvalidArgumentError(`${what} ${JSON.stringify(to)} is not a push mode`, `use one of ${PUSH_MODES.join(", ")}`);
   }
   return to as PushMode;
 }

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Consumer, type EachBatchPayload } from "kafkajs";
-import { InvalidArgumentError, ObjectNotFoundError, SkewlessError } from "../errors";
+import { InvalidArgumentError, SkewlessError } from "../errors";
 import type { FeatureStore } from "../feature-store";
 import type { FeatureViewInfo, SourceInfo } from "../registry/catalog";
 import { writeOnline } from "../push/online-write";
@@ -94,9 +94,14 @@ export class StreamWorker {
 
   /** Looks the source up in the registry, joins the group and starts consuming. */
   static async start(store: FeatureStore, options: StreamWorkerOptions): Promise<StreamWorker> {
-    const views = (await store.servingCatalog()).featureViews().filter((v) => v.streamSource?.type === "kafka" && v.streamSource.name === options.source);
+    const all = (await store.servingCatalog()).featureViews();
+    const views = all.filter((v) => v.streamSource?.type === "kafka" && v.streamSource.name === options.source);
     if (views.length === 0) {
-      throw new ObjectNotFoundError("KafkaSource feeding a feature view", options.source, store.project);
+      const known = [...new Set(all.filter((v) => v.streamSource?.type === "kafka").map((v) => v.streamSource!.name))].sort();
+      throw new InvalidArgumentError(
+        `no feature view in project ${store.project} is fed by a KafkaSource named ${options.source}`,
+        known.length ? `KafkaSources feeding views: ${known.join(", ")}` : "define a KafkaSource, use it as a feature view's source, and run `skewless apply`",
+      );
     }
     const stream = views[0]!.streamSource!;
     if (!stream.kafka?.topic) throw new InvalidArgumentError(`KafkaSource ${stream.name} has no topic`);

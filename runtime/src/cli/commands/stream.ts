@@ -40,7 +40,7 @@ fetching, finishes the batch in progress, appends what waits offline, commits an
 Example:
   skewless stream driver_trips_stream --to online_and_offline`)
     .action(async (source: string, flags: StreamFlags) => {
-      const to = pushMode(flags.to);
+      const to = pushMode(flags.to, "--to");
       const flushRows = Number(flags.offlineFlushRows);
       if (!Number.isInteger(flushRows) || flushRows <= 0) throw new InvalidArgumentError(`--offline-flush-rows must be a positive whole number, got ${JSON.stringify(flags.offlineFlushRows)}`);
       const statsEvery = parseDuration(flags.statsEvery, "--stats-every");
