@@ -54,7 +54,7 @@ describe("skewless stream, against a real Kafka broker", () => {
   const trip = (d: number, k: number, n = k) => JSON.stringify({ driver_id: d, ts: tripTime(k), n, km: k / 10 });
   const online = async (features: string[]) =>
     (await store.getOnlineFeatures({ features, entityRows: Array.from({ length: DRIVERS }, (_, d) => ({ driver_id: d })) })).toObject();
-  const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 90_000) => {
+  const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 240_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await check())) {
       if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
