@@ -70,7 +70,7 @@ function collectSources(definitions: Definitions): Map<string, DataSourceDefinit
   const out = new Map<string, DataSourceDefinition>();
   const add = (source: DataSourceDefinition) => {
     if (!out.has(source.name)) out.set(source.name, source);
-    if (source.sourceType === "push") add(source.batchSource);
+    if (source.sourceType === "push" || source.sourceType === "kafka") add(source.batchSource);
   };
   definitions.dataSources.forEach(add);
   definitions.featureViews.forEach((v) => add(v.source));

@@ -24,7 +24,7 @@ def describe(repo):
     def source(ds):
         if ds is None:
             return None
-        return {
+        out = {
             "name": ds.name,
             "class": type(ds).__name__,
             "path": getattr(ds, "path", None),
@@ -32,6 +32,18 @@ def describe(repo):
             "created_timestamp_column": ds.created_timestamp_column,
             "field_mapping": dict(ds.field_mapping or {}),
         }
+        kafka = getattr(ds, "kafka_options", None)
+        if kafka is not None:
+            fmt = kafka.message_format
+            out["kafka"] = {
+                "bootstrap_servers": kafka.kafka_bootstrap_servers,
+                "topic": kafka.topic,
+                "format": type(fmt).__name__,
+                "schema_json": fmt.schema_json,
+                "watermark_delay_seconds": kafka.watermark_delay_threshold.total_seconds() if kafka.watermark_delay_threshold else None,
+                "batch_source": source(ds.batch_source),
+            }
+        return out
 
     return {
         "project": project,

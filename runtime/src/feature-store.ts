@@ -12,6 +12,8 @@ import type { HistoricalRetrievalJob } from "./offline/retrieval-job";
 import { OpenLineageEmitter } from "./lineage/openlineage/emitter";
 import { materializationRun } from "./lineage/openlineage/materialize-run";
 import { TrainingJob } from "./lineage/training-job";
+import { push, type PushOptions, type PushResult } from "./push/push";
+import type { PushRows } from "./push/push-batch";
 import { PinnedRegistryStore } from "./registry/history/pinned-store";
 import { openOnlineStore } from "./online/open-online-store";
 import type { OnlineStore } from "./online/online-store";
@@ -170,6 +172,21 @@ export class FeatureStore {
     const plan = await applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore(), this.offlineStore());
     await this.cache?.refresh();
     return plan;
+  }
+
+  /**
+   * Feast's `push`: rows, as columns named as in the push source's batch source, written to every
+   * feature view the push source feeds. `to` is Feast's PushMode: `online` (default), `offline`
+   * (appended to the batch source, so training sets see them) or `online_and_offline`. Nothing is
+   * written when any row is refused.
+   *
+   * @example
+   * await store.push("driver_stats_push", {
+   *   driver_id: [1001], event_timestamp: [new Date()], conv_rate: [0.91],
+   * }, { to: "online_and_offline" });
+   */
+  async push(pushSource: string, rows: PushRows, options: PushOptions = {}): Promise<PushResult> {
+    return push(this, pushSource, rows, options);
   }
 
   /**

@@ -3,8 +3,9 @@ export { FeatureStore, type FeatureStoreSource } from "./feature-store";
 export { Entity, type EntityOptions } from "./definitions/entity";
 export { Field, type FieldOptions } from "./definitions/field";
 export {
-  FileSource, BigQuerySource, PushSource, RequestSource,
-  type FileSourceOptions, type BigQuerySourceOptions, type PushSourceOptions, type RequestSourceOptions, type DataSource,
+  FileSource, BigQuerySource, PushSource, RequestSource, KafkaSource,
+  type FileSourceOptions, type BigQuerySourceOptions, type PushSourceOptions, type RequestSourceOptions,
+  type KafkaSourceOptions, type KafkaMessageFormat, type DataSource,
 } from "./definitions/sources";
 export { FeatureView, FeatureViewProjection, type FeatureViewOptions } from "./definitions/feature-view";
 export { FeatureService, type FeatureServiceOptions } from "./definitions/feature-service";
@@ -24,7 +25,7 @@ export { loadRepoConfig, parseRepoConfig, CONFIG_FILE, type RepoConfig, type Onl
 export * from "./errors";
 export { Registry } from "./registry/registry";
 export { RegistryModel, type ManagedKind, type ObjectKind } from "./registry/model";
-export { RegistryCatalog, type FeatureViewInfo, type FeatureServiceInfo, type SourceInfo, type ColumnInfo } from "./registry/catalog";
+export { RegistryCatalog, type FeatureViewInfo, type FeatureServiceInfo, type SourceInfo, type KafkaInfo, type ColumnInfo } from "./registry/catalog";
 export { collectDefinitions, compileDefinitions, type Definitions, type DesiredState } from "./registry/compile";
 export { planRegistry, diffObjects, type RegistryPlan, type ObjectChange, type PropertyChange } from "./registry/diff";
 export { renderPlan, renderChange, renderProperty } from "./registry/render-plan";
@@ -42,7 +43,7 @@ export { decodeMessage, encodeMessage, UNKNOWN_FIELDS, type ProtoMessage } from 
 export { loadDefinitions } from "./repo/load-definitions";
 export {
   specFromProto, type ObjectSpec, type ObjectSpecs, type ObjectSpecMetadata, type EntitySpec, type DataSourceSpec,
-  type FileSourceSpec, type BigQuerySourceSpec, type PushSourceSpec, type UnsupportedSourceSpec, type FeatureViewSpec,
+  type FileSourceSpec, type BigQuerySourceSpec, type PushSourceSpec, type KafkaSourceSpec, type UnsupportedSourceSpec, type FeatureViewSpec,
   type FeatureServiceSpec,
 } from "./registry/object-spec";
 export { compileSpec, specsFromDefinitions, checkServiceSpec, parseProjection, type ProjectionSpec } from "./registry/compile-spec";
@@ -69,6 +70,10 @@ export type { OfflineStore, PulledBatch, PullLatestOptions } from "./offline/off
 export { openOfflineStore } from "./offline/open-offline-store";
 export { DuckDBOfflineStore, type DuckDBOfflineStoreOptions } from "./offline/duckdb/duckdb-offline-store";
 export type { HistoricalFeaturesRequest } from "./feature-store";
+export { PUSH_MODES, type PushMode, type PushOptions, type PushResult } from "./push/push";
+export type { PushRows } from "./push/push-batch";
+export type { ViewWrite } from "./push/online-write";
+export type { OfflineRows, OfflineWriteResult } from "./offline/offline-store";
 export type { HistoricalRetrievalRequest } from "./offline/offline-store";
 export type { RetrievalJob, ParquetWriteResult } from "./offline/retrieval-job";
 export { ENTITY_TIMESTAMP, type EntityDataFrame, type EntityRow } from "./offline/entity-data";

@@ -67,6 +67,16 @@ describe("skewless serve with OIDC authentication and Feast permissions", () => 
       .toBe("Permission error:\nPermission risk_read denied execution of ['READ_ONLINE'] to FeatureService:credit_model_v1: Requires roles ['risk_officer']");
   });
 
+  it("checks WRITE_OFFLINE for a push to the offline store, whatever the case of `to` (the server reads it case-insensitively)", async () => {
+    const push = CASES.find((c) => c.name === "push online")!;
+    const token = await provider.token("ingest");   // WRITE_ONLINE only
+    for (const to of ["online_and_offline", "ONLINE_AND_OFFLINE", "Offline"]) {
+      const refused = await post(base, push.path, { ...(push.body as object), to }, token);
+      expect(refused.status, to).toBe(403);
+      expect(JSON.parse(JSON.parse(refused.text) as string).message, to).toContain("WRITE_OFFLINE");
+    }
+  });
+
   it("answers 401 without a token or with one that is not a JWT, and /health without either", async () => {
     const read = CASES[1];
     expect(await post(base, read.path, read.body)).toEqual({ status: 401, text: JSON.stringify({ detail: "Invalid or expired access token" }) });

@@ -97,7 +97,8 @@ export async function startBigQueryServer(project = "emulator"): Promise<LocalSe
   throw lastError;
 }
 
-function freePort(): Promise<number> {
+/** A free loopback TCP port (bound and released). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compileDefinitions } from "../../runtime/src/registry/compile";
+import { Entity, FeatureView, FileSource, KafkaSource } from "../../runtime/src/index";
+import { collectDefinitions, compileDefinitions } from "../../runtime/src/registry/compile";
 import { compileSpec, parseProjection, specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
 import { KINDS, RegistryModel, type ManagedKind } from "../../runtime/src/registry/model";
 import { encodeMessage } from "../../runtime/src/registry/proto/codec";
@@ -33,6 +34,27 @@ describe("object specs", () => {
       }
     }
     expect(checked).toBe(3 + 4 + 4 + 1);   // entities with Feast's placeholder, sources with the push's batch, views, service
+  });
+
+  it("a KafkaSource (json and avro, with its batch source) and a view it feeds compile back to the same bytes", () => {
+    const user = new Entity({ name: "user", joinKeys: ["user_id"], valueType: "Int64" });
+    const files = new FileSource({ name: "clicks_files", path: "data/clicks", timestampField: "ts" });
+    const json = new KafkaSource({ name: "clicks_json", kafkaBootstrapServers: "b1:9092,b2:9092", topic: "clicks", timestampField: "ts", batchSource: files, fieldMapping: { n: "clicks" }, tags: { team: "growth" } });
+    const avro = new KafkaSource({
+      name: "clicks_avro", kafkaBootstrapServers: "b1:9092", topic: "clicks-avro", timestampField: "ts", batchSource: files, createdTimestampColumn: "created",
+      messageFormat: { format: "avro", schema: '{"type":"record","name":"C","fields":[]}' }, watermarkDelayThreshold: "10m",
+    });
+    const view = new FeatureView({ name: "clicks", entities: [user], source: json, schema: [{ name: "clicks", dtype: "Int64" }] });
+    const desired = compileDefinitions(collectDefinitions([user, files, json, avro, view]), PROJECT);
+    const model = registryWith(desired);
+    const bytes = (kind: ManagedKind, p: object) => Buffer.from(encodeMessage(KINDS[kind].type, p)).toString("hex");
+    for (const proto of [...desired.dataSources, ...desired.featureViews]) {
+      const kind: ManagedKind = "spec" in proto ? "featureView" : "dataSource";
+      expect(bytes(kind, compileSpec(kind, specFromProto(kind, proto as never), PROJECT, model))).toBe(bytes(kind, proto));
+    }
+    const spec = specFromProto("dataSource", desired.dataSources.find((d) => d.name === "clicks_avro")!);
+    expect(spec).toMatchObject({ type: "kafka", topic: "clicks-avro", messageFormat: "avro", watermarkDelaySeconds: 600, batchSource: { type: "file", path: "data/clicks" } });
+    expect(desired.featureViews[0]!.spec!.stream_source).toMatchObject({ type: 3, name: "clicks_json", kafka_options: { topic: "clicks" } });
   });
 
   it("read like the definitions: ttl in units, features as name: dtype, no placeholder entity", () => {

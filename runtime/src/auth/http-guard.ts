@@ -90,7 +90,8 @@ export class HttpAccessGuard {
         }, context);
       case "POST /push":
         if (typeof body.push_source_name !== "string") throw new MalformedBody();
-        return this.access.push(principal, body.push_source_name, typeof body.to === "string" ? body.to : "online", context);
+        // The server reads `to` case-insensitively (as Feast's PushMode[to.upper()]): check the same mode it will write
+        return this.access.push(principal, body.push_source_name, typeof body.to === "string" ? body.to.toLowerCase() : "online", context);
       case "POST /write-to-online-store":
         if (typeof body.feature_view_name !== "string") throw new MalformedBody();
         return this.access.writeOnline(principal, [body.feature_view_name], context);

@@ -9,6 +9,7 @@ import { registerLineage } from "./commands/lineage";
 import { registerMaterialize } from "./commands/materialize";
 import { registerPlan } from "./commands/plan";
 import { registerServe } from "./commands/serve";
+import { registerStream } from "./commands/stream";
 
 /** Shared by every command: where to run and where to print. */
 export interface CliContext {
@@ -47,6 +48,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   registerMaterialize(program, context);
   registerChecks(program, context);
   registerServe(program, context);
+  registerStream(program, context);
   registerLineage(program, context);
   for (const command of program.commands) {
     command.exitOverride();

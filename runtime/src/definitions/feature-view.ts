@@ -66,7 +66,7 @@ export class FeatureView {
     }
     const kind = definitionKind(options.source);
     if (kind !== "dataSource") {
-      throw new DefinitionError(`${what}: source must be a FileSource, BigQuerySource or PushSource, got ${describe(options.source)}`);
+      throw new DefinitionError(`${what}: source must be a FileSource, BigQuerySource, PushSource or KafkaSource, got ${describe(options.source)}`);
     }
     this.source = options.source;
     this.online = options.online ?? true;

@@ -1,3 +1,4 @@
+import { parseDuration, type DurationInput } from "../duration";
 import { DefinitionError } from "../errors";
 import { checkName, checkTags, DEFINITION_KIND, type DefinitionMetadata } from "./definition";
 import { Field, type FieldOptions } from "./field";
@@ -167,8 +168,96 @@ export class RequestSource {
   }
 }
 
+/** How a Kafka message's value is encoded (Feast's StreamFormat). */
+export type KafkaMessageFormat =
+  /** A JSON object per message; `schema` is Feast's schema_json (kept for Feast, not needed to parse). */
+  | { format: "json"; schema?: string }
+  /** Avro binary (plain, or framed by a schema registry's 5-byte header) in this Avro schema (JSON text). */
+  | { format: "avro"; schema: string };
+
+export interface KafkaSourceOptions extends DefinitionMetadata {
+  name: string;
+  /** `host:port[,host:port...]`. */
+  kafkaBootstrapServers: string;
+  topic: string;
+  /** The event timestamp field in each message (ISO string or epoch seconds). */
+  timestampField: string;
+  /** Where the stream's history lives offline: what training sets and materialization read. */
+  batchSource: FileSource | BigQuerySource;
+  /** Default JSON. */
+  messageFormat?: KafkaMessageFormat;
+  createdTimestampColumn?: string;
+  /** Renames message fields to feature names: `{ message_field: feature_name }`. */
+  fieldMapping?: Record<string, string>;
+  /** Feast's watermark_delay_threshold: how late an event may arrive (kept in the registry for Feast). */
+  watermarkDelayThreshold?: DurationInput;
+}
+
+/**
+ * Feast's KafkaSource: a topic whose messages feed a feature view online (the `skewless stream`
+ * worker consumes it), with a batch source holding the same rows offline.
+ *
+ * @example
+ * new KafkaSource({
+ *   name: "driver_trips_stream", kafkaBootstrapServers: "127.0.0.1:9092", topic: "driver_trips",
+ *   timestampField: "event_timestamp", batchSource: tripsFiles,
+ * });
+ */
+export class KafkaSource {
+  readonly [DEFINITION_KIND] = "dataSource" as const;
+  readonly sourceType = "kafka" as const;
+  readonly name: string;
+  readonly kafkaBootstrapServers: string;
+  readonly topic: string;
+  readonly timestampField: string;
+  readonly createdTimestampColumn: string;
+  readonly fieldMapping: Record<string, string>;
+  readonly batchSource: FileSource | BigQuerySource;
+  readonly messageFormat: KafkaMessageFormat;
+  /** 0 when not set. */
+  readonly watermarkDelaySeconds: number;
+  readonly description: string;
+  readonly tags: Record<string, string>;
+  readonly owner: string;
+
+  constructor(options: KafkaSourceOptions) {
+    if (typeof options?.name !== "string" || options.name.length === 0 || options.name.includes(":")) {
+      throw new DefinitionError(`KafkaSource name ${JSON.stringify(options?.name)} is invalid`, "give the source a non-empty name without ':'");
+    }
+    const what = `KafkaSource ${options.name}`;
+    for (const key of ["kafkaBootstrapServers", "topic", "timestampField"] as const) {
+      if (typeof options[key] !== "string" || options[key].length === 0) throw new DefinitionError(`${what}: ${key} is required`);
+    }
+    const batch = options.batchSource as FileSource | BigQuerySource | undefined;
+    if (!batch || (batch.sourceType !== "file" && batch.sourceType !== "bigquery")) {
+      throw new DefinitionError(`${what}: batchSource must be a FileSource or BigQuerySource`, "the batch source holds the stream's rows for training sets");
+    }
+    const format = options.messageFormat ?? { format: "json" };
+    if (format.format !== "json" && format.format !== "avro") {
+      throw new DefinitionError(`${what}: messageFormat ${JSON.stringify((format as { format?: unknown }).format)} is not json or avro`);
+    }
+    if (format.format === "avro" && (typeof format.schema !== "string" || format.schema.length === 0)) {
+      throw new DefinitionError(`${what}: an avro messageFormat needs its schema (the Avro schema as JSON text)`);
+    }
+    this.name = options.name;
+    this.kafkaBootstrapServers = options.kafkaBootstrapServers;
+    this.topic = options.topic;
+    this.timestampField = options.timestampField;
+    this.createdTimestampColumn = options.createdTimestampColumn ?? "";
+    this.fieldMapping = checkTags(`${what}: fieldMapping`, options.fieldMapping);
+    this.batchSource = batch;
+    this.messageFormat = format;
+    this.watermarkDelaySeconds = options.watermarkDelayThreshold === undefined ? 0 : parseDuration(options.watermarkDelayThreshold, `${what}: watermarkDelayThreshold`);
+    this.description = options.description ?? "";
+    this.tags = checkTags(what, options.tags);
+    this.owner = options.owner ?? "";
+  }
+}
+
 /** Sources a feature view can read from. */
-export type DataSource = FileSource | BigQuerySource | PushSource;
+export type DataSource = FileSource | BigQuerySource | PushSource | KafkaSource;
 /** Every source definition a repo can export. */
 export type AnySource = DataSource | RequestSource;
+/** Sources whose rows arrive online first and whose history is their batch source. */
+export type StreamDataSource = PushSource | KafkaSource;
 export type BatchDataSource = FileSource | BigQuerySource;

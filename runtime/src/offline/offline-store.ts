@@ -23,6 +23,20 @@ export interface PulledBatch {
   totalRows?: number;
 }
 
+/** Rows for `writeBatch`, as columns named as in the batch source (before its field mapping). */
+export interface OfflineRows {
+  rowCount: number;
+  columns: Record<string, unknown[]>;
+}
+
+export interface OfflineWriteResult {
+  /** The batch source written. */
+  source: string;
+  /** The file that now holds the rows. */
+  path: string;
+  rows: number;
+}
+
 export interface PullLatestOptions {
   /** Rows per batch (default chosen by the store). */
   batchRows?: number;
@@ -61,6 +75,11 @@ export interface OfflineStore {
    * DataSourceNotFoundError when the source is not there. Nothing else is read.
    */
   checkSource(view: FeatureViewInfo): Promise<void>;
+  /**
+   * Feast's `offline_write_batch`: appends rows to the view's batch source, so later point-in-time
+   * joins see them. Optional: a store without it refuses pushes to the offline store.
+   */
+  writeBatch?(view: FeatureViewInfo, rows: OfflineRows): Promise<OfflineWriteResult>;
   /** Releases connections and temporary files. */
   close(): Promise<void>;
 }

@@ -21,7 +21,7 @@ export interface ColumnInfo {
 
 export interface SourceInfo {
   name: string;
-  type: "file" | "bigquery" | "push" | "other";
+  type: "file" | "bigquery" | "push" | "kafka" | "other";
   /** File sources: the path or URI as written in the registry (relative to the repo when relative). */
   path?: string;
   s3EndpointOverride?: string;
@@ -33,6 +33,16 @@ export interface SourceInfo {
   datePartitionColumn?: string;
   /** Source column → feature (or key, or timestamp) name. */
   fieldMapping: Record<string, string>;
+  /** Kafka sources. */
+  kafka?: KafkaInfo;
+}
+
+export interface KafkaInfo {
+  bootstrapServers: string;
+  topic: string;
+  format: "json" | "avro" | "other";
+  /** The message format's schema_json (the Avro schema for avro). */
+  schemaJson: string;
 }
 
 export interface MaterializationInterval {
@@ -144,7 +154,7 @@ export class RegistryCatalog {
 
 export function featureViewInfo(proto: FeatureViewProto): FeatureViewInfo {
   const s = proto.spec ?? {};
-  const stream = s.stream_source?.type === 9 ? sourceInfo(s.stream_source) : undefined;
+  const stream = s.stream_source?.type === 9 || s.stream_source?.type === 3 ? sourceInfo(s.stream_source) : undefined;
   return {
     name: s.name ?? "",
     project: s.project ?? "",
@@ -203,7 +213,7 @@ function entityInfo(proto: EntityProto): EntityInfoView {
 }
 
 export function sourceInfo(proto: DataSourceProto): SourceInfo {
-  const type = proto.type === 1 ? "file" : proto.type === 2 ? "bigquery" : proto.type === 9 ? "push" : "other";
+  const type = proto.type === 1 ? "file" : proto.type === 2 ? "bigquery" : proto.type === 9 ? "push" : proto.type === 3 ? "kafka" : "other";
   return {
     name: proto.name ?? "",
     type,
@@ -215,6 +225,17 @@ export function sourceInfo(proto: DataSourceProto): SourceInfo {
     createdTimestampColumn: proto.created_timestamp_column || undefined,
     datePartitionColumn: proto.date_partition_column || undefined,
     fieldMapping: { ...(proto.field_mapping ?? {}) },
+    kafka: proto.kafka_options ? kafkaInfo(proto.kafka_options) : undefined,
+  };
+}
+
+function kafkaInfo(options: NonNullable<DataSourceProto["kafka_options"]>): KafkaInfo {
+  const format = options.message_format ?? {};
+  return {
+    bootstrapServers: options.kafka_bootstrap_servers ?? "",
+    topic: options.topic ?? "",
+    format: format.avro_format ? "avro" : format.json_format || !format.proto_format ? "json" : "other",
+    schemaJson: (format.avro_format ?? format.json_format)?.schema_json ?? "",
   };
 }
 

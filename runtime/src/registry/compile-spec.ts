@@ -3,7 +3,7 @@ import { dtypeToValueType, isDtype } from "../definitions/dtypes";
 import { DTYPE_HINT, Entity } from "../definitions/entity";
 import { FeatureService } from "../definitions/feature-service";
 import { FeatureView, FeatureViewProjection } from "../definitions/feature-view";
-import { BigQuerySource, FileSource, PushSource, type DataSource } from "../definitions/sources";
+import { BigQuerySource, FileSource, KafkaSource, PushSource, type DataSource } from "../definitions/sources";
 import { DefinitionError } from "../errors";
 import { compileDefinitions, type Definitions } from "./compile";
 import type { KindProtos, ManagedKind, RegistryModel } from "./model";
@@ -64,16 +64,26 @@ export function sourceFromSpec(spec: DataSourceSpec): DataSource {
       return new FileSource({ ...batchOptions(spec), path: spec.path, s3EndpointOverride: spec.s3EndpointOverride || undefined });
     case "bigquery":
       return new BigQuerySource({ ...batchOptions(spec), table: spec.table || undefined, query: spec.query || undefined });
-    case "push": {
-      const batch = sourceFromSpec(spec.batchSource);
-      if (batch.sourceType === "push") throw new DefinitionError(`PushSource ${spec.name}: batchSource must be a file or bigquery source`);
-      return new PushSource({ name: spec.name, batchSource: batch, ...metadata(spec) });
-    }
+    case "push":
+      return new PushSource({ name: spec.name, batchSource: batchFromSpec(spec.batchSource, `PushSource ${spec.name}`), ...metadata(spec) });
+    case "kafka":
+      return new KafkaSource({
+        name: spec.name,
+        kafkaBootstrapServers: spec.kafkaBootstrapServers,
+        topic: spec.topic,
+        timestampField: spec.timestampField,
+        createdTimestampColumn: spec.createdTimestampColumn,
+        fieldMapping: spec.fieldMapping,
+        messageFormat: spec.messageFormat === "avro" ? { format: "avro", schema: spec.schemaJson } : { format: "json", schema: spec.schemaJson || undefined },
+        watermarkDelayThreshold: spec.watermarkDelaySeconds || undefined,
+        batchSource: batchFromSpec(spec.batchSource, `KafkaSource ${spec.name}`),
+        ...metadata(spec),
+      });
     case "unsupported":
       throw new DefinitionError(`data source ${spec.name} is a ${spec.sourceType} source, which Skewless cannot write`, "define it with Feast, or use a file, bigquery or push source");
     default: {
       const given = spec as { name?: unknown; type?: unknown } | undefined;
-      throw new DefinitionError(`data source ${String(given?.name ?? "")}: type ${JSON.stringify(given?.type)} is not a source type`, 'use "file", "bigquery" or "push"');
+      throw new DefinitionError(`data source ${String(given?.name ?? "")}: type ${JSON.stringify(given?.type)} is not a source type`, 'use "file", "bigquery", "push" or "kafka"');
     }
   }
 }
@@ -180,7 +190,13 @@ function stringList(value: unknown, what: string): string[] {
   return value;
 }
 
-function batchOptions(spec: Exclude<DataSourceSpec, { type: "push" | "unsupported" }>) {
+function batchFromSpec(spec: DataSourceSpec, what: string): FileSource | BigQuerySource {
+  const batch = sourceFromSpec(spec);
+  if (batch.sourceType !== "file" && batch.sourceType !== "bigquery") throw new DefinitionError(`${what}: batchSource must be a file or bigquery source`);
+  return batch;
+}
+
+function batchOptions(spec: Exclude<DataSourceSpec, { type: "push" | "kafka" | "unsupported" }>) {
   return {
     name: spec.name,
     timestampField: spec.timestampField,

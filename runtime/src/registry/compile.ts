@@ -197,11 +197,11 @@ function collectSources(defs: Definitions, project: string, problems: Definition
   for (const odfv of defs.onDemandFeatureViews ?? []) for (const source of odfv.requestSources) add(source);
   for (const source of defs.dataSources) {
     add(source);
-    if (source.sourceType === "push") add(source.batchSource);
+    if (source.sourceType === "push" || source.sourceType === "kafka") add(source.batchSource);
   }
   for (const view of defs.featureViews) {
     add(view.source);
-    if (view.source.sourceType === "push") add(view.source.batchSource);
+    if (view.source.sourceType === "push" || view.source.sourceType === "kafka") add(view.source.batchSource);
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { permissionSpecFromProto, type PermissionProto, type PermissionSpec } fr
 
 export type { PermissionSpec };
 import type { DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, Tags } from "./proto/types";
+import { durationToSeconds } from "./proto/time";
 import { DUMMY_ENTITY_NAME, SOURCE_TYPE } from "./to-proto";
 
 /**
@@ -53,6 +54,23 @@ export interface PushSourceSpec extends ObjectSpecMetadata {
   batchSource: FileSourceSpec | BigQuerySourceSpec;
 }
 
+export interface KafkaSourceSpec extends ObjectSpecMetadata {
+  name: string;
+  type: "kafka";
+  kafkaBootstrapServers: string;
+  topic: string;
+  timestampField: string;
+  createdTimestampColumn: string;
+  fieldMapping: Tags;
+  /** `json` or `avro`. */
+  messageFormat: string;
+  /** Feast's schema_json of the message format. */
+  schemaJson: string;
+  /** Seconds; 0 when not set. */
+  watermarkDelaySeconds: number;
+  batchSource: FileSourceSpec | BigQuerySourceSpec;
+}
+
 /** A source Skewless cannot write (Kafka, Snowflake, ...), as read from a registry Feast wrote. */
 export interface UnsupportedSourceSpec extends ObjectSpecMetadata {
   name: string;
@@ -61,7 +79,7 @@ export interface UnsupportedSourceSpec extends ObjectSpecMetadata {
   sourceType: string;
 }
 
-export type DataSourceSpec = FileSourceSpec | BigQuerySourceSpec | PushSourceSpec | UnsupportedSourceSpec;
+export type DataSourceSpec = FileSourceSpec | BigQuerySourceSpec | PushSourceSpec | KafkaSourceSpec | UnsupportedSourceSpec;
 
 export interface FeatureViewSpec extends ObjectSpecMetadata {
   name: string;
@@ -129,6 +147,10 @@ function sourceSpec(proto: DataSourceProto): DataSourceSpec {
     const batch = sourceSpec(proto.batch_source);
     if (batch.type === "file" || batch.type === "bigquery") return { name, type: "push", batchSource: batch, ...metadata(proto) };
   }
+  if (proto.type === SOURCE_TYPE.STREAM_KAFKA && proto.batch_source && proto.kafka_options) {
+    const batch = sourceSpec(proto.batch_source);
+    if (batch.type === "file" || batch.type === "bigquery") return kafkaSpec(proto, batch);
+  }
   const base: Omit<BatchSourceSpecBase, "name"> = {
     timestampField: proto.timestamp_field ?? "",
     createdTimestampColumn: proto.created_timestamp_column ?? "",
@@ -147,6 +169,25 @@ function sourceSpec(proto: DataSourceProto): DataSourceSpec {
   return { name, type: "unsupported", sourceType: unsupportedTypeName(proto.type), ...metadata(proto) };
 }
 
+function kafkaSpec(proto: DataSourceProto, batchSource: FileSourceSpec | BigQuerySourceSpec): KafkaSourceSpec {
+  const options = proto.kafka_options ?? {};
+  const avro = options.message_format?.avro_format;
+  return {
+    name: proto.name ?? "",
+    type: "kafka",
+    kafkaBootstrapServers: options.kafka_bootstrap_servers ?? "",
+    topic: options.topic ?? "",
+    timestampField: proto.timestamp_field ?? "",
+    createdTimestampColumn: proto.created_timestamp_column ?? "",
+    fieldMapping: { ...(proto.field_mapping ?? {}) },
+    messageFormat: avro ? "avro" : "json",
+    schemaJson: (avro ?? options.message_format?.json_format)?.schema_json ?? "",
+    watermarkDelaySeconds: durationToSeconds(options.watermark_delay_threshold),
+    batchSource,
+    ...metadata(proto),
+  };
+}
+
 function featureViewSpec(proto: FeatureViewProto): FeatureViewSpec {
   const s = proto.spec ?? {};
   const flat = flattenFeatureView(proto);
@@ -158,7 +199,7 @@ function featureViewSpec(proto: FeatureViewProto): FeatureViewSpec {
     if (f.tags && Object.keys(f.tags).length) featureTags[f.name ?? ""] = { ...f.tags };
   }
   const batch = s.batch_source ?? {};
-  const source = s.stream_source?.type === SOURCE_TYPE.PUSH_SOURCE
+  const source = s.stream_source?.type === SOURCE_TYPE.PUSH_SOURCE || s.stream_source?.type === SOURCE_TYPE.STREAM_KAFKA
     ? sourceSpec({ ...s.stream_source, batch_source: s.stream_source.batch_source ?? batch })
     : sourceSpec(batch);
   return {

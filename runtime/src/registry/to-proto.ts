@@ -2,7 +2,7 @@ import type { Entity } from "../definitions/entity";
 import { DTYPE_HINT } from "../definitions/entity";
 import type { FeatureService } from "../definitions/feature-service";
 import type { FeatureView, FeatureViewProjection } from "../definitions/feature-view";
-import type { AnySource, BatchDataSource, DataSource, RequestSource } from "../definitions/sources";
+import type { AnySource, BatchDataSource, DataSource, KafkaSource, PushSource, RequestSource } from "../definitions/sources";
 import { describeValueType, dtypeToValueType, ValueType } from "../definitions/dtypes";
 import { DefinitionError } from "../errors";
 import { durationFromSeconds } from "./proto/time";
@@ -17,7 +17,8 @@ export const FILE_SOURCE_CLASS = "feast.infra.offline_stores.file_source.FileSou
 export const BIGQUERY_SOURCE_CLASS = "feast.infra.offline_stores.bigquery_source.BigQuerySource";
 export const PUSH_SOURCE_CLASS = "feast.data_source.PushSource";
 export const REQUEST_SOURCE_CLASS = "feast.data_source.RequestSource";
-export const SOURCE_TYPE = { BATCH_FILE: 1, BATCH_BIGQUERY: 2, REQUEST_SOURCE: 7, PUSH_SOURCE: 9 } as const;
+export const KAFKA_SOURCE_CLASS = "feast.data_source.KafkaSource";
+export const SOURCE_TYPE = { BATCH_FILE: 1, BATCH_BIGQUERY: 2, STREAM_KAFKA: 3, REQUEST_SOURCE: 7, PUSH_SOURCE: 9 } as const;
 
 /** Feast's placeholder entity for views without entities. */
 export const DUMMY_ENTITY_NAME = "__dummy";
@@ -63,22 +64,11 @@ function dtypeOf(entity: Entity): number {
 export function dataSourceToProto(source: AnySource, project?: string): DataSourceProto {
   if (source.sourceType === "request") return requestSourceToProto(source, project);
   if (source.sourceType === "push") {
-    const batch = withoutClass(batchSourceProto(source.batchSource));   // Feast's PushSource embeds its batch source without a class
-    return {
-      name: source.name,
-      ...(project !== undefined ? { project } : {}),
-      description: source.description,
-      tags: { ...source.tags },
-      owner: source.owner,
-      type: SOURCE_TYPE.PUSH_SOURCE,
-      timestamp_field: source.batchSource.timestampField,
-      created_timestamp_column: source.batchSource.createdTimestampColumn,
-      field_mapping: { ...source.batchSource.fieldMapping },
-      data_source_class_type: PUSH_SOURCE_CLASS,
-      batch_source: batch,
-      meta: {},
-    };
+    // A push source's rows have the batch source's columns
+    const batch = source.batchSource;
+    return streamSourceProto(source, project, SOURCE_TYPE.PUSH_SOURCE, PUSH_SOURCE_CLASS, batch.timestampField, batch.createdTimestampColumn, batch.fieldMapping);
   }
+  if (source.sourceType === "kafka") return kafkaSourceProto(source, project);
   const proto = batchSourceProto(source);
   if (project !== undefined) proto.project = project;
   return proto;
@@ -101,6 +91,41 @@ function requestSourceToProto(source: RequestSource, project?: string): DataSour
 
 export function fieldToProto(f: { name: string; dtype: Parameters<typeof dtypeToValueType>[0]; tags: Record<string, string>; description: string }): FeatureSpecProto {
   return { name: f.name, value_type: dtypeToValueType(f.dtype)!, tags: { ...f.tags }, description: f.description };
+}
+
+/** As Feast 0.66's KafkaSource.to_proto: its own timestamp and mapping, and the topic's options. */
+function kafkaSourceProto(source: KafkaSource, project?: string): DataSourceProto {
+  const format = source.messageFormat;
+  return {
+    ...streamSourceProto(source, project, SOURCE_TYPE.STREAM_KAFKA, KAFKA_SOURCE_CLASS, source.timestampField, source.createdTimestampColumn, source.fieldMapping),
+    kafka_options: {
+      kafka_bootstrap_servers: source.kafkaBootstrapServers,
+      topic: source.topic,
+      message_format: format.format === "avro" ? { avro_format: { schema_json: format.schema } } : { json_format: { schema_json: format.schema ?? "" } },
+      watermark_delay_threshold: source.watermarkDelaySeconds ? durationFromSeconds(source.watermarkDelaySeconds) : undefined,
+    },
+  };
+}
+
+/** What push and Kafka sources share; Feast embeds their batch source without a class. */
+function streamSourceProto(
+  source: PushSource | KafkaSource, project: string | undefined, type: number, className: string,
+  timestampField: string, createdTimestampColumn: string, fieldMapping: Record<string, string>,
+): DataSourceProto {
+  return {
+    name: source.name,
+    ...(project !== undefined ? { project } : {}),
+    description: source.description,
+    tags: { ...source.tags },
+    owner: source.owner,
+    type,
+    timestamp_field: timestampField,
+    created_timestamp_column: createdTimestampColumn,
+    field_mapping: { ...fieldMapping },
+    data_source_class_type: className,
+    batch_source: withoutClass(batchSourceProto(source.batchSource)),
+    meta: {},
+  };
 }
 
 function batchSourceProto(source: BatchDataSource): DataSourceProto {
@@ -177,7 +202,7 @@ export function featureViewToProto(view: FeatureView, project: string, resolveEn
   for (const f of features) {
     if (f.name === timestampField) throw new DefinitionError(`${what}: feature ${f.name} is the source's timestamp column`);
   }
-  const isPush = view.source.sourceType === "push";
+  const isStream = view.source.sourceType === "push" || view.source.sourceType === "kafka";
   return {
     spec: {
       name: view.name,
@@ -188,7 +213,7 @@ export function featureViewToProto(view: FeatureView, project: string, resolveEn
       ttl: durationFromSeconds(view.ttlSeconds),
       batch_source: dataSourceToProto(batchOf(view.source)),
       online: view.online,
-      stream_source: isPush ? dataSourceToProto(view.source) : undefined,
+      stream_source: isStream ? dataSourceToProto(view.source) : undefined,
       description: view.description,
       owner: view.owner,
       entity_columns: entityColumns.length ? entityColumns : [{ name: DUMMY_ENTITY_ID, value_type: ValueType.STRING }],
@@ -205,7 +230,7 @@ function withoutClass(source: DataSourceProto): DataSourceProto {
 }
 
 function batchOf(source: DataSource): BatchDataSource {
-  return source.sourceType === "push" ? source.batchSource : source;
+  return source.sourceType === "push" || source.sourceType === "kafka" ? source.batchSource : source;
 }
 
 /** Where a service's projections find their views (repo definitions first, then the registry). */

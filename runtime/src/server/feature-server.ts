@@ -12,7 +12,8 @@ import { healthResponse, registryHealthLine } from "./health";
 import { ConnectionLimits, TIMEOUT_CHECK_MS, withDeadline } from "./http-limits";
 import { checkJsonDepth, checkRequestSize, rowCount, serverLimits, type ServerLimits } from "./limits";
 import { logLine, publicErrorResponse } from "./public-error";
-import { pushOnline, writeOnline } from "./push";
+import { push, pushMode } from "../push/push";
+import { writeOnline } from "./push";
 import { checkContentType, checkLoopbackRequest, isLoopbackAddress } from "./request-guard";
 
 export interface FeatureServerOptions {
@@ -153,14 +154,12 @@ export class FeatureServer {
 
   private async push(body: unknown): Promise<{ status: number; body: string }> {
     const request = object(body, "request body");
-    const to = request.to ?? "online";
-    if (to !== "online") {
-      throw new RequestError(422, `push with to=${JSON.stringify(to)} is not supported: Skewless pushes to the online store only ("to": "online")`);
-    }
+    // Feast reads `to` as PushMode[to.upper()]
+    const to = pushMode(typeof request.to === "string" ? request.to.toLowerCase() : request.to);
     const df = object(request.df, "df");
     checkRequestSize(this.limits, rowCount(df, "df"), "push rows");
-    await pushOnline(this.store, string(request.push_source_name, "push_source_name"), df as Record<string, unknown[]>, {
-      futureSkewSeconds: this.options.pushFutureSkewSeconds,
+    await push(this.store, string(request.push_source_name, "push_source_name"), df as Record<string, unknown[]>, {
+      to, futureSkewSeconds: this.options.pushFutureSkewSeconds,
     });
     return { status: 200, body: "" };
   }

@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from "../../errors";
 import type { FeatureViewInfo } from "../../registry/catalog";
-import type { HistoricalRetrievalRequest, OfflineStore, PulledBatch, PullLatestOptions } from "../offline-store";
+import type {
+  HistoricalRetrievalRequest, OfflineRows, OfflineStore, OfflineWriteResult, PulledBatch, PullLatestOptions,
+} from "../offline-store";
 import { CloudFiles } from "../cloud-files";
 import type { RetrievalJob } from "../retrieval-job";
 import { sourceRelation } from "../source-relation";
@@ -8,6 +10,7 @@ import type { JoinStrategy } from "../sql/compile-point-in-time";
 import { DuckDBDialect } from "./duckdb-dialect";
 import type { DuckDBRetrievalJob } from "./duckdb-retrieval-job";
 import { DuckDBSession, type DuckDBSettings } from "./duckdb-session";
+import { appendToFileSource } from "./parquet-append";
 import { prepareRetrieval } from "./historical-retrieval";
 import { pullLatestBatches } from "./pull-latest";
 import { inspectSource } from "./source-inspector";
@@ -60,6 +63,16 @@ export class DuckDBOfflineStore implements OfflineStore {
     const connection = await (await this.duckdb()).connect();
     try {
       await inspectSource(connection, await this.cloudFiles.localize(sourceRelation(view, this.options.repoPath)), this.dialect);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  /** Appends pushed rows to the view's parquet file or folder (see parquet-append.ts). */
+  async writeBatch(view: FeatureViewInfo, rows: OfflineRows): Promise<OfflineWriteResult> {
+    const connection = await (await this.duckdb()).connect();
+    try {
+      return await appendToFileSource(connection, this.dialect, this.options.repoPath, view, rows);
     } finally {
       connection.closeSync();
     }

@@ -38,3 +38,16 @@ export function timestampFit(stored: string): TypeFit {
   if (stored === TIMESTAMP_TZ) return "exact";
   return OTHER_TIMESTAMPS.includes(stored) ? "widen" : "mismatch";
 }
+
+/** The DuckDB type a dtype is stored as when Skewless writes it (pushed rows into a new source). */
+export function duckdbType(dtype: Dtype): string {
+  const array = /^Array\((\w+)\)$/.exec(dtype);
+  if (array) return `${duckdbType(array[1] as ScalarDtype)}[]`;
+  const accepted = ACCEPTED[dtype as ScalarDtype];
+  return accepted ? accepted.exact : "VARCHAR";
+}
+
+/** Whether a stored type is a timestamp or date (what `timestampFit` accepts). */
+export function isTimestampType(stored: string): boolean {
+  return timestampFit(stored) !== "mismatch";
+}

@@ -39,6 +39,16 @@ export interface DataSourceProto extends ProtoMessage {
   file_options?: ProtoMessage & { file_format?: ProtoMessage; uri?: string; s3_endpoint_override?: string };
   bigquery_options?: ProtoMessage & { table?: string; query?: string };
   push_options?: ProtoMessage;
+  kafka_options?: ProtoMessage & {
+    kafka_bootstrap_servers?: string;
+    topic?: string;
+    message_format?: ProtoMessage & {
+      json_format?: ProtoMessage & { schema_json?: string };
+      avro_format?: ProtoMessage & { schema_json?: string };
+      proto_format?: ProtoMessage & { class_path?: string };
+    };
+    watermark_delay_threshold?: DurationProto;
+  };
   request_data_options?: ProtoMessage & { schema?: FeatureSpecProto[] };
 }
 
