@@ -1,7 +1,19 @@
+import * as path from "node:path";
+import { writeParquet } from "../helpers/parquet";
+
 // One feature repo written twice, in TypeScript for Skewless and in Python for Feast, definition
 // for definition: entities (one with tags and owner), file sources with tags, owner and
 // description, views with one entity, two entities and none, a push source, and a feature
 // service selecting a subset of one view. The data files are `skewless init`'s credit demo.
+
+/**
+ * The two-entity view's data: the credit demo's rows with a merchant_id, since plan and apply check
+ * every readable source against its view (a source without the view's join key is refused).
+ */
+export async function writeMerchantData(repo: string): Promise<void> {
+  const credit = path.join(repo, "data", "user_credit.parquet").replaceAll("'", "''");
+  await writeParquet(path.join(repo, "data", "user_merchant.parquet"), `SELECT *, 'm' || CAST(user_id % 3 AS VARCHAR) AS merchant_id FROM read_parquet('${credit}')`);
+}
 
 export const PLAN_TS = `import { Entity, FeatureService, FeatureView, FileSource, PushSource } from "@skewless/runtime";
 
@@ -15,6 +27,9 @@ export const txnSource = new FileSource({
 export const creditSource = new FileSource({
   name: "credit_source", path: "data/user_credit.parquet", timestampField: "event_timestamp", tags: { pii: "true" },
 });
+export const merchantSource = new FileSource({
+  name: "merchant_source", path: "data/user_merchant.parquet", timestampField: "event_timestamp",
+});
 export const txnPush = new PushSource({ name: "txn_push", batchSource: txnSource, description: "live", tags: { kind: "push" }, owner: "p@example.com" });
 
 export const userTxn = new FeatureView({
@@ -22,7 +37,7 @@ export const userTxn = new FeatureView({
   schema: [{ name: "txn_count_1h", dtype: "Int32", description: "count" }, { name: "txn_amount_1h", dtype: "Float64" }],
 });
 export const userMerchant = new FeatureView({
-  name: "user_merchant", entities: [user, merchant], ttl: "2h", source: creditSource,
+  name: "user_merchant", entities: [user, merchant], ttl: "2h", source: merchantSource,
   schema: [{ name: "credit_score", dtype: "Int32" }],
 });
 export const globalCredit = new FeatureView({
@@ -50,6 +65,7 @@ txn_source = FileSource(
     created_timestamp_column="created", description="card transactions", tags={"tier": "gold"}, owner="data@example.com",
 )
 credit_source = FileSource(name="credit_source", path="data/user_credit.parquet", timestamp_field="event_timestamp", tags={"pii": "true"})
+merchant_source = FileSource(name="merchant_source", path="data/user_merchant.parquet", timestamp_field="event_timestamp")
 txn_push = PushSource(name="txn_push", batch_source=txn_source, description="live", tags={"kind": "push"}, owner="p@example.com")
 
 user_txn = FeatureView(
@@ -57,7 +73,7 @@ user_txn = FeatureView(
     schema=[Field(name="txn_count_1h", dtype=Int32, description="count"), Field(name="txn_amount_1h", dtype=Float64)],
 )
 user_merchant = FeatureView(
-    name="user_merchant", entities=[user, merchant], ttl=timedelta(hours=2), source=credit_source,
+    name="user_merchant", entities=[user, merchant], ttl=timedelta(hours=2), source=merchant_source,
     schema=[Field(name="credit_score", dtype=Int32)],
 )
 global_credit = FeatureView(name="global_credit", entities=[], ttl=timedelta(0), source=credit_source, schema=[Field(name="open_accounts", dtype=Int32)])

@@ -11,7 +11,7 @@ import type { RegistryProto } from "../../runtime/src/registry/proto/types";
 import { ensureFeast, feast, feastCheck } from "../helpers/feast";
 import { skewless } from "../helpers/processes";
 import { tempDir } from "../helpers/tmp";
-import { PLAN_PY, PLAN_TS, withoutEntitylessView } from "./plan-fixtures";
+import { PLAN_PY, PLAN_TS, withoutEntitylessView, writeMerchantData } from "./plan-fixtures";
 
 // Feast check, registry half: Feast 0.66's own SDK reads what `skewless apply` wrote, and a
 // registry `feast apply` wrote survives `skewless apply` with nothing lost.
@@ -170,11 +170,12 @@ describe("feast plan over a registry skewless apply wrote, with the same definit
 
   it("reports no changes to the registry and none to the infrastructure", async () => {
     expect((await skewless(["init", "plan_check", "--users", "5", "--days", "1"], root)).code).toBe(0);
+    await writeMerchantData(repo);
     await fs.writeFile(path.join(repo, "features.ts"), PLAN_TS);
     await fs.writeFile(path.join(repo, "features.py"), PLAN_PY);   // Feast reads .py, Skewless .ts
     const applied = await skewless(["apply"], repo);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toContain("Plan: 10 to create");
+    expect(applied.stdout).toContain("Plan: 11 to create");
 
     const plan = await feast(["plan"], repo);
     expect(plan.code, plan.stderr).toBe(0);
@@ -182,10 +183,10 @@ describe("feast plan over a registry skewless apply wrote, with the same definit
   }, FEAST_TEST_TIMEOUT);
 
   it("then feast apply keeps Skewless's ownership of every object, and skewless plan still reports no changes", async () => {
-    expect(await managers()).toEqual(Array(11).fill("skewless"));
+    expect(await managers()).toEqual(Array(12).fill("skewless"));
     const applied = await feast(["apply"], repo);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(await managers()).toEqual(Array(11).fill("skewless"));
+    expect(await managers()).toEqual(Array(12).fill("skewless"));
     const plan = await skewless(["plan", "--detailed-exitcode"], repo);
     expect(plan.stdout.trim()).toBe("No changes to registry\n\nNo changes to infrastructure");
     expect(plan.code).toBe(0);
@@ -196,7 +197,7 @@ describe("feast plan over a registry skewless apply wrote, with the same definit
     await fs.rm(path.join(repo, "data", "online.db"), { force: true });
     const applied = await feast(["apply"], repo);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(await managers()).toEqual(Array(11).fill(undefined));   // Feast's objects now, not Skewless's
+    expect(await managers()).toEqual(Array(12).fill(undefined));   // Feast's objects now, not Skewless's
     const plan = await skewless(["plan", "--detailed-exitcode"], repo);
     expect(plan.stdout.trim()).toBe("No changes to registry\n\nNo changes to infrastructure");
     expect(plan.code).toBe(0);
@@ -217,6 +218,7 @@ describe("skewless apply writes the registry feast apply writes, from the same d
       await fs.mkdir(root);
       const repo = path.join(root, "plan_check");
       expect((await skewless(["init", "plan_check", "--users", "5", "--days", "1"], root)).code).toBe(0);
+      await writeMerchantData(repo);
       await fs.writeFile(path.join(repo, "features.ts"), ts);
       await fs.writeFile(path.join(repo, "features.py"), py);
       const applied = who === "skewless" ? await skewless(["apply"], repo) : await feast(["apply"], repo);
