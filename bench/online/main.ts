@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { onlineConfig, openBenchStore, removeScratch } from "./bench-repo";
 import { measureRounds, type LatencyResult } from "./latency";
 import { writeParquet } from "./parquet-data";
+import { measureCandidates, redisCandidates, type CandidateResult } from "./read-candidates";
 import { startRedis, type BenchRedis } from "./redis-process";
 
 const QUICK = process.argv.includes("--quick");
@@ -21,8 +22,9 @@ const PARQUET_ROWS = QUICK ? 500_000 : 5_000_000;
 
 interface RunSummary { backend: string; rows: number; seconds: number; rowsPerSecond: number; peakRssMb: number; rss: { rows: number; mb: number }[] }
 
-async function latencySection(redis: BenchRedis): Promise<{ results: LatencyResult[]; populate: string[] }> {
+async function latencySection(redis: BenchRedis): Promise<{ results: LatencyResult[]; populate: string[]; candidates: CandidateResult[] }> {
   const results: LatencyResult[] = [];
+  let candidates: CandidateResult[] = [];
   const populate: string[] = [];
   const features = Array.from({ length: 50 }, (_, i) => `bench50:f${i}`);
   for (const [name, backend] of [["SQLite", "sqlite"], ["Redis", "redis"]] as const) {
@@ -36,6 +38,14 @@ async function latencySection(redis: BenchRedis): Promise<{ results: LatencyResu
       try {
         results.push(await measureRounds(`${name} 1 x 50`, store, features, ENTITIES, 1, QUICK ? 3000 : 20_000, 2000, ROUNDS));
         results.push(await measureRounds(`${name} 100 x 50`, store, features, ENTITIES, 100, QUICK ? 500 : 3000, 300, ROUNDS));
+        if (backend === "redis") {
+          const { candidates: reads, close } = await redisCandidates(redis.port, store, "bench50", features);
+          try {
+            candidates = await measureCandidates(reads, ENTITIES, (e) => (e === 1 ? (QUICK ? 2000 : 10_000) : (QUICK ? 300 : 1500)), ROUNDS);
+          } finally {
+            await close();
+          }
+        }
       } finally {
         await store.close();
       }
@@ -43,7 +53,7 @@ async function latencySection(redis: BenchRedis): Promise<{ results: LatencyResu
       removeScratch(dir);
     }
   }
-  return { results, populate };
+  return { results, populate, candidates };
 }
 
 function runChild(args: string[]): RunSummary {
@@ -57,7 +67,7 @@ const n = (x: number) => Math.round(x).toLocaleString("en-US");
 async function main(): Promise<void> {
   const redis = await startRedis();
   try {
-    console.log(`Skewless online benchmark${QUICK ? " (--quick)" : ""}: node ${process.version}, ${require("node:os").cpus().length} cores\n`);
+    console.log(`Skewless online benchmark${QUICK ? " (--quick)" : ""}: ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
     if (ONLY !== "materialize") await printLatency(redis);
     if (ONLY !== "latency") await printMaterialization(redis);
   } finally {
@@ -66,7 +76,7 @@ async function main(): Promise<void> {
 }
 
 async function printLatency(redis: BenchRedis): Promise<void> {
-  const { results, populate } = await latencySection(redis);
+  const { results, populate, candidates } = await latencySection(redis);
   console.log(`getOnlineFeatures latency, one view of 50 features, ${n(ENTITIES)} entities stored (${ROUNDS} rounds per case; percentiles are the rounds' medians):`);
   for (const p of populate) console.log(`  (setup) ${p}`);
   console.log("  case              calls     p50 ms   p90 ms   p99 ms   max ms   bar (p99)        p99 by round");
@@ -75,7 +85,25 @@ async function printLatency(redis: BenchRedis): Promise<void> {
     const verdict = `< ${bar} ms ${r.p99 < bar ? "MET" : "MISSED"}`;
     console.log(`  ${r.label.padEnd(16)} ${String(r.calls).padStart(6)}   ${ms(r.p50).padStart(6)}   ${ms(r.p90).padStart(6)}   ${ms(r.p99).padStart(6)}   ${ms(r.max).padStart(6)}   ${verdict.padEnd(15)}  ${(r.roundP99s ?? []).map(ms).join(" / ")}`);
   }
+  printCandidates(candidates);
   redis.flush();
+}
+
+/** The read path's candidates side by side, and the issue-15 goals as ratios within this run. */
+function printCandidates(results: CandidateResult[]): void {
+  console.log(`\nRedis read path, candidates on the same keys, interleaved in ${ROUNDS} rounds (percentiles: the rounds' medians):`);
+  console.log("  entities  candidate                          p50 ms   p99 ms   p99 by round");
+  for (const r of results) console.log(`  ${String(r.entities).padStart(8)}  ${r.label.padEnd(33)} ${ms(r.p50).padStart(7)}  ${ms(r.p99).padStart(7)}   ${r.roundP99s.map(ms).join(" / ")}`);
+  const get = (label: string, entities: number) => results.find((r) => r.label === label && r.entities === entities)!;
+  const one = get("Skewless getOnlineFeatures", 1).p99 / get("ioredis HGETALL", 1).p99;
+  const hundred = get("Skewless getOnlineFeatures", 100);
+  const raw = get("ioredis HGETALL", 100).p99;
+  const floor = get("floor: plain socket, HGETALL", 100).p50;
+  const verdict = (ok: boolean) => (ok ? "MET" : "MISSED");
+  console.log(`  1 x 50 p99 / raw ioredis HGETALL p99: ${one.toFixed(2)}x   goal <= 1.2x ${verdict(one <= 1.2)}`);
+  console.log(`  100 x 50 p99 / raw ioredis pipeline of 100 HGETALL p99: ${(hundred.p99 / raw).toFixed(2)}x   goal <= 0.5x ${verdict(hundred.p99 / raw <= 0.5)}`);
+  console.log(`  100 x 50 p99: ${ms(hundred.p99)} ms   goal <= 3 ms ${verdict(hundred.p99 <= 3)}`);
+  console.log(`  100 x 50 p50 / plain-socket floor p50: ${(hundred.p50 / floor).toFixed(2)}x   goal <= 5x ${verdict(hundred.p50 / floor <= 5)}`);
 }
 
 async function printMaterialization(redis: BenchRedis): Promise<void> {
