@@ -26,7 +26,7 @@ export async function redisCandidates(port: number, store: FeatureStore, view: s
   const valkey = new IoValkey({ port, host: "127.0.0.1" });
   const node = createClient({ socket: { port, host: "127.0.0.1" } }).withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer, [RESP_TYPES.MAP]: Array });
   await node.connect();
-  const glide = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port }] });
+  const glide = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port }], requestTimeout: 10_000 });
   const floor = await SocketFloor.connect(port);
   await io.script("LOAD", READ_SCRIPT);
   const found = await io.hgetallBuffer(key(0));
@@ -72,6 +72,26 @@ export async function redisCandidates(port: number, store: FeatureStore, view: s
   return { candidates, close };
 }
 
+/** `calls` timed calls of `read` for `entities` pseudo-random ids (a fixed sequence per `seed`); milliseconds, sorted. */
+export async function timeCalls(read: Read, population: number, entities: number, calls: number, seed: number): Promise<Float64Array> {
+  let state = seed;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state % population;
+  };
+  const times = new Float64Array(calls);
+  for (let i = 0; i < calls; i++) {
+    const ids = Array.from({ length: entities }, next);
+    const t0 = process.hrtime.bigint();
+    await read(ids);
+    times[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+  }
+  return times.sort();
+}
+
+export const percentile = (sorted: Float64Array, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /**
  * Runs every candidate for `calls` calls per round, the candidates interleaved within each round
  * (a burst of load from another tenant lands on all of them), on the same pseudo-random entity
@@ -83,25 +103,11 @@ export async function measureCandidates(candidates: Candidate[], population: num
   for (let round = 0; round <= rounds; round++) {   // round 0 warms every path up
     for (let c = 0; c < candidates.length; c++) {
       const { read, entities } = candidates[c];
-      let seed = 12345 + round;
-      const next = () => {
-        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-        return seed % population;
-      };
-      const n = round === 0 ? Math.ceil(calls(entities) / 4) : calls(entities);
-      const times = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const ids = Array.from({ length: entities }, next);
-        const t0 = process.hrtime.bigint();
-        await read(ids);
-        times[i] = Number(process.hrtime.bigint() - t0) / 1e6;
-      }
+      const times = await timeCalls(read, population, entities, round === 0 ? Math.ceil(calls(entities) / 4) : calls(entities), 12345 + round);
       if (round === 0) continue;
-      times.sort();
-      p50s[c].push(times[Math.floor(0.5 * n)]);
-      p99s[c].push(times[Math.min(n - 1, Math.floor(0.99 * n))]);
+      p50s[c].push(percentile(times, 0.5));
+      p99s[c].push(percentile(times, 0.99));
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return candidates.map((c, i) => ({ label: c.label, entities: c.entities, p50: median(p50s[i]), p99: median(p99s[i]), roundP99s: p99s[i] }));
 }
