@@ -162,7 +162,7 @@ export class RedisOnlineStore implements OnlineStore {
   private async readDirect(plans: ReadPlan[], assemblies: ReadAssembly[], retry = true): Promise<void> {
     let { connection, description } = await this.readConnection.get();
     if (connection.closed) {
-      this.readConnection.take();
+      void this.readConnection.take();   // closed already: nothing to close
       ({ connection, description } = await this.readConnection.get());
     }
     const commands: Buffer[] = [];
