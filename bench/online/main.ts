@@ -115,15 +115,19 @@ function printCandidates(results: CandidateResult[]): void {
 
 async function printMaterialization(redis: BenchRedis): Promise<void> {
   console.log(`\nMaterialization, rows of 10 features (each run in its own process):`);
-  let sqliteSynthetic = 0;
+  let sqliteSynthetic = { rowsPerSecond: 0, cpuSeconds: 0 };
   for (const backend of ["sqlite", "redis"]) {
     const r = runChild([backend, String(redis.port), String(SYNTHETIC_ROWS), "10", "synthetic"]);
-    if (backend === "sqlite") sqliteSynthetic = r.rowsPerSecond;
+    if (backend === "sqlite") sqliteSynthetic = r;
     console.log(`  online write path (synthetic source), ${backend.padEnd(6)} ${n(r.rows)} rows in ${r.seconds.toFixed(1)}s: ${n(r.rowsPerSecond)} rows/s, peak RSS ${r.peakRssMb} MB   bar >= 100,000 rows/s ${r.rowsPerSecond >= 100_000 ? "MET" : "MISSED"}`);
     redis.flush();
   }
-  const ceiling = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, "sqlite-ceiling.js"), String(SYNTHETIC_ROWS), "10"], { encoding: "utf8" })) as { rowsPerSecond: number };
-  console.log(`  for scale: SQLite alone with Feast's layout (no Skewless code; empty table, sorted keys, 100-row INSERTs): ${n(ceiling.rowsPerSecond)} rows/s; Skewless's SQLite write path is ${(sqliteSynthetic / ceiling.rowsPerSecond).toFixed(2)}x that   bar >= 0.8x ${sqliteSynthetic / ceiling.rowsPerSecond >= 0.8 ? "MET" : "MISSED"}`);
+  const ceiling = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, "sqlite-ceiling.js"), String(SYNTHETIC_ROWS), "10"], { encoding: "utf8" })) as { rowsPerSecond: number; cpuSeconds: number };
+  const wall = sqliteSynthetic.rowsPerSecond / ceiling.rowsPerSecond;
+  // CPU seconds for the same rows: on a shared machine the two runs may see different loads
+  const cpu = ceiling.cpuSeconds / sqliteSynthetic.cpuSeconds;
+  console.log(`  for scale: SQLite alone with Feast's layout (no Skewless code; empty table, sorted keys, 100-row INSERTs): ${n(ceiling.rowsPerSecond)} rows/s`);
+  console.log(`    Skewless's SQLite write path / that ceiling: ${wall.toFixed(2)}x by wall time, ${cpu.toFixed(2)}x by CPU time   bar >= 0.8x ${wall >= 0.8 ? "MET" : "MISSED"} (wall), ${cpu >= 0.8 ? "MET" : "MISSED"} (CPU)`);
   const parquet = await writeParquet(PARQUET_ROWS, 10);
   if (!parquet) {
     console.log("  end to end from parquet: skipped (this build has no DuckDB offline store)");
