@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnlineStoreInput } from "../provider/registry-object-provider";
-import { renderFeatureStoreYaml, type Cloud, type OfflineStoreSettings } from "./feature-store-yaml";
+import { renderFeatureStoreYaml, type Cloud, type OfflineStoreSettings, type OidcSettings } from "./feature-store-yaml";
 import { CONNECTION_ENV } from "./materialization-job";
 
 /** What a deployment (local, AWS, GCP) gives the feature store. */
@@ -16,6 +16,8 @@ export interface Deployment {
   reachableOnlineStore?: OnlineStoreInput;
   /** The Redis server's CA certificate (PEM) when clients must be given it (GCP Memorystore). */
   redisCaCertificate?: pulumi.Output<string>;
+  /** Where apps read features, when the deployment runs `skewless serve` for them. */
+  featureServerUrl?: pulumi.Output<string>;
 }
 
 /** How feature_store.yaml names the connection string where the job's environment holds it. */
@@ -40,21 +42,26 @@ export interface RedisCaFiles {
 }
 
 /**
- * A cloud deployment's two feature_store.yaml files, with Redis online: the materialization job's
- * (the connection string left to its environment, see CONNECTION_REFERENCE) and the one the stack
- * outputs for apps and Feast users (with the connection string, so a secret).
+ * A cloud deployment's two feature_store.yaml files, with Redis online: the one its jobs and servers
+ * get (the connection string left to their environment, see CONNECTION_REFERENCE, plus the server's
+ * `auth`), and the one the stack outputs for apps and Feast users. That one holds the connection
+ * string (so it is a secret) only when `connectionString` is given; without it, it holds no credential.
  */
 export function redisStoreYamls(
-  store: StoreSettings, provider: Cloud, registryUri: pulumi.Output<string>, connectionString: pulumi.Output<string>, ca?: RedisCaFiles,
+  store: StoreSettings, provider: Cloud, registryUri: pulumi.Output<string>,
+  options: { connectionString?: pulumi.Output<string>; auth?: OidcSettings; ca?: RedisCaFiles } = {},
 ): { forJob: pulumi.Output<string>; output: pulumi.Output<string> } {
   const { redisKeyTtlSeconds, ...common } = store;
   // redis-py and Skewless both read `ssl_ca_certs=<file>` from the connection string.
   const withCa = (conn: string, caPath?: string) => (caPath ? `${conn},ssl_ca_certs=${caPath}` : conn);
-  const yaml = (registry: string, conn: string) => renderFeatureStoreYaml({
-    ...common, registry, provider, onlineStore: { type: "redis", connectionString: conn, keyTtlSeconds: redisKeyTtlSeconds },
+  const yaml = (registry: string, conn: string, auth?: OidcSettings) => renderFeatureStoreYaml({
+    ...common, registry, provider, onlineStore: { type: "redis", connectionString: conn, keyTtlSeconds: redisKeyTtlSeconds }, auth,
   });
+  const { connectionString: connection, ca } = options;
   return {
-    forJob: registryUri.apply((uri) => yaml(uri, withCa(CONNECTION_REFERENCE, ca?.jobPath))),
-    output: pulumi.secret(pulumi.all([registryUri, connectionString]).apply(([uri, conn]) => yaml(uri, withCa(conn, ca?.appPath)))),
+    forJob: registryUri.apply((uri) => yaml(uri, withCa(CONNECTION_REFERENCE, ca?.jobPath), options.auth)),
+    output: connection
+      ? pulumi.secret(pulumi.all([registryUri, connection]).apply(([uri, conn]) => yaml(uri, withCa(conn, ca?.appPath))))
+      : registryUri.apply((uri) => yaml(uri, withCa(CONNECTION_REFERENCE, ca?.appPath))),
   };
 }

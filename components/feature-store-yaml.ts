@@ -25,6 +25,15 @@ export interface FeatureStoreYamlSettings {
   onlineStore: OnlineStoreSettings;
   /** Default `{ type: "file" }`. */
   offlineStore?: OfflineStoreSettings;
+  /** Feast's OIDC `auth:` for the feature server; absent: `no_auth`. */
+  auth?: OidcSettings;
+}
+
+/** The OpenID provider `skewless serve` verifies tokens with (Feast's OidcAuthConfig keys). */
+export interface OidcSettings {
+  discoveryUrl: string;
+  clientId?: string;
+  audience?: string;
 }
 
 /**
@@ -61,6 +70,12 @@ export function renderFeatureStoreYaml(settings: FeatureStoreYamlSettings): stri
     if (!/^[a-z_][a-z0-9_]*$/.test(key)) throw new ConfigError(`offline store option ${JSON.stringify(key)} is not a feature_store.yaml key`);
     lines.push(`  ${key}: ${typeof value === "string" ? q(value) : String(value)}`);
   }
-  lines.push("entity_key_serialization_version: 3", "");
+  lines.push("entity_key_serialization_version: 3");
+  if (settings.auth) {
+    lines.push("auth:", "  type: oidc", `  auth_discovery_url: ${q(settings.auth.discoveryUrl)}`);
+    if (settings.auth.clientId) lines.push(`  client_id: ${q(settings.auth.clientId)}`);
+    if (settings.auth.audience) lines.push(`  audience: ${q(settings.auth.audience)}`);
+  }
+  lines.push("");
   return lines.join("\n");
 }

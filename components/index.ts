@@ -3,6 +3,7 @@ export { Entity, type EntityArgs } from "./entity";
 export { DataSource, type DataSourceArgs } from "./data-source";
 export { FeatureView, type FeatureViewArgs } from "./feature-view";
 export { FeatureService, type FeatureServiceArgs } from "./feature-service";
+export { Permission, type PermissionArgs } from "./permission";
 export type { RegistryTarget } from "./registry-target";
 export type { RegisteredObjects } from "./register-definitions";
 export {

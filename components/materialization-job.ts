@@ -17,11 +17,23 @@ export const DEFAULT_SCHEDULE = { aws: "rate(1 hour)", gcp: "0 * * * *" } as con
  * secret store puts it; feature_store.yaml names it as `${SKEWLESS_REDIS_CONNECTION}`.
  */
 export function materializeCommand(repoDir = DEFAULT_REPO_DIR): string[] {
+  return withConfig(repoDir, 'materialize-incremental "$(date -u +%Y-%m-%dT%H:%M:%SZ)"');
+}
+
+/** Port `skewless serve` listens on inside its container (Feast's default). */
+export const SERVE_PORT = 6566;
+
+/** The feature server's command: the same feature_store.yaml (and CA) step, then `skewless serve` on all interfaces. */
+export function serveCommand(repoDir = DEFAULT_REPO_DIR): string[] {
+  return withConfig(repoDir, `serve --host 0.0.0.0 --port ${SERVE_PORT}`);
+}
+
+function withConfig(repoDir: string, command: string): string[] {
   const repo = JSON.stringify(repoDir);
   return [
     "sh", "-c",
     `printf '%s' "$${CONFIG_ENV}" > ${repo}/feature_store.yaml && ` +
       `{ [ -z "$${CA_ENV}" ] || printf '%s' "$${CA_ENV}" > ${repo}/${CA_FILE}; } && ` +
-      `exec skewless -C ${repo} materialize-incremental "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
+      `exec skewless -C ${repo} ${command}`,
   ];
 }

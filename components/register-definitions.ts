@@ -6,6 +6,7 @@ import { DataSource } from "./data-source";
 import { Entity } from "./entity";
 import { FeatureService } from "./feature-service";
 import { FeatureView } from "./feature-view";
+import { Permission } from "./permission";
 import type { RegistryTarget } from "./registry-target";
 
 const DUMMY_ENTITY = "__dummy";
@@ -16,6 +17,7 @@ export interface RegisteredObjects {
   dataSources: Record<string, DataSource>;
   featureViews: Record<string, FeatureView>;
   featureServices: Record<string, FeatureService>;
+  permissions: Record<string, Permission>;
 }
 
 /**
@@ -57,7 +59,11 @@ export function registerDefinitions(
     const views = serviceDefinitions.get(spec.name)!.projections.map((p) => featureViews[p.view.name]);
     featureServices[spec.name] = new FeatureService(childName(spec.name), { store, definition: serviceDefinitions.get(spec.name)!, definitions }, opts(views));
   }
-  return { entities, dataSources, featureViews, featureServices };
+  const permissions: Record<string, Permission> = {};
+  for (const definition of definitions.permissions ?? []) {
+    permissions[definition.name] = new Permission(childName(definition.name), { store, definition }, opts());
+  }
+  return { entities, dataSources, featureViews, featureServices, permissions };
 }
 
 function collectSources(definitions: Definitions): Map<string, DataSourceDefinition> {

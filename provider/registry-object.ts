@@ -9,6 +9,7 @@ export const REGISTRY_OBJECT_TYPES: Record<ManagedKind, string> = {
   dataSource: "DataSource",
   featureView: "FeatureView",
   featureService: "FeatureService",
+  permission: "Permission",
 };
 
 export interface RegistryObjectArgs<K extends ManagedKind> {

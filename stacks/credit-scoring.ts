@@ -13,6 +13,8 @@ export interface CreditScoringOutputs {
   registry: pulumi.Output<string>;
   /** Ready to drop next to an app or a Feast repo; a secret on aws and gcp (it holds the Redis password). */
   featureStoreYaml: pulumi.Output<string>;
+  /** On aws and gcp: the feature server apps call (no store credentials needed). */
+  featureServerUrl?: pulumi.Output<string>;
   featureViews: string[];
   featureServices: string[];
   /** gcp: Memorystore's CA certificate, for the file the exported yaml's `ssl_ca_certs` names. */
@@ -52,6 +54,7 @@ export async function creditScoringStack(config = new pulumi.Config("skewless"))
     project: store.project,
     registry: store.registry,
     featureStoreYaml: store.featureStoreYaml,
+    featureServerUrl: store.deployment.featureServerUrl,
     featureViews: Object.keys(store.objects.featureViews),
     featureServices: Object.keys(store.objects.featureServices),
     ...(store.deployment.redisCaCertificate ? { redisCaCertificate: store.deployment.redisCaCertificate } : {}),
@@ -63,7 +66,12 @@ function awsSettings(config: pulumi.Config): AwsStoreArgs {
     vpcId: config.require("vpcId"),
     subnetIds: config.requireObject<string[]>("subnetIds"),
     redisAuthToken: config.requireSecret("redisAuthToken"),
+    redisServerPassword: config.requireSecret("redisServerPassword"),
     redisNodeType: config.get("redisNodeType"),
+    featureServer: {
+      certificateArn: config.require("featureServerCertificateArn"),
+      auth: config.get("oidcDiscoveryUrl") ? { discoveryUrl: config.require("oidcDiscoveryUrl"), clientId: config.get("oidcClientId") } : undefined,
+    },
     materialization: { image: config.require("materializationImage"), schedule: config.get("materializationSchedule") },
   };
 }
@@ -74,6 +82,10 @@ function gcpSettings(config: pulumi.Config): GcpStoreArgs {
     network: config.require("network"),
     subnetwork: config.require("subnetwork"),
     redisCaCertPath: config.get("redisCaCertPath"),
+    featureServer: {
+      invokers: config.requireObject<string[]>("featureServerInvokers"),
+      auth: config.get("oidcDiscoveryUrl") ? { discoveryUrl: config.require("oidcDiscoveryUrl"), clientId: config.get("oidcClientId") } : undefined,
+    },
     materialization: { image: config.require("materializationImage"), schedule: config.get("materializationSchedule") },
   };
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_ENV, CONNECTION_ENV, DEFAULT_SCHEDULE, materializeCommand } from "../materialization-job";
+import { DEFAULT_SCHEDULE, materializeCommand } from "../materialization-job";
+import { assumedBy, fargateTask } from "./fargate-task";
 import { DATA_PREFIX, REGISTRY_KEY, REGISTRY_PREFIX } from "../bucket-layout";
 
 export interface AwsMaterializationScheduleArgs {
@@ -21,11 +22,6 @@ export interface AwsMaterializationScheduleArgs {
   memory?: number;
 }
 
-const assumedBy = (service: string) => pulumi.jsonStringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-});
-
 /**
  * `skewless materialize-incremental` on a schedule: EventBridge Scheduler runs a Fargate task. Each
  * role gets only what its step needs: the task reads data and reads/writes registry.pb, the
@@ -39,11 +35,6 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
   constructor(name: string, args: AwsMaterializationScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("skewless:aws:MaterializationSchedule", name, {}, opts);
     const parent = { parent: this };
-    const region = aws.getRegionOutput({}, parent).region;
-    const secret = new aws.secretsmanager.Secret(`${name}-redis`, { description: "Skewless online store connection string" }, parent);
-    new aws.secretsmanager.SecretVersion(`${name}-redis`, { secretId: secret.id, secretString: pulumi.secret(args.connectionString) }, parent);
-    const logs = new aws.cloudwatch.LogGroup(name, { retentionInDays: 30 }, parent);
-
     this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumedBy("ecs-tasks.amazonaws.com") }, parent);
     new aws.iam.RolePolicy(`${name}-task`, {
       role: this.taskRole.id,
@@ -59,42 +50,11 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
         ],
       }),
     }, parent);
-    const executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumedBy("ecs-tasks.amazonaws.com") }, parent);
-    new aws.iam.RolePolicy(`${name}-execution`, {
-      role: executionRole.id,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Sid: "PullImage", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: "*" },
-          { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
-          { Sid: "ConnectionString", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secret.arn },
-        ],
-      }),
-    }, parent);
-
     const cluster = new aws.ecs.Cluster(name, {}, parent);
-    this.taskDefinition = new aws.ecs.TaskDefinition(name, {
-      family: `${name}-materialize`,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(args.cpu ?? 1024),
-      memory: String(args.memory ?? 4096),
-      taskRoleArn: this.taskRole.arn,
-      executionRoleArn: executionRole.arn,
-      containerDefinitions: pulumi.jsonStringify([{
-        name: "materialize",
-        image: args.image,
-        essential: true,
-        command: materializeCommand(args.repoDir),
-        environment: [{ name: CONFIG_ENV, value: args.featureStoreYaml }],
-        secrets: [{ name: CONNECTION_ENV, valueFrom: secret.arn }],
-        logConfiguration: {
-          logDriver: "awslogs",
-          options: { "awslogs-group": logs.name, "awslogs-region": region, "awslogs-stream-prefix": "materialize" },
-        },
-      }]),
-    }, parent);
-
+    this.taskDefinition = fargateTask(name, this.taskRole, {
+      container: "materialize", image: args.image, command: materializeCommand(args.repoDir),
+      featureStoreYaml: args.featureStoreYaml, connectionString: args.connectionString, cpu: args.cpu, memory: args.memory,
+    }, this);
     const schedulerRole = new aws.iam.Role(`${name}-scheduler`, { assumeRolePolicy: assumedBy("scheduler.amazonaws.com") }, parent);
     new aws.iam.RolePolicy(`${name}-scheduler`, {
       role: schedulerRole.id,
@@ -107,7 +67,7 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
             Condition: { ArnEquals: { "ecs:cluster": cluster.arn } },
           },
           {
-            Sid: "PassTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [this.taskRole.arn, executionRole.arn],
+            Sid: "PassTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [this.taskRole.arn, this.taskDefinition.executionRoleArn],
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
           },
         ],

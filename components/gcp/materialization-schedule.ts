@@ -24,6 +24,9 @@ export interface GcpMaterializationScheduleArgs {
   caCertificate?: pulumi.Input<string>;
 }
 
+/** The network tag the job's direct VPC egress carries (the Memorystore firewall admits it). */
+export const MATERIALIZE_NETWORK_TAG = "skewless-materialize";
+
 /**
  * `skewless materialize-incremental` on a schedule: Cloud Scheduler starts a Cloud Run job. The
  * job's service account reads the bucket, writes only under `registry/` and reads one secret; the
@@ -63,7 +66,7 @@ export class GcpMaterializationSchedule extends pulumi.ComponentResource {
           serviceAccount: this.serviceAccount.email,
           maxRetries: 0,
           timeout: "3600s",
-          vpcAccess: { networkInterfaces: [{ network: args.network, subnetwork: args.subnetwork }], egress: "PRIVATE_RANGES_ONLY" },
+          vpcAccess: { networkInterfaces: [{ network: args.network, subnetwork: args.subnetwork, tags: [MATERIALIZE_NETWORK_TAG] }], egress: "PRIVATE_RANGES_ONLY" },
           containers: [{
             image: args.image,
             commands: [command],

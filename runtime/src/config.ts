@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { parseAuthConfig, type AuthConfig } from "./auth/auth-config";
 import { ConfigError } from "./errors";
 import { parseOpenLineage, type OpenLineageConfig } from "./lineage/openlineage/config";
 
@@ -57,14 +58,21 @@ export interface RepoConfig {
   entityKeySerializationVersion: 2 | 3;
   /** Where OpenLineage run events go (`openlineage:`), when configured. */
   openLineage?: OpenLineageConfig;
+  /** Who may call `skewless serve` (Feast's `auth:`); `no_auth` when absent. */
+  auth: AuthConfig;
+  /** Top-level keys the file sets that only Feast reads (`batch_engine`, `feature_server`, ...). */
+  feastOnlyKeys?: string[];
 }
 
-/** Feast keys Skewless accepts and leaves to Feast (they configure Python-side features). */
+/**
+ * Feast keys Skewless accepts and leaves to Feast (they configure Python-side features). They are
+ * not ignored silently: `feastOnlyKeys` lists the ones a file sets, and the CLI prints a note.
+ */
 const FEAST_ONLY_KEYS = [
-  "auth", "batch_engine", "feature_server", "flags", "coerce_tz_aware", "materialization", "openlineage",
-  "repo_path", "go_feature_serving", "go_feature_retrieval", "permissions", "mcp",
+  "batch_engine", "feature_server", "flags", "coerce_tz_aware", "materialization",
+  "repo_path", "go_feature_serving", "go_feature_retrieval", "mcp",
 ];
-const KNOWN_KEYS = ["project", "registry", "provider", "online_store", "offline_store", "entity_key_serialization_version", ...FEAST_ONLY_KEYS];
+const KNOWN_KEYS = ["project", "registry", "provider", "online_store", "offline_store", "entity_key_serialization_version", "auth", "openlineage", ...FEAST_ONLY_KEYS];
 const PROJECT_NAME = /^[A-Za-z0-9_]+$/;
 /** DuckDB's resources, read by Skewless only (see `openOfflineStore`). */
 const DUCKDB_KEYS = ["threads", "memory_limit", "temp_directory"];
@@ -103,6 +111,9 @@ export function loadRepoConfig(repoPath: string, env: NodeJS.ProcessEnv = proces
 export function parseRepoConfig(raw: unknown, repoPath: string, file = CONFIG_FILE): RepoConfig {
   const where = (key: string) => `${file}: ${key}`;
   if (!isObject(raw)) throw new ConfigError(`${file} must be a mapping of keys to values`);
+  if ("permissions" in raw) {
+    throw new ConfigError(`${where("permissions")} is not a feature_store.yaml key: permissions are registry objects`, "define Permission objects in the repo (as Feast does in Python) and run `skewless apply`");
+  }
   for (const key of Object.keys(raw)) {
     if (!KNOWN_KEYS.includes(key)) {
       throw new ConfigError(`${where(key)} is not a known key`, `known keys: ${KNOWN_KEYS.slice(0, 6).join(", ")} (and Feast's ${FEAST_ONLY_KEYS.slice(0, 4).join(", ")}, ...)`);
@@ -124,6 +135,8 @@ export function parseRepoConfig(raw: unknown, repoPath: string, file = CONFIG_FI
     offlineStore: parseOfflineStore(raw.offline_store, where),
     entityKeySerializationVersion: oneOf(raw.entity_key_serialization_version ?? 3, [3, 2] as const, where("entity_key_serialization_version")),
     openLineage: parseOpenLineage(raw.openlineage, repoPath, file),
+    auth: parseAuthConfig(raw.auth, file),
+    feastOnlyKeys: FEAST_ONLY_KEYS.filter((key) => key in raw),
   };
 }
 

@@ -8,6 +8,11 @@ export {
 } from "./definitions/sources";
 export { FeatureView, FeatureViewProjection, type FeatureViewOptions } from "./definitions/feature-view";
 export { FeatureService, type FeatureServiceOptions } from "./definitions/feature-service";
+export {
+  Permission, RoleBasedPolicy, GroupBasedPolicy, NamespaceBasedPolicy, CombinedGroupNamespacePolicy, AllowAll,
+  ALL_ACTIONS, READ, WRITE, CRUD, AUTHZED_ACTIONS, RESOURCE_TYPES, type AuthzedAction, type ResourceType, type Policy, type PermissionOptions,
+} from "./definitions/permission";
+export type { PermissionSpec } from "./registry/permission-proto";
 export { dtypes, arrayOf, ValueType, type Dtype, type ScalarDtype } from "./definitions/dtypes";
 export { parseDuration, formatDuration, type DurationInput } from "./duration";
 export { loadRepoConfig, parseRepoConfig, CONFIG_FILE, type RepoConfig, type OnlineStoreConfig, type OfflineStoreConfig } from "./config";
@@ -71,3 +76,4 @@ export type { SqlDialect } from "./offline/sql/dialect";
 export { DuckDBDialect } from "./offline/duckdb/duckdb-dialect";
 export { BigQueryDialect } from "./offline/bigquery/bigquery-dialect";
 export { runQuickstart, quickstartSteps, type QuickstartStep, type QuickstartContext } from "./demo/quickstart";
+export { REDIS_ACL_RULES, redisAccessString, type RedisRole } from "./online/redis/redis-acl";

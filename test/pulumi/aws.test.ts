@@ -7,6 +7,8 @@ import { parseRepoConfig } from "../../runtime/src/config";
 import { byType, isSecretInput, plain, settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
 
 const TOKEN = "correct-horse-battery-staple-42";
+const SERVER_PASSWORD = "read-only-server-password-77";
+const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
 
 describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
   let registered: Registered[];
@@ -22,7 +24,9 @@ describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
       repoPath: path.resolve("stacks/feature_repo"),
       aws: {
         vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], redisAuthToken: pulumi.secret(TOKEN),
+        redisServerPassword: pulumi.secret(SERVER_PASSWORD),
         materialization: { image: "registry.example/skewless:1" },
+        featureServer: { certificateArn: CERT, auth: { discoveryUrl: "https://idp.example/.well-known/openid-configuration", clientId: "feast" } },
       },
     });
     await valueOf(store.featureStoreYaml);
@@ -47,32 +51,71 @@ describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
     for (const o of objects) expect(o.inputs.registry).toBe("s3://credit-data/registry/registry.pb");
   });
 
-  it("runs Redis with TLS, encryption at rest and the AUTH token, which stays a secret", () => {
+  it("runs Redis with TLS, encryption at rest and two RBAC users: the materializer read-write, the server read-only", () => {
     const redis = one("aws:elasticache/replicationGroup:ReplicationGroup").inputs;
-    expect(redis).toMatchObject({ transitEncryptionEnabled: true, atRestEncryptionEnabled: true, engine: "redis", automaticFailoverEnabled: true });
-    expect(isSecretInput(redis.authToken)).toBe(true);
-    expect(plain(redis.authToken)).toBe(TOKEN);
-    const ingress = one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs;
-    expect(ingress).toMatchObject({ fromPort: 6379, toPort: 6379, ipProtocol: "tcp", referencedSecurityGroupId: "credit-online-clients-id" });
+    expect(redis).toMatchObject({ transitEncryptionEnabled: true, atRestEncryptionEnabled: true, engine: "redis", automaticFailoverEnabled: true, userGroupIds: ["credit-online"] });
+    expect(redis.authToken).toBeUndefined();
+    const users = Object.fromEntries(ofType("aws:elasticache/user:User").map((u) => [u.inputs.userName as string, u.inputs]));
+    expect(Object.keys(users).sort()).toEqual(["default", "skewless-materializer", "skewless-server"]);
+    expect(users.default.accessString).toBe("off -@all");
+    expect(users["skewless-server"].accessString).toMatch(/^on ~\* resetchannels -@all .*\+@read/);
+    expect(users["skewless-server"].accessString).not.toMatch(/@write|@admin|@dangerous/);
+    expect(users["skewless-materializer"].accessString).toMatch(/\+@write/);
+    for (const [name, password] of [["skewless-server", SERVER_PASSWORD], ["skewless-materializer", TOKEN]]) {
+      expect(isSecretInput(users[name].authenticationMode)).toBe(true);
+      expect(plain<{ type: string; passwords: string[] }>(users[name].authenticationMode)).toEqual({ type: "password", passwords: [password] });
+    }
+    expect(one("aws:elasticache/userGroup:UserGroup").inputs.userIds).toEqual(["credit-online-default", "credit-online-materializer", "credit-online-server"]);
+    const redisIngress = ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.fromPort === 6379);
+    expect(redisIngress.map((r) => r.inputs.referencedSecurityGroupId).sort()).toEqual(["credit-online-materializer-id", "credit-online-server-id"]);
   });
 
-  it("exports feature_store.yaml as a secret, pointing at the bucket and at Redis over TLS", async () => {
-    expect(await pulumi.isSecret(store.featureStoreYaml)).toBe(true);
-    const config = parseRepoConfig(parseYaml(await valueOf(store.featureStoreYaml)), "/repo");
+  it("exports a feature_store.yaml with no credential in it, and the feature server's URL", async () => {
+    expect(await pulumi.isSecret(store.featureStoreYaml)).toBe(false);
+    const yaml = await valueOf(store.featureStoreYaml);
+    expect(yaml).not.toContain(TOKEN);
+    expect(yaml).not.toContain(SERVER_PASSWORD);
+    const config = parseRepoConfig(parseYaml(yaml), "/repo");
     expect(config.registry.path).toBe("s3://credit-data/registry/registry.pb");
     expect(config.provider).toBe("aws");
-    expect(config.onlineStore).toMatchObject({ type: "redis", connectionString: `credit-online.cache.example:6379,ssl=true,password=${TOKEN}`, keyTtlSeconds: 30 * 86_400 });
+    expect(config.onlineStore).toMatchObject({ type: "redis", connectionString: "${SKEWLESS_REDIS_CONNECTION}", keyTtlSeconds: 30 * 86_400 });
+    expect(await valueOf(store.deployment.featureServerUrl!)).toMatch(/^https:\/\//);
+  });
+
+  it("runs skewless serve behind an internal HTTPS load balancer that only the apps group reaches, as the read-only Redis user", async () => {
+    expect(one("aws:lb/loadBalancer:LoadBalancer").inputs).toMatchObject({ internal: true, loadBalancerType: "application", securityGroups: ["credit-serve-lb-id"] });
+    expect(one("aws:lb/listener:Listener").inputs).toMatchObject({ port: 443, protocol: "HTTPS", certificateArn: CERT, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+    expect(one("aws:lb/targetGroup:TargetGroup").inputs).toMatchObject({ port: 6566, targetType: "ip", healthCheck: { path: "/health" } });
+    const ingress = ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+    expect(ingress.filter((r) => r.inputs.securityGroupId === "credit-serve-lb-id").map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort]))
+      .toEqual([["credit-serve-apps-id", 443]]);
+    expect(ingress.some((r) => r.inputs.referencedSecurityGroupId === "credit-serve-apps-id" && r.inputs.fromPort === 6379)).toBe(false);
+    const service = one("aws:ecs/service:Service").inputs as { networkConfiguration: { securityGroups: string[]; assignPublicIp: boolean } };
+    expect(service.networkConfiguration).toMatchObject({ securityGroups: ["credit-serve-tasks-id", "credit-online-server-id"], assignPublicIp: false });
+    const definitions = ofType("aws:ecs/taskDefinition:TaskDefinition").map((t) => JSON.parse(plain<string>(t.inputs.containerDefinitions))[0]);
+    const serve = definitions.find((c: { name: string }) => c.name === "serve");
+    expect(serve.command.join(" ")).toMatch(/skewless -C "\/feature_repo" serve --host 0.0.0.0 --port 6566/);
+    const serverYaml = parseRepoConfig(parseYaml(serve.environment[0].value), "/repo");
+    expect(serverYaml.auth).toMatchObject({ type: "oidc", authDiscoveryUrl: "https://idp.example/.well-known/openid-configuration", clientId: "feast" });
+    const secrets = ofType("aws:secretsmanager/secretVersion:SecretVersion").map((v) => plain<string>(v.inputs.secretString));
+    expect(secrets.sort()).toEqual([
+      `credit-online.cache.example:6379,ssl=true,username=skewless-materializer,password=${TOKEN}`,
+      `credit-online.cache.example:6379,ssl=true,username=skewless-server,password=${SERVER_PASSWORD}`,
+    ]);
+    expect(policyOf("serve-task").Statement).toEqual([
+      { Sid: "Registry", Effect: "Allow", Action: ["s3:GetObject"], Resource: expect.stringMatching(/\/registry\/registry\.pb$/) },
+    ]);
   });
 
   it("gives the materialization task only the registry object and the data prefix", () => {
-    const task = policyOf("-task");
+    const task = policyOf("materialize-task");
     expect(task.Statement.map((st: { Sid: string; Action: string[] }) => [st.Sid, st.Action])).toEqual([
       ["Registry", ["s3:GetObject", "s3:PutObject"]], ["OfflineData", ["s3:GetObject"]], ["ListData", ["s3:ListBucket"]],
     ]);
     expect(task.Statement[0].Resource).toMatch(/\/registry\/registry\.pb$/);
     expect(task.Statement[1].Resource).toMatch(/\/data\/\*$/);
     expect(task.Statement[2].Condition).toEqual({ StringLike: { "s3:prefix": ["data/*", "registry/*"] } });
-    const execution = policyOf("-execution");
+    const execution = policyOf("materialize-execution");
     const wildcard = execution.Statement.filter((s: { Resource: unknown }) => s.Resource === "*").map((s: { Sid: string }) => s.Sid);
     expect(wildcard).toEqual(["PullImage"]);
     const scheduler = policyOf("-scheduler");
@@ -86,22 +129,21 @@ describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
     expect(schedule.target.ecsParameters).toMatchObject({
       launchType: "FARGATE", networkConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: false },
     });
-    const [container] = JSON.parse(plain<string>(one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions));
+    const container = ofType("aws:ecs/taskDefinition:TaskDefinition").map((t) => JSON.parse(plain<string>(t.inputs.containerDefinitions))[0]).find((c: { name: string }) => c.name === "materialize");
     expect(container.command.join(" ")).toMatch(/skewless -C "\/feature_repo" materialize-incremental/);
     expect(container.secrets).toEqual([{ name: "SKEWLESS_REDIS_CONNECTION", valueFrom: "arn:mock:aws:secretsmanager/secret:Secret:credit-materialize-redis" }]);
     const yaml: string = container.environment[0].value;
     expect(yaml).toContain('connection_string: "${SKEWLESS_REDIS_CONNECTION}"');
     expect(JSON.stringify(container)).not.toContain(TOKEN);
-    const secret = one("aws:secretsmanager/secretVersion:SecretVersion").inputs;
-    expect(isSecretInput(secret.secretString)).toBe(true);
+    expect(ofType("aws:secretsmanager/secretVersion:SecretVersion").every((v) => isSecretInput(v.inputs.secretString))).toBe(true);
   });
 
   it("never puts the token into a registry object or a plain input", () => {
     const leaks = registered.flatMap((r) => Object.entries(r.inputs)
-      .filter(([, value]) => !isSecretInput(value) && JSON.stringify(value ?? null).includes(TOKEN))
+      .filter(([, value]) => !isSecretInput(value) && [TOKEN, SERVER_PASSWORD].some((t) => JSON.stringify(value ?? null).includes(t)))
       .map(([key]) => `${r.type} ${r.name} ${key}`));
     expect(leaks).toEqual([]);
     const carriers = registered.filter((r) => JSON.stringify(r.inputs).includes(TOKEN)).map((r) => r.type).sort();
-    expect(carriers).toEqual(["aws:elasticache/replicationGroup:ReplicationGroup", "aws:secretsmanager/secretVersion:SecretVersion"]);
+    expect(carriers).toEqual(["aws:elasticache/user:User", "aws:secretsmanager/secretVersion:SecretVersion"]);
   });
 });

@@ -9,6 +9,7 @@ import { byType, isSecretInput, settle, startMocks, valueOf, type Registered } f
 
 // The mocks give Memorystore this AUTH string, as GCP generates one.
 const AUTH = "gcp-generated-auth";
+const APP = "serviceAccount:scoring-app@acme-ml.iam.gserviceaccount.com";
 
 describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
   let registered: Registered[];
@@ -24,6 +25,7 @@ describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
       gcp: {
         project: "acme-ml", region: "europe-west1", network: "projects/acme-ml/global/networks/ml", subnetwork: "ml-europe-west1",
         materialization: { image: "europe-docker.pkg.dev/acme-ml/skewless/job:1" },
+        featureServer: { invokers: [APP], auth: { discoveryUrl: "https://idp.example/.well-known/openid-configuration", clientId: "feast" } },
       },
     });
     await valueOf(store.featureStoreYaml);
@@ -46,28 +48,62 @@ describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
     });
   });
 
-  it("exports feature_store.yaml as a secret, with the generated AUTH string and TLS", async () => {
-    expect(await pulumi.isSecret(store.featureStoreYaml)).toBe(true);
-    const config = parseRepoConfig(parseYaml(await valueOf(store.featureStoreYaml)), "/repo");
+  it("exports a feature_store.yaml without the AUTH string, and the feature server's URL", async () => {
+    expect(await pulumi.isSecret(store.featureStoreYaml)).toBe(false);
+    const yaml = await valueOf(store.featureStoreYaml);
+    expect(yaml).not.toContain(AUTH);
+    const config = parseRepoConfig(parseYaml(yaml), "/repo");
     expect(config).toMatchObject({ provider: "gcp", registry: { path: "gs://credit-data/registry/registry.pb" } });
-    // The client verifies Memorystore's certificate against the instance's CA, kept where the yaml says.
+    // A trusted client verifies Memorystore's certificate against the instance's CA, kept where the yaml says.
     expect(config.onlineStore).toMatchObject({
-      type: "redis", connectionString: `10.0.0.3:6378,ssl=true,password=${AUTH},ssl_ca_certs=/etc/skewless/redis-ca.pem`,
-      keyTtlSeconds: 30 * 86_400,
+      type: "redis", connectionString: "${SKEWLESS_REDIS_CONNECTION},ssl_ca_certs=/etc/skewless/redis-ca.pem", keyTtlSeconds: 30 * 86_400,
     });
     expect(await valueOf(store.deployment.redisCaCertificate!)).toBe("-----BEGIN CERTIFICATE-----");
+    expect(store.deployment.featureServerUrl).toBeDefined();
+  });
+
+  it("lets only the feature server's and the job's network tags reach Memorystore", () => {
+    const rules = Object.fromEntries(ofType("gcp:compute/firewall:Firewall").map((r) => [r.name, r.inputs]));
+    expect(rules["credit-online-clients"]).toMatchObject({
+      direction: "EGRESS", priority: 900, targetTags: ["skewless-serve", "skewless-materialize"], destinationRanges: ["10.0.0.3/32"], allows: [{ protocol: "tcp", ports: ["6378"] }],
+    });
+    expect(rules["credit-online-others"]).toMatchObject({ direction: "EGRESS", priority: 1000, destinationRanges: ["10.0.0.3/32"], denies: [{ protocol: "tcp", ports: ["6378"] }] });
+    expect(rules["credit-online-others"].targetTags).toBeUndefined();
+    const job = one("gcp:cloudrunv2/job:Job").inputs as { template: { template: { vpcAccess: { networkInterfaces: { tags: string[] }[] } } } };
+    expect(job.template.template.vpcAccess.networkInterfaces[0].tags).toEqual(["skewless-materialize"]);
+  });
+
+  it("runs skewless serve on Cloud Run: internal ingress, IAM invoker for the apps only, registry read-only, OIDC auth on", () => {
+    const service = one("gcp:cloudrunv2/service:Service").inputs as {
+      ingress: string; invokerIamDisabled: boolean;
+      template: { serviceAccount: string; vpcAccess: { networkInterfaces: { tags: string[] }[] }; containers: { commands: string[]; args: string[]; envs: { name: string; value?: string }[] }[] };
+    };
+    expect(service.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_ONLY");
+    expect(service.invokerIamDisabled).toBe(false);
+    expect(service.template.vpcAccess.networkInterfaces[0].tags).toEqual(["skewless-serve"]);
+    const [container] = service.template.containers;
+    expect([...container.commands, ...container.args].join(" ")).toMatch(/serve --host 0.0.0.0 --port 6566/);
+    expect(parseRepoConfig(parseYaml(container.envs[0].value!), "/repo").auth).toMatchObject({ type: "oidc", clientId: "feast" });
+    expect(ofType("gcp:cloudrunv2/serviceIamMember:ServiceIamMember").map((m) => [m.inputs.role, m.inputs.member])).toEqual([["roles/run.invoker", APP]]);
+    const serverGrant = ofType("gcp:storage/bucketIAMMember:BucketIAMMember").find((g) => g.name === "credit-serve-registry")!.inputs;
+    expect(serverGrant).toMatchObject({ role: "roles/storage.objectViewer", member: `serviceAccount:${service.template.serviceAccount}` });
+    expect((serverGrant.condition as { expression: string }).expression).toBe('resource.name == "projects/_/buckets/credit-data/objects/registry/registry.pb"');
+    expect(JSON.stringify(service)).not.toContain(AUTH);
+    // The server verifies Memorystore's TLS with the instance's CA, as the job does.
+    expect(container.envs.find((e) => e.name === "SKEWLESS_REDIS_CA_CERT")?.value).toBe("-----BEGIN CERTIFICATE-----");
   });
 
   it("grants the job's account bucket reads, writes under registry/ only, and one secret", () => {
     const job = "serviceAccount:credit-materialize-job@project.iam.gserviceaccount.com";
-    const bucketGrants = ofType("gcp:storage/bucketIAMMember:BucketIAMMember").map((r) => r.inputs);
+    const bucketGrants = ofType("gcp:storage/bucketIAMMember:BucketIAMMember").filter((r) => r.name.startsWith("credit-materialize")).map((r) => r.inputs);
     expect(bucketGrants.map((g) => [g.role, g.member])).toEqual([
       ["roles/storage.objectViewer", job], ["roles/storage.objectUser", job],
     ]);
     expect((bucketGrants[1].condition as { expression: string }).expression)
       .toBe('resource.name.startsWith("projects/_/buckets/credit-data/objects/registry/")');
-    expect(one("gcp:secretmanager/secretIamMember:SecretIamMember").inputs).toMatchObject({ role: "roles/secretmanager.secretAccessor", member: job });
-    expect(isSecretInput(one("gcp:secretmanager/secretVersion:SecretVersion").inputs.secretData)).toBe(true);
+    expect(ofType("gcp:secretmanager/secretIamMember:SecretIamMember").find((m) => m.name === "credit-materialize-redis")!.inputs)
+      .toMatchObject({ role: "roles/secretmanager.secretAccessor", member: job });
+    expect(ofType("gcp:secretmanager/secretVersion:SecretVersion").every((v) => isSecretInput(v.inputs.secretData))).toBe(true);
     expect(one("gcp:cloudrunv2/jobIamMember:JobIamMember").inputs).toMatchObject({
       role: "roles/run.jobsExecutor", member: "serviceAccount:credit-materialize-scheduler@project.iam.gserviceaccount.com",
     });

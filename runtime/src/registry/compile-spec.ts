@@ -10,6 +10,7 @@ import type { KindProtos, ManagedKind, RegistryModel } from "./model";
 import {
   specFromProto, type DataSourceSpec, type EntitySpec, type FeatureServiceSpec, type FeatureViewSpec, type ObjectSpecs,
 } from "./object-spec";
+import { permissionFromSpec, permissionToProto, type PermissionSpec } from "./permission-proto";
 import type { Tags } from "./proto/types";
 import {
   dataSourceToProto, entityToProto, featureServiceToProto, featureViewToProto, type EntityResolver,
@@ -27,6 +28,7 @@ export function specsFromDefinitions(defs: Definitions, project: string): { [K i
     dataSource: desired.dataSources.map((p) => specFromProto("dataSource", p)),
     featureView: desired.featureViews.map((p) => specFromProto("featureView", p)),
     featureService: desired.featureServices.map((p) => specFromProto("featureService", p)),
+    permission: (desired.permissions ?? []).map((p) => specFromProto("permission", p)),
   };
 }
 
@@ -42,6 +44,7 @@ export function compileSpec<K extends ManagedKind>(kind: K, spec: ObjectSpecs[K]
       const { view, resolveEntity } = featureViewFromSpec(spec as FeatureViewSpec);
       return featureViewToProto(view, project, resolveEntity) as KindProtos[K];
     }
+    case "permission": return permissionToProto(permissionFromSpec(spec as PermissionSpec), project) as KindProtos[K];
     default: return compileService(spec as FeatureServiceSpec, project, model) as KindProtos[K];
   }
 }

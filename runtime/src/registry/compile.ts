@@ -3,9 +3,11 @@ import { definitionKind } from "../definitions/definition";
 import type { Entity } from "../definitions/entity";
 import type { FeatureService } from "../definitions/feature-service";
 import type { FeatureView } from "../definitions/feature-view";
+import type { Permission } from "../definitions/permission";
 import type { DataSource } from "../definitions/sources";
 import { DefinitionError } from "../errors";
 import type { RegistryModel } from "./model";
+import { permissionToProto, type PermissionProto } from "./permission-proto";
 import type { DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto } from "./proto/types";
 import {
   dataSourceToProto, DUMMY_ENTITY_NAME, dummyEntityProto, entityToProto, featureServiceToProto, featureViewToProto,
@@ -18,6 +20,8 @@ export interface Definitions {
   dataSources: DataSource[];
   featureViews: FeatureView[];
   featureServices: FeatureService[];
+  /** Absent means none. */
+  permissions?: Permission[];
 }
 
 /** The registry objects a set of definitions asks for. */
@@ -26,11 +30,12 @@ export interface DesiredState {
   dataSources: DataSourceProto[];
   featureViews: FeatureViewProto[];
   featureServices: FeatureServiceProto[];
+  permissions?: PermissionProto[];
 }
 
 /** Sorts exported values into definitions; non-definitions are ignored, one object exported twice counts once. */
 export function collectDefinitions(values: Iterable<unknown>): Definitions {
-  const defs: Definitions = { entities: [], dataSources: [], featureViews: [], featureServices: [] };
+  const defs: Required<Definitions> = { entities: [], dataSources: [], featureViews: [], featureServices: [], permissions: [] };
   const seen = new Set<unknown>();
   for (const value of values) {
     if (seen.has(value)) continue;
@@ -40,6 +45,7 @@ export function collectDefinitions(values: Iterable<unknown>): Definitions {
       case "dataSource": defs.dataSources.push(value as DataSource); break;
       case "featureView": defs.featureViews.push(value as FeatureView); break;
       case "featureService": defs.featureServices.push(value as FeatureService); break;
+      case "permission": defs.permissions.push(value as Permission); break;
       default: break;
     }
   }
@@ -66,6 +72,7 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
   const views = uniqueByName("feature view", defs.featureViews, problems, (a, b) => a === b);
   const services = uniqueByName("feature service", defs.featureServices, problems, (a, b) => a === b);
   const sources = collectSources(defs, project, problems);
+  const permissions = uniqueByName("permission", defs.permissions ?? [], problems, (a, b) => a === b);
 
   const entityInfo = (name: string): EntityInfo | undefined => {
     const defined = entities.get(name);
@@ -100,6 +107,7 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
     dataSources: [...sources.values()],
     featureViews: [...viewProtos.values()],
     featureServices: serviceProtos,
+    permissions: [...permissions.values()].map((p) => permissionToProto(p, project)),
   };
 }
 

@@ -28,10 +28,10 @@ export interface RegistryPlan {
 }
 
 /** Kinds in the order plans list and apply them (Feast's order: sources, entities, views, services). */
-export const MANAGED_KINDS: readonly ManagedKind[] = ["dataSource", "entity", "featureView", "featureService"];
+export const MANAGED_KINDS: readonly ManagedKind[] = ["dataSource", "entity", "featureView", "featureService", "permission"];
 
 const DESIRED_FIELD: Record<ManagedKind, keyof DesiredState> = {
-  dataSource: "dataSources", entity: "entities", featureView: "featureViews", featureService: "featureServices",
+  dataSource: "dataSources", entity: "entities", featureView: "featureViews", featureService: "featureServices", permission: "permissions",
 };
 
 export interface PlanOptions {
@@ -43,7 +43,7 @@ export interface PlanOptions {
 export function planRegistry(model: RegistryModel, desired: DesiredState, project: string, options: PlanOptions = {}): RegistryPlan {
   const changes: ObjectChange[] = [];
   for (const kind of MANAGED_KINDS) {
-    const wanted = desired[DESIRED_FIELD[kind]] as object[];
+    const wanted = (desired[DESIRED_FIELD[kind]] ?? []) as object[];
     const creates: ObjectChange[] = [];
     const updates: ObjectChange[] = [];
     const deletes: ObjectChange[] = [];

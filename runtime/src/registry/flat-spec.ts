@@ -6,6 +6,7 @@ import type {
   DataSourceProto, EntityProto, FeatureServiceProto, FeatureSpecProto, FeatureViewProto, Tags,
 } from "./proto/types";
 import type { ManagedKind } from "./model";
+import { flattenPermission, type PermissionProto } from "./permission-flat";
 import { withoutOwnership } from "./ownership";
 
 /**
@@ -27,6 +28,7 @@ export function flatten(kind: ManagedKind, proto: object): FlatSpec {
     case "dataSource": return flattenDataSource(proto as DataSourceProto);
     case "featureView": return flattenFeatureView(proto as FeatureViewProto);
     case "featureService": return flattenFeatureService(proto as FeatureServiceProto);
+    case "permission": return flattenPermission(proto as PermissionProto);
   }
 }
 
@@ -129,7 +131,7 @@ function describeField(f: FeatureSpecProto): string {
 }
 
 /** Non-default fields outside `covered`, as `other.<field>` → canonical text. */
-function others(message: ProtoMessage, covered: string[]): FlatSpec {
+export function others(message: ProtoMessage, covered: string[]): FlatSpec {
   const out: FlatSpec = {};
   for (const [key, value] of Object.entries(message)) {
     if (covered.includes(key) || isEmpty(value)) continue;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { PermissionProto } from "./permission-proto";
 import { cloneMessage } from "./proto/codec";
 import { timestampFromDate } from "./proto/time";
 import type {
@@ -8,7 +9,7 @@ import type {
 import { REGISTRY_TYPE } from "./proto/types";
 
 /** The kinds of registry object Skewless creates, updates and deletes. */
-export type ManagedKind = "entity" | "dataSource" | "featureView" | "featureService";
+export type ManagedKind = "entity" | "dataSource" | "featureView" | "featureService" | "permission";
 
 /** Every kind a registry lists, in Feast's diff order. */
 export const OBJECT_KINDS = [
@@ -25,7 +26,7 @@ export interface KindProtos {
   onDemandFeatureView: SpecObjectProto;
   streamFeatureView: SpecObjectProto;
   labelView: SpecObjectProto;
-  permission: SpecObjectProto;
+  permission: PermissionProto;
   savedDataset: SpecObjectProto;
 }
 

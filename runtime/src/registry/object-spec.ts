@@ -2,6 +2,9 @@ import { describeValueType } from "../definitions/dtypes";
 import { flattenFeatureService, flattenFeatureView } from "./flat-spec";
 import type { KindProtos, ManagedKind } from "./model";
 import { withoutOwnership } from "./ownership";
+import { permissionSpecFromProto, type PermissionProto, type PermissionSpec } from "./permission-proto";
+
+export type { PermissionSpec };
 import type { DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, Tags } from "./proto/types";
 import { DUMMY_ENTITY_NAME, SOURCE_TYPE } from "./to-proto";
 
@@ -94,6 +97,7 @@ export interface ObjectSpecs {
   dataSource: DataSourceSpec;
   featureView: FeatureViewSpec;
   featureService: FeatureServiceSpec;
+  permission: PermissionSpec;
 }
 
 export type ObjectSpec = ObjectSpecs[ManagedKind];
@@ -104,6 +108,7 @@ export function specFromProto<K extends ManagedKind>(kind: K, proto: KindProtos[
     case "entity": return entitySpec(proto as EntityProto) as ObjectSpecs[K];
     case "dataSource": return sourceSpec(proto as DataSourceProto) as ObjectSpecs[K];
     case "featureView": return featureViewSpec(proto as FeatureViewProto) as ObjectSpecs[K];
+    case "permission": return permissionSpecFromProto(proto as PermissionProto) as ObjectSpecs[K];
     default: return featureServiceSpec(proto as FeatureServiceProto) as ObjectSpecs[K];
   }
 }

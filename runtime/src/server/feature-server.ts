@@ -1,6 +1,8 @@
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { ObjectNotFoundError } from "../errors";
+import type { GuardedRequest, Refusal } from "../auth/http-guard";
 import type { FeatureStore } from "../feature-store";
 import type { OnlineFeaturesRequest } from "../online/retrieval/online-retriever";
 import { getOnlineFeaturesInSlices } from "./chunked-retrieval";
@@ -24,6 +26,10 @@ export interface FeatureServerOptions {
   limits?: Partial<ServerLimits>;
   /** How far past the server's clock a pushed event time may be (default 300 s). */
   pushFutureSkewSeconds?: number;
+  /** Runs before every route; a returned refusal is sent instead (see auth/http-guard.ts). */
+  authorize?: (request: GuardedRequest) => Promise<Refusal | undefined>;
+  /** Serve HTTPS with this PEM key and certificate (`skewless serve --key --cert`). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 type Handler = (body: unknown, url: URL, signal: AbortSignal) => Promise<{ status: number; body: string }>;
@@ -63,7 +69,9 @@ export class FeatureServer {
     };
     this.unsubscribe = store.onRegistryHealthChange((health, error) => this.options.warn?.(registryHealthLine(health, error)));
     this.limits = serverLimits({ maxBodyBytes: options.maxBodyBytes, ...options.limits });
-    this.server = http.createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_MS }, (req, res) => void this.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    const serverOptions = { connectionsCheckingInterval: TIMEOUT_CHECK_MS };
+    this.server = options.tls ? https.createServer({ ...serverOptions, ...options.tls }, handler) : http.createServer(serverOptions, handler);
     this.server.keepAliveTimeout = 65_000;
     this.connections = new ConnectionLimits(this.server, this.limits);
   }
@@ -103,7 +111,15 @@ export class FeatureServer {
         throw new RequestError(known ? 405 : 404, known ? `${req.method} is not allowed on ${url.pathname}` : `no endpoint ${url.pathname}`);
       }
       if (req.method === "POST") checkContentType(req);
-      const body = req.method === "POST" ? await readJson(req, this.limits.maxBodyBytes) : undefined;
+      let read: Promise<unknown> | undefined;
+      const readBody = () => (read ??= req.method === "POST" ? readJson(req, this.limits.maxBodyBytes) : Promise.resolve(undefined));
+      const refusal = await this.options.authorize?.({ route: `${req.method} ${url.pathname}`, headers: req.headers, url, body: readBody });
+      if (refusal) {
+        status = refusal.status;
+        send(res, status, refusal.body);
+        return;
+      }
+      const body = await readBody();
       const result = UNTIMED.has(url.pathname)
         ? await route(body, url, new AbortController().signal)
         : await withDeadline(this.limits.requestTimeoutSeconds, (signal) => route(body, url, signal));
