@@ -5,7 +5,7 @@ import { createClient, RESP_TYPES } from "redis";
 import { READ_SCRIPT, READ_SCRIPT_SHA } from "@skewless/runtime/dist/online/redis/redis-scripts";
 import { murmur3Field } from "@skewless/runtime/dist/online/murmur3";
 import { serializeEntityKey, type FeatureStore } from "@skewless/runtime";
-import { encodeCommand, SocketFloor } from "./resp-floor";
+import { encodeCommand, RespConnection } from "@skewless/runtime/dist/online/redis/resp-connection";
 
 // The Redis read path's candidates, measured in one process on the same keys in interleaved
 // rounds: raw clients (ioredis, node-redis 5, iovalkey, valkey-glide), the commands (HGETALL,
@@ -27,7 +27,8 @@ export async function redisCandidates(port: number, store: FeatureStore, view: s
   const node = createClient({ socket: { port, host: "127.0.0.1" } }).withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer, [RESP_TYPES.MAP]: Array });
   await node.connect();
   const glide = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port }], requestTimeout: 10_000 });
-  const floor = await SocketFloor.connect(port);
+  // the floor: a socket, the commands written at once, the replies' frames found (no value read)
+  const floor = await RespConnection.open({ host: "127.0.0.1", port, connectTimeoutMs: 10_000, setup: [] });
   await io.script("LOAD", READ_SCRIPT);
   const found = await io.hgetallBuffer(key(0));
   if (Object.keys(found).length !== features.length + 1) throw new Error(`bench key 0 has ${Object.keys(found).length} fields, expected ${features.length + 1}`);
@@ -45,7 +46,7 @@ export async function redisCandidates(port: number, store: FeatureStore, view: s
   for (const entities of [1, 100] as const) {
     const one = entities === 1;
     candidates.push(
-      { label: "floor: plain socket, HGETALL", entities, read: (ids) => floor.send(Buffer.concat(ids.map((id) => encodeCommand([Buffer.from("HGETALL"), key(id)]))), ids.length) },
+      { label: "floor: plain socket, HGETALL", entities, read: (ids) => floor.send(Buffer.concat(ids.map((id) => encodeCommand(["HGETALL", key(id)]))), ids.length) },
       { label: "ioredis HGETALL", entities, read: one ? (ids) => io.hgetallBuffer(key(ids[0])) : pipeline(io, "hgetallBuffer") },
       { label: "ioredis HMGET", entities, read: one ? (ids) => io.hmgetBuffer(key(ids[0]), ...fields) : pipeline(io, "hmgetBuffer") },
       { label: "ioredis read script", entities, read: (ids) => io.callBuffer("evalsha", READ_SCRIPT_SHA, ids.length, ...ids.map(key), ...fields) },

@@ -11,9 +11,18 @@ import * as tls from "node:tls";
  */
 export class RespConnection {
   private readonly queue: Pending[] = [];
-  /** Bytes received and not yet handed to a request; `scanned` of them are whole replies of the head request. */
-  private bytes: Buffer = Buffer.alloc(0);
+  /**
+   * Bytes received and not yet handed to a request are `store[start, end)`; up to `scanned` they
+   * are whole replies of the head request. Chunks are appended into spare room (the store grows by
+   * doubling), so each byte is copied at most about twice however many chunks a reply spans;
+   * regions handed to requests are never written again.
+   */
+  private store: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
   private scanned = 0;
+  /** Whether `store` is a chunk the socket gave us (no spare room of ours to write into). */
+  private borrowed = true;
   private repliesSeen = 0;
   private failure: Error | undefined;
 
@@ -80,22 +89,43 @@ export class RespConnection {
   }
 
   private onData(chunk: Buffer): void {
-    this.bytes = this.bytes.length === this.scanned && this.scanned === 0 ? chunk : Buffer.concat([this.bytes, chunk]);
+    this.append(chunk);
+    const bytes = this.store.subarray(0, this.end);
     while (this.queue.length) {
       const head = this.queue[0];
       while (this.repliesSeen < head.replies) {
-        const end = replyEnd(this.bytes, this.scanned);
+        const end = replyEnd(bytes, this.scanned);
         if (end < 0) return;   // the rest arrives in a later chunk
         this.scanned = end;
         this.repliesSeen++;
       }
-      const replies = this.bytes.subarray(0, this.scanned);
-      this.bytes = this.bytes.subarray(this.scanned);
-      this.scanned = 0;
+      const replies = bytes.subarray(this.start, this.scanned);
+      this.start = this.scanned;
       this.repliesSeen = 0;
       this.queue.shift();
       head.resolve(replies);
     }
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.start === this.end) {
+      this.store = chunk;
+      this.start = this.scanned = 0;
+      this.end = chunk.length;
+      this.borrowed = true;
+      return;
+    }
+    if (this.borrowed || this.end + chunk.length > this.store.length) {
+      const pending = this.end - this.start;
+      const grown = Buffer.allocUnsafe(Math.max(2 * (pending + chunk.length), 65_536));
+      this.store.copy(grown, 0, this.start, this.end);
+      this.scanned -= this.start;
+      this.store = grown;
+      this.start = 0;
+      this.end = pending;
+      this.borrowed = false;
+    }
+    this.end += chunk.copy(this.store, this.end);
   }
 
   private fail(error: Error): void {
