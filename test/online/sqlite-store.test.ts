@@ -109,7 +109,7 @@ describe("SQLite bulk write (materialization)", () => {
   const writer = new ValueWriter();
   const dump = (file: string, tableName: string) => {
     const db = new Database(file, { readonly: true });
-    const rows = db.prepare(`SELECT hex(entity_key) k, feature_name, hex(value) v, value_text, event_ts, created_ts FROM "${tableName}" ORDER BY rowid`).all();
+    const rows = db.prepare(`SELECT hex(entity_key) k, feature_name, hex(value) v, value_text, event_ts, created_ts FROM "${tableName}" ORDER BY rowid`).all() as { k: string; feature_name: string }[];
     db.close();
     return rows;
   };
