@@ -104,6 +104,8 @@ export async function measureCandidates(candidates: Candidate[], population: num
   for (let round = 0; round <= rounds; round++) {   // round 0 warms every path up
     for (let c = 0; c < candidates.length; c++) {
       const { read, entities } = candidates[c];
+      // the previous candidate's garbage is collected now, not during this one's calls (node --expose-gc)
+      (globalThis as { gc?: () => void }).gc?.();
       const times = await timeCalls(read, population, entities, round === 0 ? Math.ceil(calls(entities) / 4) : calls(entities), 12345 + round);
       if (round === 0) continue;
       p50s[c].push(percentile(times, 0.5));
