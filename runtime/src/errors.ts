@@ -123,6 +123,16 @@ export class BackendError extends SkewlessError {
   }
 }
 
+/**
+ * The online store refused a write for lack of memory (Redis's OOM: `maxmemory` reached under a
+ * policy that evicts nothing). Materialization stops and records nothing, so a rerun is safe.
+ */
+export class OnlineStoreOutOfMemoryError extends SkewlessError {
+  constructor(where: string, view: string, cause: unknown, hint: string) {
+    super("ONLINE_STORE_OUT_OF_MEMORY", `the online store (${where}) is out of memory (maxmemory reached and nothing could be evicted): writing feature view ${view} stopped`, { hint, cause });
+  }
+}
+
 /** A registry object is managed by another tool (the CLI, another Pulumi stack), which would fight over it. */
 export class ObjectOwnershipError extends SkewlessError {
   constructor(kind: string, name: string, project: string, owner: string, wanted: string) {
@@ -208,5 +218,33 @@ export class PushSourceNotFoundError extends InvalidArgumentError {
 export class RebuildError extends SkewlessError {
   constructor(message: string, hint?: string) {
     super("REBUILD_FAILED", message, { hint });
+  }
+}
+
+/**
+ * An on-demand view cannot be run by Skewless: Feast applied it with a Python transform (pandas
+ * or python mode, a pickled function), or its TypeScript transform is not in the repo as applied.
+ */
+export class UnsupportedTransformError extends SkewlessError {
+  constructor(readonly viewName: string, message: string, hint?: string) {
+    super("TRANSFORM_UNSUPPORTED", message, { hint });
+  }
+}
+
+/** An on-demand transform threw, or returned a value that does not fit its schema. */
+export class TransformError extends SkewlessError {
+  constructor(readonly viewName: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super("TRANSFORM_FAILED", message, options);
+  }
+}
+
+/** An on-demand view needs request data the entity rows do not carry (Feast's RequestDataNotFoundInEntityRowsException). */
+export class RequestDataNotFoundError extends InvalidArgumentError {
+  constructor(readonly missing: readonly string[]) {
+    // Feast's wording first: its clients match on it
+    super(
+      `Required request data source features [${missing.map((m) => `'${m}'`).join(", ")}] not found in the entity rows, but required by feature views`,
+      "add these columns to the entity rows (the request source's schema)",
+    );
   }
 }

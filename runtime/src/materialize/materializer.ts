@@ -132,7 +132,11 @@ async function materializeView(ctx: MaterializeContext, job: Job, batchRows: num
       const encoded = encoder.encode(batch);
       while (inFlight.length >= MAX_WRITES_IN_FLIGHT) await settleOldest();
       rows += batch.rowCount;
-      inFlight.push(write(encoded));
+      const pending = write(encoded);
+      // Handled from the start: a later write can fail while an earlier one is awaited, and an
+      // unobserved rejection would end the process with the error dumped raw.
+      pending.catch(() => undefined);
+      inFlight.push(pending);
       progress.rows(view.name, rows, totalOf(batch));
     }
     while (inFlight.length > 0) await settleOldest();
@@ -154,9 +158,13 @@ async function materializeView(ctx: MaterializeContext, job: Job, batchRows: num
 
 /** The views a run covers: the named ones (each must exist and be online), or every online view. */
 function selectViews(catalog: RegistryCatalog, names: readonly string[] | undefined): FeatureViewInfo[] {
-  if (!names || names.length === 0) return catalog.featureViews().filter((v) => v.online);
+  // A stream view's aggregations are kept online as tiles by pushes, not loaded as latest rows
+  if (!names || names.length === 0) return catalog.featureViews().filter((v) => v.online && !v.aggregations);
   return names.map((name) => {
     const view = catalog.featureView(name);
+    if (view.aggregations) {
+      throw new InvalidArgumentError(`feature view ${name} has windowed aggregations, which pushes keep online (as tiles); it is not materialized`, "push its events (store.push or the feature server's /push)");
+    }
     if (!view.online) {
       throw new InvalidArgumentError(`feature view ${name} is not online, so it cannot be materialized`, "set online: true on the view and apply");
     }

@@ -11,6 +11,9 @@ import { decodeValueAt, type DecodeOptions, type OnlineValue } from "../value-de
 import { ValueGrid } from "../value-grid";
 import { toEntityColumns, type EntityColumns, type EntityRows } from "./entity-rows";
 import { OnlineResponse, type FeatureVector, type FieldStatus } from "./online-response";
+import type { OnDemandTransforms } from "../../on-demand/transforms";
+import { withOnDemand } from "./on-demand-online";
+import { aggregatedColumns } from "./aggregated-read";
 import { DUMMY_ENTITY_VALUE, retrievalPlan, type RetrievalPlan, type ViewPlan } from "./retrieval-plan";
 
 export interface OnlineFeaturesRequest {
@@ -37,6 +40,7 @@ export class OnlineRetriever {
     private readonly store: OnlineStore,
     private readonly entityKeyVersion: EntityKeyVersion,
     private readonly now: () => number = Date.now,
+    private readonly transforms?: OnDemandTransforms,
   ) {}
 
   async get(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
@@ -68,6 +72,10 @@ export class OnlineRetriever {
       valueType: joinKeyType(plan, name),
     }));
     plan.views.forEach((view, v) => {
+      if (view.aggregations) {
+        columns.push(...aggregatedColumns(view, results[v], now, decode));
+        return;
+      }
       const { eventTimes, values } = results[v];
       const dates = eventTimes.map((t) => (t === undefined ? null : new Date(t)));
       const expired = eventTimes.map((t) => t !== undefined && view.ttlMs > 0 && now - t > view.ttlMs);
@@ -95,7 +103,8 @@ export class OnlineRetriever {
         columns.push(out);
       });
     });
-    return new OnlineResponse(columns, entities.rowCount);
+    if (plan.onDemand.length === 0) return new OnlineResponse(columns, entities.rowCount);
+    return new OnlineResponse(await withOnDemand(plan, columns, entities, this.transforms, decode), entities.rowCount);
   }
 }
 
