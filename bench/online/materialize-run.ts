@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify({
       backend, rows, written, seconds, rowsPerSecond: rows / seconds,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), rss,
+      cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     }));
   } finally {
     await store.close();

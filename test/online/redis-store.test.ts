@@ -67,19 +67,28 @@ describe("Redis layout", () => {
     };
     const expected = (id: number, fs: number[]) => fs.map((f) => writer.encode(ValueType.INT64, id * 1000 + f).toString("hex"));
     expect(await server.cli("CONFIG", "RESETSTAT")).toContain("OK");
-    // entities 1 and 2 hold only the narrow view (31 fields), all asked for: read whole; entity 3
-    // holds 182 fields: read field by field
+    // the view's 31 fields, all asked for: read whole; entity 3's hash turns out to hold 182
+    // fields (the broad view's too), so the view is read field by field from then on
     const order = [...narrow.features.map((_f, f) => (f * 7) % 30), 5];   // n5 asked for twice
     const [small] = await store.read([{ table: narrow, features: order.map((f) => `n${f}`), entityKeys: [1, 2, 3].map((id) => keys.encode([id])) }]);
     expect(small.values.toArrays().map((r) => r.map((v) => Buffer.from(v!).toString("hex")))).toEqual([expected(1, order), expected(2, order), expected(3, order)]);
-    expect(await calls()).toEqual({ hgetall: 2, hmget: 1 });
+    expect(await calls()).toEqual({ hgetall: 3, hmget: 0 });
+    const [again] = await store.read([{ table: narrow, features: order.map((f) => `n${f}`), entityKeys: [1, 2].map((id) => keys.encode([id])) }]);
+    expect(again.values.toArrays().map((r) => r.map((v) => Buffer.from(v!).toString("hex")))).toEqual([expected(1, order), expected(2, order)]);
+    expect(await calls()).toEqual({ hgetall: 3, hmget: 2 });
     // two fields of 31: picked out
     const [pair] = await store.read([{ table: narrow, features: ["n1", "n0"], entityKeys: [keys.encode([2])] }]);
     expect(pair.values.row(0).map((v) => Buffer.from(v!).toString("hex"))).toEqual(expected(2, [1, 0]));
-    expect(await calls()).toEqual({ hgetall: 2, hmget: 2 });
+    expect(await calls()).toEqual({ hgetall: 3, hmget: 3 });
     const [large] = await store.read([{ table: broad, features: broad.features, entityKeys: [keys.encode([3])] }]);
     expect(large.values.row(0).map((v) => Buffer.from(v!).toString("hex"))).toEqual(expected(3, broad.features.map((_f, f) => f)));
-    expect(await calls()).toEqual({ hgetall: 2, hmget: 3 });
+    expect(await calls()).toEqual({ hgetall: 3, hmget: 4 });
+    // a fresh store, a small view of its own: whole hashes
+    const fresh = new RedisOnlineStore(config(), "mode_project", 3);
+    const [whole] = await fresh.read([{ table: narrow, features: narrow.features, entityKeys: [keys.encode([1])] }]);
+    expect(whole.values.row(0).map((v) => Buffer.from(v!).toString("hex"))).toEqual(expected(1, narrow.features.map((_f, f) => f)));
+    expect(await calls()).toEqual({ hgetall: 4, hmget: 4 });
+    await fresh.close();
     await store.close();
   });
 
@@ -207,7 +216,7 @@ describe("Redis AUTH", () => {
     const error = await store.read([{ table, features: ["f"], entityKeys: [keys.encode(["a"])] }]).catch((e: unknown) => e);
     await store.close();
     expect(error).toBeInstanceOf(BackendError);
-    expect((error as Error).message).toMatch(/(EVALSHA|HMGET) .*NOPERM/s);
+    expect((error as Error).message).toMatch(/(EVALSHA|HMGET|HGETALL) .*NOPERM/s);
     expect(inspect(error, { depth: 10, showHidden: true })).not.toContain("bob-pw");
   });
 });

@@ -103,3 +103,45 @@ describe("SQLite layout", () => {
     await ro.close();
   });
 });
+
+describe("SQLite bulk write (materialization)", () => {
+  const keys = new EntityKeyEncoder([{ name: "id", valueType: ValueType.INT64 }], 3);
+  const writer = new ValueWriter();
+  const dump = (file: string, tableName: string) => {
+    const db = new Database(file, { readonly: true });
+    const rows = db.prepare(`SELECT hex(entity_key) k, feature_name, hex(value) v, value_text, event_ts, created_ts FROM "${tableName}" ORDER BY rowid`).all() as { k: string; feature_name: string }[];
+    db.close();
+    return rows;
+  };
+  // names whose byte order differs from their declared order (f10 < f2), values of several types
+  const rowsFor = (features: string[], ids: number[], at: number) => ids.map((id, n) => ({
+    entityKey: keys.encode([id]),
+    packedValues: packValues(features.map((_f, i) => (i % 3 === 0 ? writer.encode(ValueType.STRING, `s${id}-${i}-${n}`) : i % 3 === 1 ? writer.encode(ValueType.DOUBLE, id / 7 + i) : writer.encode(ValueType.INT64, id * 100 + i)))),
+    eventTime: new Date(at), createdTime: n % 2 ? new Date(at + 5000) : undefined,
+  }));
+
+  for (const width of [12, 1000]) {
+    it(`stores exactly the rows, bytes and order of row-by-row writes (${width} features${width > 990 ? ": staged per feature" : ""})`, async () => {
+      const features = Array.from({ length: width }, (_, i) => `f${(i * 7) % width}`);
+      const table = { name: "bulk", joinKeys: ["id"], features };
+      const ids = [5, 3, 9, 3, 1];   // 3 twice with the same time: the later one wins, as with writes
+      const byRows = path.join(dir, `bulk-rows-${width}.db`);
+      const bulk = path.join(dir, `bulk-staged-${width}.db`);
+      const a = new SqliteOnlineStore(byRows, "p");
+      for (const row of rowsFor(features, ids, 1_700_000_000_000)) await a.write(table, [row]);
+      await a.close();
+      const b = new SqliteOnlineStore(bulk, "p");
+      const writing = await b.bulkWrite(table);
+      await writing.write(rowsFor(features, ids.slice(0, 2), 1_700_000_000_000));
+      await writing.write(rowsFor(features, ids, 1_700_000_000_000).slice(2));
+      expect(await writing.commit()).toBe(ids.length);
+      await b.close();
+      const expected = dump(byRows, "p_bulk").sort((x, y) => `${x.k}${x.feature_name}`.localeCompare(`${y.k}${y.feature_name}`));
+      const got = dump(bulk, "p_bulk");
+      expect(got).toHaveLength(4 * width);
+      // same content; the staged table is written in key order, front to back
+      expect([...got].sort((x, y) => `${x.k}${x.feature_name}`.localeCompare(`${y.k}${y.feature_name}`))).toEqual(expected);
+      expect(got.map((r) => `${r.k}|${r.feature_name}`)).toEqual([...got].map((r) => `${r.k}|${r.feature_name}`).sort((x, y) => (Buffer.compare(Buffer.from(x), Buffer.from(y)))));
+    }, 60_000);
+  }
+});

@@ -4,6 +4,7 @@ import Redis, { Cluster, type RedisOptions } from "ioredis";
 import type { RedisOnlineStoreConfig } from "./redis-module";
 import { BackendError, ConfigError } from "../../errors";
 import { describeConnection, parseConnectionString, type RedisConnectionSettings } from "./connection-string";
+import { RespConnection } from "./resp-connection";
 
 export type RedisClient = Redis | Cluster;
 
@@ -70,6 +71,32 @@ export async function connectRedis(config: RedisOnlineStoreConfig): Promise<Conn
     clearTimeout(timer);
   }
   return { client, description };
+}
+
+/**
+ * The read path's own connection to a single server (`redis_type: redis`), authenticated and on
+ * the configured db as {@link connectRedis}'s is; see {@link RespConnection}.
+ */
+export async function openReadConnection(config: RedisOnlineStoreConfig): Promise<{ connection: RespConnection; description: string }> {
+  const settings = parseConnectionString(config.connectionString);
+  const description = describeConnection(settings);
+  const word = (s: string) => Buffer.from(s, "utf8");
+  // PING last: a server that wants a password answers it NOAUTH, so a missing one fails here
+  const setup: Buffer[][] = [];
+  if (settings.password !== undefined) setup.push([word("AUTH"), ...(settings.username ? [word(settings.username)] : []), word(settings.password)]);
+  if (settings.db) setup.push([word("SELECT"), word(String(settings.db))]);
+  if (settings.clientName) setup.push([word("CLIENT"), word("SETNAME"), word(settings.clientName)]);
+  setup.push([word("PING")]);
+  try {
+    const connection = await RespConnection.open({
+      host: settings.nodes[0].host, port: settings.nodes[0].port, tls: settings.ssl ? tlsOptions(settings) : undefined, setup,
+      connectTimeoutMs: (settings.socketConnectTimeoutSeconds ?? 10) * 1000,
+      timeoutMs: settings.socketTimeoutSeconds !== undefined ? settings.socketTimeoutSeconds * 1000 : undefined,
+    });
+    return { connection, description };
+  } catch (e) {
+    throw new BackendError("Redis", `connecting to ${description}`, e, hintFor(e, config));
+  }
 }
 
 function clientOptions(s: RedisConnectionSettings): RedisOptions & { db?: number } {

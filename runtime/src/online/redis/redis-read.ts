@@ -101,11 +101,11 @@ export class ReadAssembly {
   }
 
   /**
-   * Key `k`'s values from READ_SCRIPT's reply `buffer`, read by `reader` (positioned at the key's
-   * entry): field values in plan order (`positional`, HMGET's shape), or field-value pairs of the
-   * whole hash (HGETALL's shape).
+   * Key `k`'s values from a reply `buffer` (READ_SCRIPT's msgpack, or RESP), read by `reader`
+   * (positioned at the key's entry): field values in plan order (`positional`, HMGET's shape), or
+   * field-value pairs of the whole hash (HGETALL's shape). Returns how many fields the reply held.
    */
-  addScriptEntry(k: number, buffer: Buffer, reader: MsgpackReader, positional: boolean): void {
+  addEntry(k: number, buffer: Buffer, reader: ReplyReader, positional: boolean): number {
     const row = this.firstRow[k];
     this.grid.setBuffer(row, buffer);
     const n = reader.arrayHeader();
@@ -116,7 +116,7 @@ export class ReadAssembly {
         if (reader.skipFalse()) continue;
         const length = reader.strHeader();
         const start = reader.pos;
-        reader.pos += length;
+        reader.skipString(length);
         if (f < this.nFeatures) {
           this.grid.set(row, f, start, start + length);
           any = true;
@@ -126,10 +126,10 @@ export class ReadAssembly {
       for (let p = 0; p < n; p += 2) {
         const nameLength = reader.strHeader();
         const nameAt = reader.pos;
-        reader.pos += nameLength;
+        reader.skipString(nameLength);
         const valueLength = reader.strHeader();
         const start = reader.pos;
-        reader.pos += valueLength;
+        reader.skipString(valueLength);
         if (nameLength === 4) {
           const f = this.fieldIndex.get(buffer.readInt32LE(nameAt));
           if (f !== undefined) {
@@ -143,6 +143,7 @@ export class ReadAssembly {
       for (const [later, first] of this.repeats) this.grid.copyValue(row, first, later);
     }
     this.setTime(row, ts, any);
+    return positional ? n : n / 2;
   }
 
   /** Per entity row, aligned with the request's entity keys. */
@@ -165,15 +166,31 @@ export class ReadAssembly {
   }
 }
 
+/** Reads a reply by offset: strings are positions in the reply's buffer, never copies. */
+export interface ReplyReader {
+  pos: number;
+  arrayHeader(): number;
+  /** A string's length; its bytes start at `pos`. */
+  strHeader(): number;
+  /** Moves past the string whose bytes start at `pos`. */
+  skipString(length: number): void;
+  /** True (and consumed) when the next item is an absent value. */
+  skipFalse(): boolean;
+}
+
 /**
  * Reads what Redis's `cmsgpack.pack` makes of READ_SCRIPT's tables: strings (fixstr, str8/16/32),
  * arrays (fixarray, array16/32) and `false` (a field HMGET did not find). Strings are not copied:
  * callers take their offsets.
  */
-export class MsgpackReader {
+export class MsgpackReader implements ReplyReader {
   pos = 0;
 
   constructor(private readonly bytes: Buffer) {}
+
+  skipString(length: number): void {
+    this.pos += length;
+  }
 
   arrayHeader(): number {
     const b = this.byte();

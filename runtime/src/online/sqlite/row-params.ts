@@ -18,8 +18,7 @@ export function forEachStatement(
   const order = rows.map((_r, i) => i).sort((a, b) => Buffer.compare(rows[a].entityKey, rows[b].entityKey) || a - b);
   for (const index of order) {
     const row = rows[index];
-    const eventTs = Math.trunc(row.eventTime.getTime() / 1000);
-    const createdTs = row.createdTime ? Math.trunc(row.createdTime.getTime() / 1000) : null;
+    const [eventTs, createdTs] = rowTimes(row);
     const packed = row.packedValues;
     let at = 0;
     for (let f = 0; f < features.length; f++) {
@@ -37,6 +36,44 @@ export function forEachStatement(
         run(params, filled);
         filled = 0;
       }
+    }
+  }
+  if (filled > 0) run(params.slice(0, filled * perRow), filled);
+}
+
+/** Event and created time as Feast's SQLite store keeps them: integer epoch seconds (created may be null). */
+function rowTimes(row: OnlineRow): [number, number | null] {
+  return [Math.trunc(row.eventTime.getTime() / 1000), row.createdTime ? Math.trunc(row.createdTime.getTime() / 1000) : null];
+}
+
+/**
+ * Feeds online rows to multi-row INSERTs into an entity staging table (see
+ * `createEntityStagingSql`), `rowsPerStatement` entities at a time, in the order given: per
+ * entity its key, event and created seconds, then per feature the Value bytes and value_text.
+ */
+export function forEachEntityStatement(
+  features: number, rows: readonly OnlineRow[], rowsPerStatement: number, run: (params: unknown[], rows: number) => void,
+): void {
+  const perRow = 3 + 2 * features;
+  const params: unknown[] = new Array(rowsPerStatement * perRow);
+  let filled = 0;
+  for (const row of rows) {
+    let o = filled * perRow;
+    params[o++] = row.entityKey;
+    [params[o], params[o + 1]] = rowTimes(row);
+    o += 2;
+    const packed = row.packedValues;
+    let at = 0;
+    for (let f = 0; f < features; f++) {
+      const length = packed.readUInt32LE(at);
+      const value = packed.subarray(at + 4, at + 4 + length);
+      at += 4 + length;
+      params[o++] = value;
+      params[o++] = valueTextOf(value, decodeValue);
+    }
+    if (++filled === rowsPerStatement) {
+      run(params, filled);
+      filled = 0;
     }
   }
   if (filled > 0) run(params.slice(0, filled * perRow), filled);

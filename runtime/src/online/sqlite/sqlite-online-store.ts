@@ -6,10 +6,11 @@ import type {
   BulkWrite, OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult,
 } from "../online-store";
 import { featureSlots, ValueGrid } from "../value-grid";
-import { forEachStatement } from "./row-params";
+import { forEachEntityStatement, forEachStatement } from "./row-params";
 import {
-  addValueTextSql, createIndexSql, createStagingSql, createTableSql, deleteAllSql, dropStagingSql, dropTableSql,
-  insertStagingSql, mergeStagingSql, selectEntitySql, tableColumnsSql, tableName, upsertSql,
+  addValueTextSql, createEntityStagingSql, createIndexSql, createStagingNamesSql, createStagingSql, createTableSql, deleteAllSql,
+  dropStagingSql, dropTableSql, ENTITY_STAGING_MAX_FEATURES, indexEntityStagingSql, insertEntityStagingSql, insertStagingNameSql,
+  insertStagingSql, mergeEntityStagingSql, mergeStagingSql, selectEntitySql, tableColumnsSql, tableName, upsertSql,
 } from "./sqlite-sql";
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -18,6 +19,8 @@ type EntityRow = [string | null, string | null, string | null, number | null];
 
 /** Entity-feature rows per INSERT statement: fewer, larger statements cut per-call overhead. */
 const ROWS_PER_STATEMENT = 128;
+/** Parameters per staging INSERT (SQLite allows 32,766): a few thousand amortize the call without a huge statement. */
+const STAGING_PARAMETERS = 4_600;
 /** The separator of feature names in `selectEntitySql`'s result. */
 const RECORD = "\u001e";
 /** Address space the lookup connection maps (SQLite caps it at its compile-time maximum). */
@@ -73,32 +76,58 @@ export class SqliteOnlineStore implements OnlineStore {
    * A materialization's rows go to a temporary staging table first and move into the view's table
    * in key order at `commit`, in one transaction: with Feast's layout (three B-trees per entity
    * and feature) that is about twice as fast at a million rows, and readers see the whole new
-   * state at once. `abort` drops what was staged.
+   * state at once. `abort` drops what was staged. Staged rows are one per entity (see
+   * `createEntityStagingSql`); a view too wide for that stages a row per feature.
    */
   async bulkWrite(table: OnlineTable): Promise<BulkWrite> {
     const name = this.tableOf(table.name);
     this.ensureTable(name);
     const staging = `skewless_staging_${process.pid}_${++this.stagings}`;
-    this.exec(createStagingSql(staging));
-    const insert = (n: number) => this.prepare(insertStagingSql(staging, n));
-    const full = insert(ROWS_PER_STATEMENT);
+    const features = table.features.length;
+    const perEntity = features > 0 && features <= ENTITY_STAGING_MAX_FEATURES;
+    const names = `${staging}_names`;
+    let stage: (rows: readonly OnlineRow[]) => void;
+    let merge: () => Statement;
+    if (perEntity) {
+      this.exec(createEntityStagingSql(staging, features));
+      this.exec(createStagingNamesSql(names));
+      const addName = this.prepare(insertStagingNameSql(names));
+      const order = table.features.map((f, i) => [Buffer.from(f, "utf8"), i] as const).sort((a, b) => Buffer.compare(a[0], b[0]));
+      for (const [feature, i] of order) this.run(addName, [i, feature.toString("utf8")], `staging feature names for table ${name}`);
+      const perStatement = Math.max(1, Math.floor(STAGING_PARAMETERS / (3 + 2 * features)));
+      const insert = (n: number) => this.prepare(insertEntityStagingSql(staging, features, n));
+      const full = insert(perStatement);
+      stage = (rows) => forEachEntityStatement(features, rows, perStatement, (params, n) => this.run(n === perStatement ? full : insert(n), params, `staging rows for table ${name}`));
+      merge = () => {
+        this.exec(indexEntityStagingSql(staging));
+        return this.prepare(mergeEntityStagingSql(name, staging, names, features));
+      };
+    } else {
+      this.exec(createStagingSql(staging));
+      const insert = (n: number) => this.prepare(insertStagingSql(staging, n));
+      const full = insert(ROWS_PER_STATEMENT);
+      stage = (rows) => forEachStatement(table.features, rows, ROWS_PER_STATEMENT, (params, n) => this.run(n === ROWS_PER_STATEMENT ? full : insert(n), params, `staging rows for table ${name}`));
+      merge = () => this.prepare(mergeStagingSql(name, staging));
+    }
+    const drop = () => {
+      this.exec(dropStagingSql(staging));
+      this.exec(dropStagingSql(names));
+    };
     let staged = 0;
     return {
       write: async (rows) => {
-        this.connection().transaction(() => {
-          forEachStatement(table.features, rows, ROWS_PER_STATEMENT, (params, n) => this.run(n === ROWS_PER_STATEMENT ? full : insert(n), params, `staging rows for table ${name}`));
-        })();
+        this.connection().transaction(() => stage(rows))();
         staged += rows.length;
         return { written: rows.length, skipped: 0 };
       },
       commit: async () => {
-        const merge = this.prepare(mergeStagingSql(name, staging));
-        const changed = this.connection().transaction(() => this.run(merge, [], `merging staged rows into table ${name}`)).immediate();
-        this.exec(dropStagingSql(staging));
-        return table.features.length === 0 ? staged : Math.round(changed / table.features.length);
+        const statement = merge();
+        const changed = this.connection().transaction(() => this.run(statement, [], `merging staged rows into table ${name}`)).immediate();
+        drop();
+        return features === 0 ? staged : Math.round(changed / features);
       },
       abort: async () => {
-        if (this.db) this.exec(dropStagingSql(staging));
+        if (this.db) drop();
       },
     };
   }

@@ -73,6 +73,58 @@ export function dropStagingSql(staging: string): string {
 }
 
 /**
+ * The most features {@link createEntityStagingSql} stages per entity row (two columns each, under
+ * SQLite's default limit of 2,000 columns); wider views stage a row per feature.
+ */
+export const ENTITY_STAGING_MAX_FEATURES = 990;
+
+/**
+ * A bulk write's staging table with one row per entity: its key, times, and per feature `v{f}`
+ * (the Value bytes) and `t{f}` (Feast's value_text). A tenth of the rows (for 10 features) and
+ * fewer parameters than a row per feature: staging costs less than SQLite's B-trees then do.
+ */
+export function createEntityStagingSql(staging: string, features: number): string {
+  const values = Array.from({ length: features }, (_, f) => `v${f} BLOB, t${f} TEXT`).join(", ");
+  return `CREATE TEMP TABLE ${quoteId(staging)} (entity_key BLOB, event_ts INTEGER, created_ts INTEGER${features ? `, ${values}` : ""})`;
+}
+
+export function insertEntityStagingSql(staging: string, features: number, rows: number): string {
+  const one = `(${Array(3 + 2 * features).fill("?").join(", ")})`;
+  return `INSERT INTO temp.${quoteId(staging)} VALUES ${Array(rows).fill(one).join(", ")}`;
+}
+
+/** The feature names of an entity staging table, `(i, name)`, inserted in the table's key order. */
+export function createStagingNamesSql(names: string): string {
+  return `CREATE TEMP TABLE ${quoteId(names)} (i INTEGER, name TEXT)`;
+}
+
+export function insertStagingNameSql(names: string): string {
+  return `INSERT INTO temp.${quoteId(names)} (i, name) VALUES (?, ?)`;
+}
+
+/** Indexes staged entities by key (the rowid after it keeps the order they were staged in). */
+export function indexEntityStagingSql(staging: string): string {
+  return `CREATE INDEX temp.${quoteId(`${staging}_ek`)} ON ${quoteId(staging)} (entity_key)`;
+}
+
+/**
+ * Expands staged entities into Feast's rows, entity by entity in key order (the index) and
+ * feature by feature in name order (the names table), so every B-tree of the view's table is
+ * written front to back; later staged rows win over equally new ones, as later writes do. A
+ * column is picked by a balanced CASE on the feature index: log2(features) comparisons a row.
+ */
+export function mergeEntityStagingSql(table: string, staging: string, names: string, features: number): string {
+  const pick = (prefix: string, from: number, to: number): string => {
+    if (to - from === 1) return `s.${prefix}${from}`;
+    const mid = (from + to) >> 1;
+    return `CASE WHEN n.i < ${mid} THEN ${pick(prefix, from, mid)} ELSE ${pick(prefix, mid, to)} END`;
+  };
+  const columns = WRITE_COLUMNS.join(", ");
+  return `INSERT INTO ${quoteId(table)} (${columns}) SELECT s.entity_key, n.name, ${pick("v", 0, features)}, ${pick("t", 0, features)}, s.event_ts, s.created_ts `
+    + `FROM temp.${quoteId(staging)} AS s INDEXED BY ${quoteId(`${staging}_ek`)} CROSS JOIN temp.${quoteId(names)} AS n WHERE true ${UPSERT}`;
+}
+
+/**
  * Every stored feature of one entity as a single row: the feature names joined by 0x1E, each
  * value's length in bytes (-1 for a NULL value) joined by commas, every value in hex, concatenated
  * in the same order, and the latest event time. Feast reads all features of an entity and keeps
