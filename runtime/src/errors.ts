@@ -210,3 +210,16 @@ export class RebuildError extends SkewlessError {
     super("REBUILD_FAILED", message, { hint });
   }
 }
+
+/**
+ * An optional peer dependency (DuckDB, Arrow, a cloud SDK, jiti, a store client) is not installed:
+ * the call that needs it names the package, so an app installs only what it uses.
+ */
+export class MissingDependencyError extends SkewlessError {
+  constructor(readonly packageName: string, purpose: string, cause?: unknown) {
+    super("DEPENDENCY_MISSING", `${purpose} needs the package ${packageName}, which is not installed`, {
+      hint: `install it next to @skewless/runtime: npm install ${packageName}`,
+      cause,
+    });
+  }
+}

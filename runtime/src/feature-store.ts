@@ -1,18 +1,13 @@
 import * as path from "node:path";
-import { checkFreshness, type FreshnessOptions, type ViewFreshness } from "./checks/freshness";
-import { validateOnline, type ValidateOptions, type ValidationReport } from "./checks/validate";
+import type { FreshnessOptions, ViewFreshness } from "./checks/freshness";
+import type { ValidateOptions, ValidationReport } from "./checks/validate";
 import { loadRepoConfig, parseRepoConfig, type RepoConfig } from "./config";
-import {
-  materialize, materializeIncremental, type MaterializeContext, type MaterializeOptions, type MaterializeResult,
-} from "./materialize/materializer";
+import type { MaterializeContext, MaterializeOptions, MaterializeResult } from "./materialize/materializer";
 import type { EntityDataFrame } from "./offline/entity-data";
 import type { OfflineStore } from "./offline/offline-store";
 import { openOfflineStore } from "./offline/open-offline-store";
 import type { HistoricalRetrievalJob } from "./offline/retrieval-job";
-import { OpenLineageEmitter } from "./lineage/openlineage/emitter";
-import { materializationRun } from "./lineage/openlineage/materialize-run";
-import { TrainingJob } from "./lineage/training-job";
-import { PinnedRegistryStore } from "./registry/history/pinned-store";
+import type { OpenLineageEmitter } from "./lineage/openlineage/emitter";
 import { openOnlineStore } from "./online/open-online-store";
 import type { OnlineStore } from "./online/online-store";
 import { OnlineRetriever, type OnlineFeaturesRequest } from "./online/retrieval/online-retriever";
@@ -24,8 +19,11 @@ import { Registry } from "./registry/registry";
 import { openRegistryHistory } from "./registry/history/registry-history";
 import { RegistryCache, type RegistryHealth } from "./registry/registry-cache";
 import { openRegistryStore } from "./registry/stores/open-store";
-import { loadDefinitions } from "./repo/load-definitions";
-import { applyRepo, planRepo, type RepoPlan } from "./repo/plan-repo";
+import type { RepoPlan } from "./repo/plan-repo";
+
+// The online path (open, getOnlineFeatures, push) imports only what it runs. Everything else
+// (materialization, checks, lineage, repo loading and planning) is required inside the method that
+// needs it, so an online-only app never loads that code or the heavy packages behind it.
 
 /** Where a store comes from: a feature repo folder, or a parsed config. */
 export type FeatureStoreSource = string | RepoConfig | FeatureStoreYaml;
@@ -91,9 +89,11 @@ export class FeatureStore {
     const history = openRegistryHistory(config.registry, store);
     this.registry = options.registryVersion === undefined
       ? new Registry(store, history)
-      : new Registry(new PinnedRegistryStore(store.location, history, options.registryVersion), history);
+      : new Registry(new (lazily().pinnedStore.PinnedRegistryStore)(store.location, history, options.registryVersion), history);
     this.offline = options.offlineStore;
-    this.lineage = OpenLineageEmitter.open(config.openLineage, config.project, SKEWLESS_VERSION);
+    this.lineage = config.openLineage
+      ? lazily().emitter.OpenLineageEmitter.open(config.openLineage, config.project, SKEWLESS_VERSION)
+      : undefined;
   }
 
   /**
@@ -148,12 +148,12 @@ export class FeatureStore {
 
   /** What `apply` would change, for the repo's definitions (or the ones given), registry and online store. */
   async plan(definitions?: Definitions): Promise<RepoPlan> {
-    return planRepo(this.registry, definitions ?? (await this.definitions()), this.config);
+    return lazily().planRepo.planRepo(this.registry, definitions ?? (await this.definitions()), this.config);
   }
 
   /** Makes the registry and online store match the definitions; returns what changed. */
   async apply(definitions?: Definitions): Promise<RepoPlan> {
-    const plan = await applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore());
+    const plan = await lazily().planRepo.applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore());
     await this.cache?.refresh();
     return plan;
   }
@@ -176,7 +176,7 @@ export class FeatureStore {
       historical: true, featureViewVersioning: this.config.registry.featureViewVersioning,
     });
     const job = await this.offlineStore().getHistoricalFeatures({ ...request, views });
-    return new TrainingJob(job, {
+    return new (lazily().trainingJob.TrainingJob)(job, {
       config: this.config,
       registry: this.registry,
       model: loaded.model,
@@ -213,7 +213,7 @@ export class FeatureStore {
    */
   async materialize(start: Date, end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
     const context = await this.materializeContext();
-    const result = await this.traceMaterialization(context, options, () => materialize(context, start, end, options));
+    const result = await this.traceMaterialization(context, options, () => lazily().materializer.materialize(context, start, end, options));
     await this.cache?.refresh();
     return result;
   }
@@ -221,19 +221,19 @@ export class FeatureStore {
   /** Materializes each view from where its last run ended up to `end`. */
   async materializeIncremental(end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
     const context = await this.materializeContext();
-    const result = await this.traceMaterialization(context, options, () => materializeIncremental(context, end, options));
+    const result = await this.traceMaterialization(context, options, () => lazily().materializer.materializeIncremental(context, end, options));
     await this.cache?.refresh();
     return result;
   }
 
   /** Compares online values with the latest offline values as of each view's last materialization. */
   async validate(options: ValidateOptions = {}): Promise<ValidationReport> {
-    return validateOnline(await this.materializeContext(), options);
+    return lazily().validate.validateOnline(await this.materializeContext(), options);
   }
 
   /** Per view: last materialized end, lag, and whether it exceeds the schedule interval. */
   async freshness(options: FreshnessOptions = {}): Promise<ViewFreshness[]> {
-    return checkFreshness(await this.catalog(), options);
+    return lazily().freshness.checkFreshness(await this.catalog(), options);
   }
 
   /** The offline store `feature_store.yaml` configures (or the one given to `open`), opened on first use. */
@@ -266,7 +266,7 @@ export class FeatureStore {
 
   private async traceMaterialization(context: MaterializeContext, options: MaterializeOptions, work: () => Promise<MaterializeResult>): Promise<MaterializeResult> {
     if (!this.lineage || !this.config.openLineage?.emitOnMaterialize) return work();
-    return this.lineage.run(await materializationRun(this.lineage, context.catalog, this.config, options.featureViews), work);
+    return this.lineage.run(await lazily().materializeRun.materializationRun(this.lineage, context.catalog, this.config, options.featureViews), work);
   }
 
   private registryCache(): RegistryCache {
@@ -278,7 +278,7 @@ export class FeatureStore {
   }
 
   private async definitions(): Promise<Definitions> {
-    return (await loadDefinitions(this.config.repoPath)).definitions;
+    return (await lazily().loadDefinitions.loadDefinitions(this.config.repoPath)).definitions;
   }
 }
 
@@ -300,4 +300,19 @@ function configOf(source: FeatureStoreSource): RepoConfig {
 function isRepoConfig(source: RepoConfig | FeatureStoreYaml): source is RepoConfig {
   const registry = (source as RepoConfig).registry;
   return typeof registry === "object" && registry !== null && "registryType" in registry && "onlineStore" in source;
+}
+
+/** The modules off the online path, loaded on first use (see the note at the top of this file). */
+function lazily() {
+  return {
+    get materializer() { return require("./materialize/materializer") as typeof import("./materialize/materializer"); },
+    get validate() { return require("./checks/validate") as typeof import("./checks/validate"); },
+    get freshness() { return require("./checks/freshness") as typeof import("./checks/freshness"); },
+    get emitter() { return require("./lineage/openlineage/emitter") as typeof import("./lineage/openlineage/emitter"); },
+    get materializeRun() { return require("./lineage/openlineage/materialize-run") as typeof import("./lineage/openlineage/materialize-run"); },
+    get trainingJob() { return require("./lineage/training-job") as typeof import("./lineage/training-job"); },
+    get pinnedStore() { return require("./registry/history/pinned-store") as typeof import("./registry/history/pinned-store"); },
+    get loadDefinitions() { return require("./repo/load-definitions") as typeof import("./repo/load-definitions"); },
+    get planRepo() { return require("./repo/plan-repo") as typeof import("./repo/plan-repo"); },
+  };
 }

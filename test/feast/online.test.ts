@@ -3,7 +3,7 @@ import * as path from "node:path";
 import Database from "better-sqlite3";
 import Redis from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FeatureStore, ValueWriter } from "../../runtime/src/index";
+import { FeatureStore, ValueWriter } from "../../runtime/src/internal";
 import { ensureFeast, feastCheck } from "../helpers/feast";
 import { skewless } from "../helpers/processes";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
