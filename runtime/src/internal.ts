@@ -30,6 +30,7 @@ export { RegistryObjects, checkObject, type ObjectPlan, type ObjectState, type S
 export { syncOnlineInfra } from "./repo/sync-online-infra";
 export type { OnlineStore, OnlineTable, OnlineRow, OnlineReadRequest, OnlineReadResult, WriteResult, BulkWrite } from "./online/online-store";
 export { openOnlineStore, onlineTable } from "./online/open-online-store";
+export { BatchEncoder } from "./materialize/batch-encoder";
 export { SqliteOnlineStore } from "./online/sqlite/sqlite-online-store";
 export { RedisOnlineStore } from "./online/redis/redis-online-store";
 export { EntityKeyEncoder, serializeEntityKey, deserializeEntityKey, entityKeyPrefix, type EntityKeyVersion } from "./online/entity-key";
