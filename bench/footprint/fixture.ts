@@ -25,7 +25,6 @@ export interface ProbeResult {
   firstReadMs: number;
   modulesAfterRead: number;
   packages: string[];
-  cloudStoreModules: number;
   values: Record<string, unknown[]>;
 }
 

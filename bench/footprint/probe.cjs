@@ -31,8 +31,6 @@ async function main() {
     importMs, modulesAtImport, firstReadMs,
     modulesAfterRead: files.length,
     packages: loadedPackages(),
-    // Our own cloud-registry modules: the AWS/GCS SDKs load (with import()) only from these.
-    cloudStoreModules: files.filter((f) => /registry\/stores\/(s3|gcs)-store\.js$/.test(f)).length,
     values,
   }, (_key, value) => (typeof value === "bigint" ? `${value}n` : value)) + "\n");
 }

@@ -223,3 +223,12 @@ export class MissingDependencyError extends SkewlessError {
     });
   }
 }
+
+/** `int64: "number"` was asked for, and an Int64 value is past ±2^53: as a number it would be another value. */
+export class Int64PrecisionError extends SkewlessError {
+  constructor(readonly column: string, readonly row: number, value: bigint) {
+    super("INT64_NOT_EXACT", `${column}, row ${row}: the Int64 value ${value} is past ±2^53 and cannot be a JavaScript number exactly`, {
+      hint: 'read Int64 values as bigint (int64: "bigint", the default), or keep the values within ±2^53',
+    });
+  }
+}

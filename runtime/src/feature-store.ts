@@ -5,13 +5,15 @@ import { loadRepoConfig, parseRepoConfig, type RepoConfig } from "./config";
 import type { MaterializeContext, MaterializeOptions, MaterializeResult } from "./materialize/materializer";
 import type { EntityDataFrame } from "./offline/entity-data";
 import type { OfflineStore } from "./offline/offline-store";
-import { openOfflineStore } from "./offline/open-offline-store";
+import { LazyOfflineStore } from "./offline/lazy-offline-store";
 import type { HistoricalRetrievalJob } from "./offline/retrieval-job";
-import type { OpenLineageEmitter } from "./lineage/openlineage/emitter";
+import { OpenLineageEmitter } from "./lineage/openlineage/emitter";
+import { PinnedRegistryStore } from "./registry/history/pinned-store";
 import { openOnlineStore } from "./online/open-online-store";
 import type { OnlineStore } from "./online/online-store";
 import { OnlineRetriever, type OnlineFeaturesRequest } from "./online/retrieval/online-retriever";
 import type { OnlineResponse } from "./online/retrieval/online-response";
+import type { Int64Mode } from "./online/value-decoder";
 import { RegistryCatalog } from "./registry/catalog";
 import type { Definitions } from "./registry/compile";
 import { resolveFeatures, type FeatureSelection } from "./registry/feature-refs";
@@ -22,8 +24,8 @@ import { openRegistryStore } from "./registry/stores/open-store";
 import type { RepoPlan } from "./repo/plan-repo";
 
 // The online path (open, getOnlineFeatures, push) imports only what it runs. Everything else
-// (materialization, checks, lineage, repo loading and planning) is required inside the method that
-// needs it, so an online-only app never loads that code or the heavy packages behind it.
+// (materialization, checks, training sets, repo loading and planning) is imported inside the
+// method that needs it, so an online-only app never loads that code or the packages behind it.
 
 /** Where a store comes from: a feature repo folder, or a parsed config. */
 export type FeatureStoreSource = string | RepoConfig | FeatureStoreYaml;
@@ -64,6 +66,11 @@ export interface HistoricalFeaturesRequest {
   createdTimestampCutoff?: boolean;
   /** Add `<view>__event_timestamp` (and `__created_timestamp`) columns: which source row each value came from. */
   includeSourceTimestamps?: boolean;
+  /**
+   * How `toRows()` gives Int64 values: `"bigint"` (default, every value) or `"number"` (every
+   * value, an Int64PrecisionError naming the column and row for one past ±2^53).
+   */
+  int64?: Int64Mode;
 }
 
 /**
@@ -89,11 +96,9 @@ export class FeatureStore {
     const history = openRegistryHistory(config.registry, store);
     this.registry = options.registryVersion === undefined
       ? new Registry(store, history)
-      : new Registry(new (lazily().pinnedStore.PinnedRegistryStore)(store.location, history, options.registryVersion), history);
+      : new Registry(new PinnedRegistryStore(store.location, history, options.registryVersion), history);
     this.offline = options.offlineStore;
-    this.lineage = config.openLineage
-      ? lazily().emitter.OpenLineageEmitter.open(config.openLineage, config.project, SKEWLESS_VERSION)
-      : undefined;
+    this.lineage = OpenLineageEmitter.open(config.openLineage, config.project, SKEWLESS_VERSION);
   }
 
   /**
@@ -148,12 +153,12 @@ export class FeatureStore {
 
   /** What `apply` would change, for the repo's definitions (or the ones given), registry and online store. */
   async plan(definitions?: Definitions): Promise<RepoPlan> {
-    return lazily().planRepo.planRepo(this.registry, definitions ?? (await this.definitions()), this.config);
+    return (await import("./repo/plan-repo.js")).planRepo(this.registry, definitions ?? (await this.definitions()), this.config);
   }
 
   /** Makes the registry and online store match the definitions; returns what changed. */
   async apply(definitions?: Definitions): Promise<RepoPlan> {
-    const plan = await lazily().planRepo.applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore());
+    const plan = await (await import("./repo/plan-repo.js")).applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore());
     await this.cache?.refresh();
     return plan;
   }
@@ -176,7 +181,7 @@ export class FeatureStore {
       historical: true, featureViewVersioning: this.config.registry.featureViewVersioning,
     });
     const job = await this.offlineStore().getHistoricalFeatures({ ...request, views });
-    return new (lazily().trainingJob.TrainingJob)(job, {
+    return new (await import("./lineage/training-job.js")).TrainingJob(job, {
       config: this.config,
       registry: this.registry,
       model: loaded.model,
@@ -191,6 +196,7 @@ export class FeatureStore {
       views,
       skewlessVersion: SKEWLESS_VERSION,
       emitter: this.lineage,
+      int64: request.int64,
     });
   }
 
@@ -213,7 +219,7 @@ export class FeatureStore {
    */
   async materialize(start: Date, end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
     const context = await this.materializeContext();
-    const result = await this.traceMaterialization(context, options, () => lazily().materializer.materialize(context, start, end, options));
+    const result = await this.traceMaterialization(context, options, async () => (await import("./materialize/materializer.js")).materialize(context, start, end, options));
     await this.cache?.refresh();
     return result;
   }
@@ -221,24 +227,24 @@ export class FeatureStore {
   /** Materializes each view from where its last run ended up to `end`. */
   async materializeIncremental(end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
     const context = await this.materializeContext();
-    const result = await this.traceMaterialization(context, options, () => lazily().materializer.materializeIncremental(context, end, options));
+    const result = await this.traceMaterialization(context, options, async () => (await import("./materialize/materializer.js")).materializeIncremental(context, end, options));
     await this.cache?.refresh();
     return result;
   }
 
   /** Compares online values with the latest offline values as of each view's last materialization. */
   async validate(options: ValidateOptions = {}): Promise<ValidationReport> {
-    return lazily().validate.validateOnline(await this.materializeContext(), options);
+    return (await import("./checks/validate.js")).validateOnline(await this.materializeContext(), options);
   }
 
   /** Per view: last materialized end, lag, and whether it exceeds the schedule interval. */
   async freshness(options: FreshnessOptions = {}): Promise<ViewFreshness[]> {
-    return lazily().freshness.checkFreshness(await this.catalog(), options);
+    return (await import("./checks/freshness.js")).checkFreshness(await this.catalog(), options);
   }
 
   /** The offline store `feature_store.yaml` configures (or the one given to `open`), opened on first use. */
   offlineStore(): OfflineStore {
-    this.offline ??= openOfflineStore(this.config);
+    this.offline ??= new LazyOfflineStore(this.config);
     return this.offline;
   }
 
@@ -266,7 +272,7 @@ export class FeatureStore {
 
   private async traceMaterialization(context: MaterializeContext, options: MaterializeOptions, work: () => Promise<MaterializeResult>): Promise<MaterializeResult> {
     if (!this.lineage || !this.config.openLineage?.emitOnMaterialize) return work();
-    return this.lineage.run(await lazily().materializeRun.materializationRun(this.lineage, context.catalog, this.config, options.featureViews), work);
+    return this.lineage.run(await (await import("./lineage/openlineage/materialize-run.js")).materializationRun(this.lineage, context.catalog, this.config, options.featureViews), work);
   }
 
   private registryCache(): RegistryCache {
@@ -278,7 +284,7 @@ export class FeatureStore {
   }
 
   private async definitions(): Promise<Definitions> {
-    return (await lazily().loadDefinitions.loadDefinitions(this.config.repoPath)).definitions;
+    return (await (await import("./repo/load-definitions.js")).loadDefinitions(this.config.repoPath)).definitions;
   }
 }
 
@@ -302,17 +308,3 @@ function isRepoConfig(source: RepoConfig | FeatureStoreYaml): source is RepoConf
   return typeof registry === "object" && registry !== null && "registryType" in registry && "onlineStore" in source;
 }
 
-/** The modules off the online path, loaded on first use (see the note at the top of this file). */
-function lazily() {
-  return {
-    get materializer() { return require("./materialize/materializer") as typeof import("./materialize/materializer"); },
-    get validate() { return require("./checks/validate") as typeof import("./checks/validate"); },
-    get freshness() { return require("./checks/freshness") as typeof import("./checks/freshness"); },
-    get emitter() { return require("./lineage/openlineage/emitter") as typeof import("./lineage/openlineage/emitter"); },
-    get materializeRun() { return require("./lineage/openlineage/materialize-run") as typeof import("./lineage/openlineage/materialize-run"); },
-    get trainingJob() { return require("./lineage/training-job") as typeof import("./lineage/training-job"); },
-    get pinnedStore() { return require("./registry/history/pinned-store") as typeof import("./registry/history/pinned-store"); },
-    get loadDefinitions() { return require("./repo/load-definitions") as typeof import("./repo/load-definitions"); },
-    get planRepo() { return require("./repo/plan-repo") as typeof import("./repo/plan-repo"); },
-  };
-}

@@ -35,3 +35,4 @@ export type { OfflineStore } from "./offline/offline-store";
 export type { HistoricalRetrievalJob } from "./offline/retrieval-job";
 export type { FeatureSelection } from "./registry/feature-refs";
 export type { Definitions } from "./registry/compile";
+export type { Int64Mode } from "./online/value-decoder";

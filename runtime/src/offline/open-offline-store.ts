@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../config";
 import { ConfigError } from "../errors";
-import { requirePeer } from "../peer";
+import { DuckDBOfflineStore } from "./duckdb/duckdb-offline-store";
 import type { OfflineStore } from "./offline-store";
 
 /**
@@ -12,9 +12,6 @@ import type { OfflineStore } from "./offline-store";
 export function openOfflineStore(config: RepoConfig, env: NodeJS.ProcessEnv = process.env): OfflineStore {
   const { type, options } = config.offlineStore;
   if (type === "duckdb" || type === "file" || type === "dask") {
-    // DuckDB and its store load here, on the first offline call: online-only apps never pay for them.
-    requirePeer("@duckdb/node-api", `offline_store type ${type} (parquet via DuckDB)`);
-    const { DuckDBOfflineStore } = require("./duckdb/duckdb-offline-store") as typeof import("./duckdb/duckdb-offline-store");
     const threads = options.threads ?? (env.SKEWLESS_DUCKDB_THREADS ? Number(env.SKEWLESS_DUCKDB_THREADS) : undefined);
     return new DuckDBOfflineStore({
       repoPath: config.repoPath,

@@ -1,20 +1,15 @@
 import type { RepoConfig } from "../config";
 import type { FeatureViewInfo } from "../registry/catalog";
 import type { OnlineStore, OnlineTable } from "./online-store";
+import { RedisOnlineStore } from "./redis/redis-online-store";
+import { SqliteOnlineStore } from "./sqlite/sqlite-online-store";
 
 /** The online store `online_store.type` names. Connections open on first use. */
 export function openOnlineStore(config: RepoConfig): OnlineStore {
   const online = config.onlineStore;
   switch (online.type) {
-    // Each store's module (and its client) loads only when a repo uses it.
-    case "sqlite": {
-      const { SqliteOnlineStore } = require("./sqlite/sqlite-online-store") as typeof import("./sqlite/sqlite-online-store");
-      return new SqliteOnlineStore(online.path, config.project);
-    }
-    case "redis": {
-      const { RedisOnlineStore } = require("./redis/redis-online-store") as typeof import("./redis/redis-online-store");
-      return new RedisOnlineStore(online, config.project, config.entityKeySerializationVersion);
-    }
+    case "sqlite": return new SqliteOnlineStore(online.path, config.project);
+    case "redis": return new RedisOnlineStore(online, config.project, config.entityKeySerializationVersion);
   }
 }
 

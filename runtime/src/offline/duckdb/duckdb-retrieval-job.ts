@@ -41,7 +41,7 @@ export class DuckDBRetrievalJob implements RetrievalJob {
     return this.exclusive(async () => {
       // Arrow loads here, not with the offline store: only toArrow() needs it.
       const arrow = requirePeer<typeof import("apache-arrow")>("apache-arrow", "toArrow()");
-      const { arrowSchema, chunkToRecordBatch } = require("./to-arrow") as typeof import("./to-arrow");
+      const { arrowSchema, chunkToRecordBatch } = await import("./to-arrow.js");
       const result = await stream(this.connection, this.sql);
       const schema = arrowSchema(result.columnNames(), result.columnTypes());
       const batches: arrow.RecordBatch[] = [];

@@ -7,7 +7,8 @@ import type { OnlineReadRequest, OnlineStore } from "../online-store";
 import { ValueType } from "../../definitions/dtypes";
 import { INTEGER } from "../entity-key";
 import type { OnlineReadResult } from "../online-store";
-import { decodeValueAt, type DecodeOptions, type OnlineValue } from "../value-decoder";
+import { decodeValueAt, type DecodeOptions, type Int64Mode, type OnlineValue } from "../value-decoder";
+import { int64AsNumber } from "../../int64-values";
 import { ValueGrid } from "../value-grid";
 import { toEntityColumns, type EntityColumns, type EntityRows } from "./entity-rows";
 import { OnlineResponse, type FeatureVector, type FieldStatus } from "./online-response";
@@ -21,8 +22,11 @@ export interface OnlineFeaturesRequest {
   entityRows: EntityRows;
   /** Name columns `view__feature` (Feast's `full_feature_names`). */
   fullFeatureNames?: boolean;
-  /** How Int64 values come back: `"auto"` (numbers while exact, else bigint) or always `"bigint"`. */
-  int64?: "auto" | "bigint";
+  /**
+   * How Int64 feature values come back: `"bigint"` (default, every value) or `"number"` (every
+   * value, an Int64PrecisionError naming the feature and row for one past ±2^53).
+   */
+  int64?: Int64Mode;
   /** How UnixTimestamp values come back: `"date"` (Date, default) or `"seconds"` (epoch seconds, as Feast's HTTP server sends them). */
   timestamps?: "date" | "seconds";
 }
@@ -59,7 +63,8 @@ export class OnlineRetriever {
     // A view whose compound key the rows give only part of finds nothing, as in Feast (which looks the partial key up)
     const results = plan.views.map((view, v) => (keys[v] ? stored[next++] : notFound(entities.rowCount, view.features.length)));
     const now = this.now();
-    const decode: DecodeOptions = { int64: request.int64 ?? "auto", timestamps: request.timestamps ?? "date" };
+    const decode: DecodeOptions = { int64: request.int64 ?? "bigint", timestamps: request.timestamps ?? "date" };
+    const numbers = decode.int64 === "number";
     const columns: FeatureVector[] = entities.names.map((name) => ({
       name,
       values: entityValues(plan, name, entities.columns.get(name)!),
@@ -88,7 +93,10 @@ export class OnlineRetriever {
             out.statuses[i] = "OUTSIDE_MAX_AGE";
           } else {
             // A stored null is PRESENT with a null value: what Feast 0.66 reports for it
-            out.values[i] = decodeValueAt(values.buffer(i)!, values.start(i, f), values.end(i, f), decode);
+            const value = decodeValueAt(values.buffer(i)!, values.start(i, f), values.end(i, f), decode);
+            // In number mode the decoder leaves only inexact Int64 values as bigint: refuse those.
+            out.values[i] = numbers && (typeof value === "bigint" || (typeof value === "object" && value !== null))
+              ? int64AsNumber(value, name, i) as OnlineValue : value;
             out.statuses[i] = "PRESENT";
           }
         }

@@ -1,7 +1,9 @@
 import type { RegistryConfig } from "../../config";
 import { FileRegistryStore } from "./file-store";
+import { GcsRegistryStore } from "./gcs-store";
 import { parseObjectUri } from "./object-uri";
 import type { RegistryStore } from "./registry-store";
+import { S3RegistryStore } from "./s3-store";
 
 /**
  * The store for a `registry:` setting: a local path (or `file://`), `s3://bucket/key` or
@@ -11,7 +13,5 @@ export function openRegistryStore(config: RegistryConfig): RegistryStore {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(config.path)?.[1]?.toLowerCase();
   if (!scheme || scheme === "file") return new FileRegistryStore(config.path.replace(/^file:\/\//i, ""));
   const uri = parseObjectUri(config.path);
-  // A cloud store's module loads only for its scheme (its SDK loads later still, on first read).
-  if (uri.scheme === "s3") return new (require("./s3-store") as typeof import("./s3-store")).S3RegistryStore(uri.uri);
-  return new (require("./gcs-store") as typeof import("./gcs-store")).GcsRegistryStore(uri.uri);
+  return uri.scheme === "s3" ? new S3RegistryStore(uri.uri) : new GcsRegistryStore(uri.uri);
 }

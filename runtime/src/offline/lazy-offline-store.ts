@@ -1,0 +1,33 @@
+import type { RepoConfig } from "../config";
+import type { FeatureViewInfo } from "../registry/catalog";
+import { requirePeer } from "../peer";
+import type { HistoricalRetrievalRequest, OfflineStore, PulledBatch, PullLatestOptions } from "./offline-store";
+import type { RetrievalJob } from "./retrieval-job";
+import { Lazy } from "../lazy";
+
+/**
+ * The offline store `feature_store.yaml` configures, opened on its first call: DuckDB and the
+ * offline code load then, so a process that only serves online features never loads them, and a
+ * missing `@duckdb/node-api` is a MissingDependencyError naming it.
+ */
+export class LazyOfflineStore implements OfflineStore {
+  private readonly store = new Lazy(async () => {
+    requirePeer("@duckdb/node-api", `offline_store type ${this.config.offlineStore.type} (parquet via DuckDB)`);
+    const { openOfflineStore } = await import("./open-offline-store.js");
+    return openOfflineStore(this.config);
+  });
+
+  constructor(private readonly config: RepoConfig) {}
+
+  async *pullLatest(view: FeatureViewInfo, start: Date, end: Date, options?: PullLatestOptions): AsyncIterable<PulledBatch> {
+    yield* (await this.store.get()).pullLatest(view, start, end, options);
+  }
+
+  async getHistoricalFeatures(request: HistoricalRetrievalRequest): Promise<RetrievalJob> {
+    return (await this.store.get()).getHistoricalFeatures(request);
+  }
+
+  async close(): Promise<void> {
+    await (await this.store.take())?.close();
+  }
+}
