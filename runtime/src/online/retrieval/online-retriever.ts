@@ -67,7 +67,7 @@ export class OnlineRetriever {
     const numbers = decode.int64 === "number";
     const columns: FeatureVector[] = entities.names.map((name) => ({
       name,
-      values: entityValues(plan, name, entities.columns.get(name)!),
+      values: entityValues(plan, name, entities.columns.get(name)!, decode.int64!),
       statuses: new Array<FieldStatus>(entities.rowCount).fill("PRESENT"),
       eventTimestamps: new Array<Date | null>(entities.rowCount).fill(null),
       valueType: joinKeyType(plan, name),
@@ -120,14 +120,17 @@ function joinKeyType(plan: RetrievalPlan, column: string): number | undefined {
   return undefined;
 }
 
-/** Entity columns come back as the key type holds them: a string given for an Int64 key as the number (as Feast echoes it). */
-function entityValues(plan: RetrievalPlan, column: string, values: readonly unknown[]): OnlineValue[] {
+/**
+ * Entity columns echo the request; a decimal string given for an integer key comes back as the
+ * integer (as Feast echoes it), a bigint or (in number mode) a number.
+ */
+function entityValues(plan: RetrievalPlan, column: string, values: readonly unknown[], int64: Int64Mode): OnlineValue[] {
   const type = joinKeyType(plan, column);
   if ((type !== ValueType.INT64 && type !== ValueType.INT32) || !values.some((v) => typeof v === "string")) return values as OnlineValue[];
-  return values.map((v) => {
+  return values.map((v, row) => {
     if (typeof v !== "string" || !INTEGER.test(v.trim())) return v as OnlineValue;
     const n = BigInt(v.trim());
-    return n >= -(2n ** 53n) + 1n && n <= 2n ** 53n - 1n ? Number(n) : n;
+    return int64 === "number" ? int64AsNumber(n, column, row) as number : n;
   });
 }
 
