@@ -11,7 +11,7 @@ import { OpenLineageEmitter } from "./lineage/openlineage/emitter";
 import { PinnedRegistryStore } from "./registry/history/pinned-store";
 import { openOnlineStore } from "./online/open-online-store";
 import type { OnlineStore } from "./online/online-store";
-import { OnlineRetriever, type OnlineFeaturesRequest } from "./online/retrieval/online-retriever";
+import { OnlineRetriever, type OnlineFeaturesRequest, type RequestedColumns } from "./online/retrieval/online-retriever";
 import type { OnlineResponse } from "./online/retrieval/online-response";
 import type { Int64Mode } from "./online/value-decoder";
 import { RegistryCatalog } from "./registry/catalog";
@@ -208,9 +208,9 @@ export class FeatureStore {
    * const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 123 }] });
    * res.toObject();   // { user_id: [123], clicks: [5] }
    */
-  async getOnlineFeatures(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
+  async getOnlineFeatures<const R extends OnlineFeaturesRequest>(request: R): Promise<OnlineResponse<RequestedColumns<R>>> {
     this.retriever ??= new OnlineRetriever(this.registryCache(), this.onlineStore(), this.config.entityKeySerializationVersion);
-    return this.retriever.get(request);
+    return this.retriever.get(request) as Promise<OnlineResponse<RequestedColumns<R>>>;
   }
 
   /**

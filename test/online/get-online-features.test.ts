@@ -1,8 +1,9 @@
 import { rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { Entity, FeatureService, FeatureView, FileSource } from "../../runtime/src/index";
 import type { FeatureStore } from "../../runtime/src/feature-store";
+import type { OnlineResponse } from "../../runtime/src/online/retrieval/online-response";
 import { FeatureReferenceError, Int64PrecisionError, InvalidArgumentError } from "../../runtime/src/errors";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 import { definitions, openStore, scratchDir, writeRows } from "../helpers/online-repo";
@@ -93,6 +94,15 @@ describe.each(backends)("getOnlineFeatures on %s", (backend, onlineConfig) => {
   it("returns Int64 as bigint by default, and keeps duplicate entity rows", async () => {
     const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 1n }, { user_id: 1 }] });
     expect(res.column("clicks").values).toEqual([5n, 5n]);
+  });
+
+  it("types the response by the requested columns (checked by tsc -p tsconfig.check.json)", async () => {
+    const res = await store.getOnlineFeatures({ features: ["user_stats:clicks", "user_stats:ctr"], entityRows: [{ user_id: 1 }] });
+    expectTypeOf(res).toEqualTypeOf<OnlineResponse<"clicks" | "ctr">>();
+    expect(res.toRows()[0].clicks).toBe(5n);
+    const full = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 1 }], fullFeatureNames: true });
+    expectTypeOf(full).toEqualTypeOf<OnlineResponse<"user_stats__clicks">>();
+    expect(full.toObject().user_stats__clicks).toEqual([5n]);
   });
 
   it("gives every Int64 of a column one type: bigint, or number when asked, refusing a value a number cannot hold", async () => {

@@ -11,7 +11,7 @@ import { decodeValueAt, type DecodeOptions, type Int64Mode, type OnlineValue } f
 import { int64AsNumber } from "../../int64-values";
 import { ValueGrid } from "../value-grid";
 import { toEntityColumns, type EntityColumns, type EntityRows } from "./entity-rows";
-import { OnlineResponse, type FeatureVector, type FieldStatus } from "./online-response";
+import { OnlineResponse, type FeatureColumn, type FeatureVector, type FieldStatus } from "./online-response";
 import { DUMMY_ENTITY_VALUE, retrievalPlan, type RetrievalPlan, type ViewPlan } from "./retrieval-plan";
 
 export interface OnlineFeaturesRequest {
@@ -30,6 +30,12 @@ export interface OnlineFeaturesRequest {
   /** How UnixTimestamp values come back: `"date"` (Date, default) or `"seconds"` (epoch seconds, as Feast's HTTP server sends them). */
   timestamps?: "date" | "seconds";
 }
+
+/** The columns a request's literal `features` give (see {@link FeatureColumn}); `string` otherwise. */
+export type RequestedColumns<R extends OnlineFeaturesRequest> =
+  R extends { features: readonly (infer Ref extends string)[] }
+    ? FeatureColumn<Ref, R extends { fullFeatureNames: true } ? true : false>
+    : string;
 
 /**
  * Online retrieval: resolves the selection against the cached registry, encodes entity keys as
