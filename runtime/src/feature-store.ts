@@ -206,7 +206,7 @@ export class FeatureStore {
    *
    * @example
    * const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 123 }] });
-   * res.toObject();   // { user_id: [123], clicks: [5] }
+   * res.toObject();   // { user_id: [123], clicks: [5n] }
    */
   async getOnlineFeatures<const R extends OnlineFeaturesRequest>(request: R): Promise<OnlineResponse<RequestedColumns<R>>> {
     this.retriever ??= new OnlineRetriever(this.registryCache(), this.onlineStore(), this.config.entityKeySerializationVersion);

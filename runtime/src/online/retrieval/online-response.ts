@@ -35,7 +35,7 @@ export type OnlineRow<Columns extends string = string> = { [K in Columns]: Onlin
  *
  * @example
  * const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 123 }] });
- * res.toObject();   // { user_id: [123], clicks: [5] }
+ * res.toObject();   // { user_id: [123], clicks: [5n] }
  */
 export class OnlineResponse<Columns extends string = string> {
   constructor(readonly results: readonly FeatureVector[], readonly rowCount: number) {}
