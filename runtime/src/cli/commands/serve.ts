@@ -55,41 +55,58 @@ Example:
       const tls = options.key && options.cert ? { key: readPem(options.key, "--key"), cert: readPem(options.cert, "--cert") } : undefined;
       const workers = Number(options.workers);
       if (!Number.isInteger(workers) || workers < 1) throw new InvalidArgumentError(`--workers must be a whole number of at least 1, got ${JSON.stringify(options.workers)}`);
-      if (workers > 1 && !isServeWorker()) return runPrimary(workers, context.argv, context.output);
-      const worker = isServeWorker();
-      const store = await FeatureStore.open(context.repoPath());
-      const log = (line: string) => context.output.err(line);
-      const audit = store.config.auth.type === "no_auth" ? undefined : options.auditLog === "-" ? AuditLog.toStderr() : AuditLog.toFile(options.auditLog!);
-      const guard = serveGuardFor(store, { audit, log });
-      const server = new FeatureServer(store, {
-        log: options.accessLog ? log : undefined,
-        warn: log,
-        authorize: guard?.check,
-        tls,
-        ...limitsFrom(options),
-      });
-      await store.servingCatalog();   // fail now, not on the first request, when the registry is missing or unreadable
-      const address = await server.listen(port, options.host);
-      const auth = store.config.auth;
-      const banner = [
-        `Serving project ${store.project} on ${tls ? "https" : "http"}://${address.address}:${address.port} (Ctrl-C to stop)`,
-        auth.type === "oidc"
-          ? `Authentication: oidc (${auth.authDiscoveryUrl}); permissions enforced, deny by default; audit to ${options.auditLog === "-" ? "stderr" : options.auditLog}`
-          : "Authentication: none (feature_store.yaml has no auth): every caller may use every endpoint",
-      ];
-      // A worker reports to the primary, which prints the banner once for all of them.
-      if (worker) reportReady({ address, banner });
-      else banner.forEach((line) => context.output.out(line));
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
-      if (!worker) context.output.out("Stopping...");
-      await server.close();
-      await store.close();
-      if (worker) process.disconnect();   // the channel to the primary would keep this process alive
+      if (workers > 1 && !isServeWorker()) {
+        // Fail once, here, when the registry is missing or unreadable (not once per worker).
+        const store = await FeatureStore.open(context.repoPath());
+        try {
+          await store.servingCatalog();
+        } finally {
+          await store.close();
+        }
+        return runPrimary(workers, context.argv, context.output);
+      }
+      if (!isServeWorker()) return serve(options, context, port, tls, false);
+      try {
+        await serve(options, context, port, tls, true);
+      } finally {
+        process.disconnect();   // the channel to the primary would keep a worker alive, even after an error
+      }
     });
+}
+
+/** One serving process: the whole server (`--workers 1`), or one worker of several. */
+async function serve(options: ServeOptions & ServeLimitFlags, context: CliContext, port: number, tls: { key: Buffer; cert: Buffer } | undefined, worker: boolean): Promise<void> {
+  const store = await FeatureStore.open(context.repoPath());
+  const log = (line: string) => context.output.err(line);
+  const audit = store.config.auth.type === "no_auth" ? undefined : options.auditLog === "-" ? AuditLog.toStderr() : AuditLog.toFile(options.auditLog!);
+  const guard = serveGuardFor(store, { audit, log });
+  const server = new FeatureServer(store, {
+    log: options.accessLog ? log : undefined,
+    warn: log,
+    authorize: guard?.check,
+    tls,
+    ...limitsFrom(options),
+  });
+  await store.servingCatalog();   // fail now, not on the first request, when the registry is missing or unreadable
+  const address = await server.listen(port, options.host);
+  const auth = store.config.auth;
+  const banner = [
+    `Serving project ${store.project} on ${tls ? "https" : "http"}://${address.address}:${address.port} (Ctrl-C to stop)`,
+    auth.type === "oidc"
+      ? `Authentication: oidc (${auth.authDiscoveryUrl}); permissions enforced, deny by default; audit to ${options.auditLog === "-" ? "stderr" : options.auditLog}`
+      : "Authentication: none (feature_store.yaml has no auth): every caller may use every endpoint",
+  ];
+  // A worker reports to the primary, which prints the banner once for all of them.
+  if (worker) reportReady({ address, banner });
+  else banner.forEach((line) => context.output.out(line));
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  if (!worker) context.output.out("Stopping...");
+  await server.close();
+  await store.close();
 }
 
 function readPem(file: string, option: string): Buffer {
