@@ -24,7 +24,8 @@ export class FeatureService extends pulumi.ComponentResource {
   constructor(name: string, args: FeatureServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("skewless:index:FeatureService", name, {}, opts);
     const service = args.definition;
-    const views = [...new Set(service.projections.map((p) => p.view))];
+    // Pulumi writes feature views; a service's on-demand views come from the repo's own apply
+    const views = [...new Set(service.projections.map((p) => p.view))].filter((v): v is Extract<typeof v, { ttlSeconds: number }> => "ttlSeconds" in v);
     const entities = views.flatMap((v) => v.entities.filter((e): e is Exclude<typeof e, string> => typeof e !== "string"));
     const context = args.definitions ?? definitionsOf({ entities: [...new Set(entities)], featureViews: views, featureServices: [service] });
     this.spec = specOf("featureService", service.name, context);

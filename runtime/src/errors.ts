@@ -242,3 +242,31 @@ export class Int64PrecisionError extends SkewlessError {
     });
   }
 }
+
+/**
+ * An on-demand view cannot be run by Skewless: Feast applied it with a Python transform (pandas
+ * or python mode, a pickled function), or its TypeScript transform is not in the repo as applied.
+ */
+export class UnsupportedTransformError extends SkewlessError {
+  constructor(readonly viewName: string, message: string, hint?: string) {
+    super("TRANSFORM_UNSUPPORTED", message, { hint });
+  }
+}
+
+/** An on-demand transform threw, or returned a value that does not fit its schema. */
+export class TransformError extends SkewlessError {
+  constructor(readonly viewName: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super("TRANSFORM_FAILED", message, options);
+  }
+}
+
+/** An on-demand view needs request data the entity rows do not carry (Feast's RequestDataNotFoundInEntityRowsException). */
+export class RequestDataNotFoundError extends InvalidArgumentError {
+  constructor(readonly missing: readonly string[]) {
+    // Feast's wording first: its clients match on it
+    super(
+      `Required request data source features [${missing.map((m) => `'${m}'`).join(", ")}] not found in the entity rows, but required by feature views`,
+      "add these columns to the entity rows (the request source's schema)",
+    );
+  }
+}

@@ -17,6 +17,10 @@ import type { Int64Mode } from "./online/value-decoder";
 import { RegistryCatalog } from "./registry/catalog";
 import type { Definitions } from "./registry/compile";
 import { resolveFeatures, type FeatureSelection } from "./registry/feature-refs";
+import { INPUT_COLUMN_PREFIX } from "./registry/on-demand-refs";
+import type { OnDemandFeatureView } from "./definitions/on-demand-feature-view";
+import { OnDemandTransforms } from "./on-demand/transforms";
+import { OnDemandRetrievalJob } from "./offline/on-demand-job";
 import { Registry } from "./registry/registry";
 import { openRegistryHistory } from "./registry/history/registry-history";
 import { RegistryCache, type RegistryHealth } from "./registry/registry-cache";
@@ -49,6 +53,11 @@ export interface FeatureStoreOptions {
    * training set's manifest names, so the set can be rebuilt after later applies.
    */
   registryVersion?: string;
+  /**
+   * The on-demand views whose TypeScript transforms serve the registry's (default: those the repo's
+   * modules export, loaded on first use). Each must be the one applied: its source is checked.
+   */
+  onDemandFeatureViews?: readonly OnDemandFeatureView[];
 }
 
 /** Skewless's own version, recorded in manifests and OpenLineage producers. */
@@ -90,6 +99,7 @@ export class FeatureStore {
   private offline: OfflineStore | undefined;
   private readonly healthListeners = new Set<(health: RegistryHealth, error?: unknown) => void>();
   private readonly lineage: OpenLineageEmitter | undefined;
+  private readonly transforms: OnDemandTransforms;
 
   private constructor(readonly config: RepoConfig, options: FeatureStoreOptions) {
     const store = openRegistryStore(config.registry);
@@ -99,6 +109,10 @@ export class FeatureStore {
       : new Registry(new PinnedRegistryStore(store.location, history, options.registryVersion), history);
     this.offline = options.offlineStore;
     this.lineage = OpenLineageEmitter.open(config.openLineage, config.project, SKEWLESS_VERSION);
+    const given = options.onDemandFeatureViews;
+    this.transforms = given
+      ? new OnDemandTransforms(async () => given, "the definitions given to FeatureStore.open")
+      : new OnDemandTransforms(async () => (await this.definitions()).onDemandFeatureViews ?? [], `the feature repo ${config.repoPath}`);
   }
 
   /**
@@ -177,17 +191,18 @@ export class FeatureStore {
   async getHistoricalFeatures(request: HistoricalFeaturesRequest): Promise<HistoricalRetrievalJob> {
     const loaded = await this.registry.read();
     const catalog = new RegistryCatalog(loaded.model, this.project);
-    const { views } = resolveFeatures(catalog, request.features, request.fullFeatureNames, {
+    const { views, onDemand, outputNames } = resolveFeatures(catalog, request.features, request.fullFeatureNames, {
       historical: true, featureViewVersioning: this.config.registry.featureViewVersioning,
     });
-    const job = await this.offlineStore().getHistoricalFeatures({ ...request, views });
+    const joined = await this.offlineStore().getHistoricalFeatures({ ...request, views });
+    const job = onDemand.length ? new OnDemandRetrievalJob(joined, onDemand, outputNames, this.transforms) : joined;
     return new (await import("./lineage/training-job.js")).TrainingJob(job, {
       config: this.config,
       registry: this.registry,
       model: loaded.model,
       registryBytes: loaded.bytes ?? new Uint8Array(),
       request: {
-        features: views.flatMap((v) => v.features.map((f) => `${v.prefix}:${f.name}`)),
+        features: [...views.filter((v) => !v.prefix.startsWith(INPUT_COLUMN_PREFIX)), ...onDemand].flatMap((v) => v.features.map((f) => `${v.prefix}:${f.name}`)),
         featureService: featureServiceName(request.features),
         fullFeatureNames: request.fullFeatureNames ?? false,
         createdTimestampCutoff: request.createdTimestampCutoff ?? false,
@@ -209,7 +224,7 @@ export class FeatureStore {
    * res.toObject();   // { user_id: [123], clicks: [5n] }
    */
   async getOnlineFeatures<const R extends OnlineFeaturesRequest>(request: R): Promise<OnlineResponse<RequestedColumns<R>>> {
-    this.retriever ??= new OnlineRetriever(this.registryCache(), this.onlineStore(), this.config.entityKeySerializationVersion);
+    this.retriever ??= new OnlineRetriever(this.registryCache(), this.onlineStore(), this.config.entityKeySerializationVersion, Date.now, this.transforms);
     return this.retriever.get(request) as Promise<OnlineResponse<RequestedColumns<R>>>;
   }
 

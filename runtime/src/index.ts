@@ -6,11 +6,16 @@ export { FeatureStore, SKEWLESS_VERSION, type FeatureStoreSource, type FeatureSt
 export { Entity, type EntityOptions } from "./definitions/entity";
 export { Field, type FieldOptions } from "./definitions/field";
 export {
-  FileSource, BigQuerySource, PushSource,
-  type FileSourceOptions, type BigQuerySourceOptions, type PushSourceOptions, type DataSource,
+  FileSource, BigQuerySource, PushSource, RequestSource,
+  type FileSourceOptions, type BigQuerySourceOptions, type PushSourceOptions, type RequestSourceOptions, type DataSource,
 } from "./definitions/sources";
 export { FeatureView, FeatureViewProjection, type FeatureViewOptions } from "./definitions/feature-view";
 export { FeatureService, type FeatureServiceOptions } from "./definitions/feature-service";
+export { StreamFeatureView, type StreamFeatureViewOptions } from "./definitions/stream-feature-view";
+export { Aggregation, AGGREGATION_FUNCTIONS, type AggregationOptions, type AggregationFunction } from "./definitions/aggregation";
+export {
+  OnDemandFeatureView, type OnDemandFeatureViewOptions, type OnDemandRow, type OnDemandTransform,
+} from "./definitions/on-demand-feature-view";
 export {
   Permission, RoleBasedPolicy, GroupBasedPolicy, NamespaceBasedPolicy, CombinedGroupNamespacePolicy, AllowAll,
   ALL_ACTIONS, READ, WRITE, CRUD, AUTHZED_ACTIONS, RESOURCE_TYPES, type AuthzedAction, type ResourceType, type Policy, type PermissionOptions,

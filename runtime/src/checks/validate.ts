@@ -8,6 +8,7 @@ import { decodeValue, type OnlineValue } from "../online/value-decoder";
 import { unpackValues } from "../online/value-encoder";
 import type { FeatureViewInfo, RegistryCatalog } from "../registry/catalog";
 import { DUMMY_ENTITY_ID } from "../registry/to-proto";
+import { validateAggregated } from "./validate-aggregated";
 
 export interface ValidateOptions {
   featureViews?: readonly string[];
@@ -31,7 +32,7 @@ export interface Discrepancy {
 
 export interface ViewValidation {
   view: string;
-  /** The end of the last materialization: offline values are taken as of then. */
+  /** The end of the last materialization: offline values are taken as of then (aggregations: the time of the check). */
   asOf?: Date;
   entities: number;
   values: number;
@@ -82,6 +83,7 @@ export async function validateOnline(ctx: ValidateContext, options: ValidateOpti
 }
 
 async function validateView(ctx: ValidateContext, view: FeatureViewInfo, options: ValidateOptions, examples: Discrepancy[]): Promise<ViewValidation> {
+  if (view.aggregations) return validateAggregated(ctx, view, options, examples);
   const asOf = lastMaterializedEnd(view);
   const result: ViewValidation = { view: view.name, asOf, entities: 0, values: 0, mismatches: 0, missing: 0 };
   if (!asOf) return { ...result, skipped: "never materialized" };

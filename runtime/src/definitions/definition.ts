@@ -3,7 +3,7 @@ import { DefinitionError } from "../errors";
 /** Marks Skewless definitions so they are recognised even across two copies of this package. */
 export const DEFINITION_KIND: unique symbol = Symbol.for("skewless.definition.kind");
 
-export type DefinitionKind = "entity" | "dataSource" | "featureView" | "featureService" | "permission";
+export type DefinitionKind = "entity" | "dataSource" | "featureView" | "onDemandFeatureView" | "featureService" | "permission";
 
 /** Common metadata every definition carries into the registry. */
 export interface DefinitionMetadata {

@@ -1,11 +1,12 @@
 import { DefinitionError } from "../errors";
 import { checkName, checkTags, definitionKind, DEFINITION_KIND, type DefinitionMetadata } from "./definition";
 import { describe, FeatureViewProjection, isProjection, type FeatureView } from "./feature-view";
+import type { OnDemandFeatureView } from "./on-demand-feature-view";
 
 export interface FeatureServiceOptions extends DefinitionMetadata {
   name: string;
   /** Whole views, or projections such as `userStats.select("clicks")`. */
-  features: (FeatureView | FeatureViewProjection)[];
+  features: (FeatureView | OnDemandFeatureView | FeatureViewProjection)[];
 }
 
 /**
@@ -30,7 +31,8 @@ export class FeatureService {
     }
     this.projections = options.features.map((f) => {
       if (isProjection(f)) return f;
-      if (definitionKind(f) === "featureView") return new FeatureViewProjection(f as FeatureView);
+      const kind = definitionKind(f);
+      if (kind === "featureView" || kind === "onDemandFeatureView") return new FeatureViewProjection(f as FeatureView | OnDemandFeatureView);
       throw new DefinitionError(`${what}: features must be feature views or projections, got ${describe(f)}`);
     });
     this.description = options.description ?? "";

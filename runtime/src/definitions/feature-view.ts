@@ -3,6 +3,7 @@ import { DefinitionError, SkewlessError } from "../errors";
 import { checkName, checkTags, definitionKind, DEFINITION_KIND, type DefinitionMetadata } from "./definition";
 import type { Entity } from "./entity";
 import { Field, type FieldOptions } from "./field";
+import type { OnDemandFeatureView } from "./on-demand-feature-view";
 import type { DataSource } from "./sources";
 
 export interface FeatureViewOptions extends DefinitionMetadata {
@@ -102,15 +103,15 @@ export interface ProjectionOptions {
   joinKeyMap?: Record<string, string>;
 }
 
-/** A feature view as a service uses it: a subset of features, an alias, renamed join keys. */
+/** A feature view (or on-demand view) as a service uses it: a subset of features, an alias, renamed join keys. */
 export class FeatureViewProjection {
-  readonly view: FeatureView;
+  readonly view: FeatureView | OnDemandFeatureView;
   /** Selected feature names; undefined means all. */
   readonly features?: readonly string[];
   readonly alias?: string;
   readonly joinKeyMap: Record<string, string>;
 
-  constructor(view: FeatureView, options: ProjectionOptions = {}) {
+  constructor(view: FeatureView | OnDemandFeatureView, options: ProjectionOptions = {}) {
     this.view = view;
     this.features = options.features;
     this.alias = options.alias !== undefined ? checkName(`feature view ${view.name}: alias`, options.alias) : undefined;
@@ -143,5 +144,7 @@ export function describe(value: unknown): string {
 /** True for projections, including ones made by another copy of this package. */
 export function isProjection(value: unknown): value is FeatureViewProjection {
   if (value instanceof FeatureViewProjection) return true;
-  return typeof value === "object" && value !== null && definitionKind((value as { view?: unknown }).view) === "featureView";
+  if (typeof value !== "object" || value === null) return false;
+  const kind = definitionKind((value as { view?: unknown }).view);
+  return kind === "featureView" || kind === "onDemandFeatureView";
 }

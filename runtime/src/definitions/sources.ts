@@ -1,5 +1,6 @@
 import { DefinitionError } from "../errors";
-import { checkTags, DEFINITION_KIND, type DefinitionMetadata } from "./definition";
+import { checkName, checkTags, DEFINITION_KIND, type DefinitionMetadata } from "./definition";
+import { Field, type FieldOptions } from "./field";
 
 interface BatchSourceOptions extends DefinitionMetadata {
   /** Source name in the registry. */
@@ -131,5 +132,43 @@ export class PushSource {
   }
 }
 
+export interface RequestSourceOptions extends DefinitionMetadata {
+  name: string;
+  /** The columns each request carries (beside the entity keys). */
+  schema: FieldOptions[];
+}
+
+/**
+ * Values that arrive with the request itself (Feast's `RequestSource`): columns of the entity rows
+ * that on-demand views read, at request time online and from the entity data offline.
+ *
+ * @example
+ * new RequestSource({ name: "txn_request", schema: [{ name: "amount", dtype: "Float64" }] });
+ */
+export class RequestSource {
+  readonly [DEFINITION_KIND] = "dataSource" as const;
+  readonly sourceType = "request" as const;
+  readonly name: string;
+  readonly schema: readonly Field[];
+  readonly description: string;
+  readonly tags: Record<string, string>;
+  readonly owner: string;
+
+  constructor(options: RequestSourceOptions) {
+    this.name = checkName("RequestSource", options?.name);
+    const what = `RequestSource ${this.name}`;
+    if (!Array.isArray(options.schema) || options.schema.length === 0) {
+      throw new DefinitionError(`${what}: schema must list at least one field`, 'e.g. schema: [{ name: "amount", dtype: "Float64" }]');
+    }
+    this.schema = options.schema.map((f) => new Field(f, what));
+    this.description = options.description ?? "";
+    this.tags = checkTags(what, options.tags);
+    this.owner = options.owner ?? "";
+  }
+}
+
+/** Sources a feature view can read from. */
 export type DataSource = FileSource | BigQuerySource | PushSource;
+/** Every source definition a repo can export. */
+export type AnySource = DataSource | RequestSource;
 export type BatchDataSource = FileSource | BigQuerySource;

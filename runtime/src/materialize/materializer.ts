@@ -158,9 +158,13 @@ async function materializeView(ctx: MaterializeContext, job: Job, batchRows: num
 
 /** The views a run covers: the named ones (each must exist and be online), or every online view. */
 function selectViews(catalog: RegistryCatalog, names: readonly string[] | undefined): FeatureViewInfo[] {
-  if (!names || names.length === 0) return catalog.featureViews().filter((v) => v.online);
+  // A stream view's aggregations are kept online as tiles by pushes, not loaded as latest rows
+  if (!names || names.length === 0) return catalog.featureViews().filter((v) => v.online && !v.aggregations);
   return names.map((name) => {
     const view = catalog.featureView(name);
+    if (view.aggregations) {
+      throw new InvalidArgumentError(`feature view ${name} has windowed aggregations, which pushes keep online (as tiles); it is not materialized`, "push its events (store.push or the feature server's /push)");
+    }
     if (!view.online) {
       throw new InvalidArgumentError(`feature view ${name} is not online, so it cannot be materialized`, "set online: true on the view and apply");
     }

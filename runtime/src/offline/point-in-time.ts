@@ -1,5 +1,6 @@
 import { ValueType } from "../definitions/dtypes";
 import { InvalidArgumentError, SchemaMismatchError } from "../errors";
+import type { AggregationInfo } from "../registry/aggregation-catalog";
 import type { RequestedView } from "../registry/feature-refs";
 import type { SourceLocation, SourceRelation } from "./source-relation";
 
@@ -36,6 +37,12 @@ export interface ViewJoin {
   createdTimestampCutoff: boolean;
   /** Output names for the chosen row's event (and created) timestamp, when asked for. */
   sourceTimestampNames?: { event: string; created?: string };
+  /**
+   * A stream view's windowed aggregations, aligned with `features` (whose names they produce):
+   * per entity row, over source rows with the same keys and event time in the window that ends
+   * with the slide tile holding the entity timestamp (see docs/aggregations.md), never after it.
+   */
+  aggregations?: AggregationInfo[];
 }
 
 /**
@@ -86,11 +93,16 @@ export function planPointInTime(
         );
       }
     }
+    const aggregations = requested.view.aggregations
+      ? requested.features.map((f) => requested.view.aggregations!.find((a) => a.name === f.name)!)
+      : undefined;
     return {
       alias: `fv${i}`,
       source,
       keys,
-      ttlSeconds: requested.view.ttlSeconds,
+      // an aggregated view reads back its longest window (this bound also prunes the source)
+      ttlSeconds: aggregations ? Math.max(...aggregations.map((a) => a.windowSeconds)) : requested.view.ttlSeconds,
+      aggregations,
       features: requested.features.map((f, j) => ({
         name: f.name, outputName: requested.outputNames[j], floating: f.valueType === ValueType.FLOAT || f.valueType === ValueType.DOUBLE,
       })),

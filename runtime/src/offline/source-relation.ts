@@ -82,7 +82,7 @@ export function sourceRelation(view: FeatureViewInfo, repoPath: string, features
     createdTimestamp: source.createdTimestampColumn
       ? { sourceColumn: reverse.get(source.createdTimestampColumn) ?? source.createdTimestampColumn }
       : undefined,
-    tieBreakColumns: view.features.map((f) => reverse.get(f.name) ?? f.name),
+    tieBreakColumns: (view.inputColumns ?? view.features).map((f) => reverse.get(f.name) ?? f.name),
   };
 }
 
@@ -103,4 +103,12 @@ function sourceLocation(viewName: string, source: SourceInfo, repoPath: string):
 
 function reverseMapping(fieldMapping: Record<string, string>): Map<string, string> {
   return new Map(Object.entries(fieldMapping).map(([sourceColumn, name]) => [name, sourceColumn]));
+}
+
+/** For a stream view's aggregations: the event columns the requested features read (undefined for other views). */
+export function aggregationInputs(requested: { view: FeatureViewInfo; features: readonly ColumnInfo[] }): ColumnInfo[] | undefined {
+  const aggregations = requested.view.aggregations;
+  if (!aggregations) return undefined;
+  const wanted = new Set(requested.features.map((f) => aggregations.find((a) => a.name === f.name)?.column.name));
+  return (requested.view.inputColumns ?? []).filter((c) => wanted.has(c.name));
 }

@@ -44,7 +44,9 @@ export function planInfra(model: RegistryModel, plan: RegistryPlan, config: Repo
   const keep = [...views.values()].map((v) => onlineTable(featureViewInfo(v)));
   // Feast also keeps tables for stream feature views and online label views, which Skewless does
   // not manage: they stay (and are recreated if missing), never dropped as strays.
-  for (const other of model.list("streamFeatureView", project)) keep.push({ name: other.spec?.name ?? "", joinKeys: [], features: [] });
+  const streams = new Set(model.list("streamFeatureView", project).map((v) => v.spec?.name ?? ""));
+  for (const c of plan.changes) if (c.kind === "streamFeatureView") (c.action === "delete" ? streams.delete(c.name) : streams.add(c.name));
+  for (const name of streams) keep.push({ name, joinKeys: [], features: [] });
   for (const other of model.list("labelView", project)) {
     if ((other.spec as { online?: boolean } | undefined)?.online) keep.push({ name: other.spec?.name ?? "", joinKeys: [], features: [] });
   }

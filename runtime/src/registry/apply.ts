@@ -1,5 +1,5 @@
 import type { RegistryPlan } from "./diff";
-import type { KindProtos, ManagedKind, RegistryModel } from "./model";
+import type { AppliedKind, KindProtos, RegistryModel } from "./model";
 import { managerOf, withoutOwnership, type Manager } from "./ownership";
 import type { DataSourceProto, SpecObjectProto } from "./proto/types";
 
@@ -13,7 +13,7 @@ export function applyPlan(model: RegistryModel, plan: RegistryPlan, manager: Man
 }
 
 /** A copy of `proto` whose meta says who manages it (and without the tag earlier versions used). */
-export function markManaged<K extends ManagedKind>(kind: K, proto: KindProtos[K], manager: Manager): KindProtos[K] {
+export function markManaged<K extends AppliedKind>(kind: K, proto: KindProtos[K], manager: Manager): KindProtos[K] {
   if (kind === "dataSource") {
     const ds = proto as DataSourceProto;
     return { ...ds, tags: withoutOwnership(ds.tags), meta: { ...ds.meta, skewless_managed_by: manager } } as KindProtos[K];
@@ -25,7 +25,7 @@ export function markManaged<K extends ManagedKind>(kind: K, proto: KindProtos[K]
 }
 
 /** Who manages a registry object, per its meta (undefined: written by Feast or by hand). */
-export function objectManager(kind: ManagedKind, proto: object): string | undefined {
+export function objectManager(kind: AppliedKind, proto: object): string | undefined {
   if (kind === "dataSource") return managerOf((proto as DataSourceProto).meta, (proto as DataSourceProto).tags);
   const o = proto as SpecObjectProto;
   return managerOf(o.meta, o.spec?.tags);

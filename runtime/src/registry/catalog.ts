@@ -1,8 +1,12 @@
 import { describeValueType, valueTypeToDtype, type Dtype } from "../definitions/dtypes";
 import { ObjectNotFoundError } from "../errors";
 import { objectName, type RegistryModel } from "./model";
+import { onDemandViewInfo, type OnDemandViewInfo } from "./on-demand-catalog";
 import { durationToSeconds, timestampToDate } from "./proto/time";
-import type { DataSourceProto, EntityProto, FeatureServiceProto, FeatureSpecProto, FeatureViewProto } from "./proto/types";
+import type {
+  DataSourceProto, EntityProto, FeatureServiceProto, FeatureSpecProto, FeatureViewProto, StreamFeatureViewProto,
+} from "./proto/types";
+import { aggregationInfos, type AggregationInfo } from "./aggregation-catalog";
 
 // Read-side views of registry objects, as retrieval and materialization use them. They are built
 // from the registry's protos, so views written by Feast are served exactly like our own.
@@ -53,6 +57,13 @@ export interface FeatureViewInfo {
   tags: Record<string, string>;
   materializationIntervals: MaterializationInterval[];
   lastUpdated?: Date;
+  /**
+   * A stream feature view's windowed aggregations (its `features` are their outputs, served from
+   * tiles online and computed over the event log offline); undefined for other views.
+   */
+  aggregations?: AggregationInfo[];
+  /** The event columns the aggregations read (the view's schema), when it has aggregations. */
+  inputColumns?: ColumnInfo[];
 }
 
 export interface ProjectionInfo {
@@ -78,18 +89,36 @@ export interface EntityInfoView {
 export class RegistryCatalog {
   constructor(readonly model: RegistryModel, readonly project: string) {}
 
+  /** A feature view, or a stream feature view (Feast looks names up in both). */
   featureView(name: string): FeatureViewInfo {
     const proto = this.model.get("featureView", this.project, name);
-    if (!proto) throw new ObjectNotFoundError("feature view", name, this.project, this.names("featureView"));
-    return featureViewInfo(proto);
+    if (proto) return featureViewInfo(proto);
+    const stream = this.model.get("streamFeatureView", this.project, name);
+    if (stream) return streamFeatureViewInfo(stream);
+    throw new ObjectNotFoundError("feature view", name, this.project, [...this.names("featureView"), ...this.names("streamFeatureView")]);
   }
 
+  /** Feature views, then stream feature views. */
   featureViews(): FeatureViewInfo[] {
-    return this.model.list("featureView", this.project).map(featureViewInfo);
+    return [
+      ...this.model.list("featureView", this.project).map(featureViewInfo),
+      ...this.model.list("streamFeatureView", this.project).map(streamFeatureViewInfo),
+    ];
+  }
+
+  /** An on-demand view, whatever its mode (retrieval refuses the modes it cannot run). */
+  onDemandFeatureView(name: string): OnDemandViewInfo {
+    const proto = this.model.get("onDemandFeatureView", this.project, name);
+    if (!proto) throw new ObjectNotFoundError("on demand feature view", name, this.project, this.names("onDemandFeatureView"));
+    return onDemandViewInfo(proto);
+  }
+
+  hasOnDemandFeatureView(name: string): boolean {
+    return this.model.get("onDemandFeatureView", this.project, name) !== undefined;
   }
 
   hasFeatureView(name: string): boolean {
-    return this.model.get("featureView", this.project, name) !== undefined;
+    return this.model.get("featureView", this.project, name) !== undefined || this.model.get("streamFeatureView", this.project, name) !== undefined;
   }
 
   featureService(name: string): FeatureServiceInfo {
@@ -108,7 +137,7 @@ export class RegistryCatalog {
     return this.model.list("entity", this.project).map(entityInfo);
   }
 
-  private names(kind: "featureView" | "featureService" | "entity"): string[] {
+  private names(kind: "featureView" | "streamFeatureView" | "onDemandFeatureView" | "featureService" | "entity"): string[] {
     return this.model.list(kind, this.project).map((p) => objectName(kind, p));
   }
 }
@@ -133,6 +162,25 @@ export function featureViewInfo(proto: FeatureViewProto): FeatureViewInfo {
       end: timestampToDate(i.end_time) ?? new Date(0),
     })),
     lastUpdated: timestampToDate(proto.meta?.last_updated_timestamp),
+  };
+}
+
+/**
+ * A stream feature view. With aggregations and no UDF (as Skewless writes them) its features are
+ * the aggregations; otherwise (Feast's, whose stream job writes the values) its schema, as any view.
+ */
+export function streamFeatureViewInfo(proto: StreamFeatureViewProto): FeatureViewInfo {
+  const info = featureViewInfo(proto as FeatureViewProto);
+  const s = proto.spec ?? {};
+  const other = s as { user_defined_function?: unknown; feature_transformation?: unknown };
+  const hasUdf = other.user_defined_function !== undefined || other.feature_transformation !== undefined;
+  if (!s.aggregations?.length || hasUdf) return info;
+  const aggregations = aggregationInfos(s);
+  return {
+    ...info,
+    features: aggregations.map((a) => ({ name: a.name, valueType: a.valueType, dtype: valueTypeToDtype(a.valueType) })),
+    aggregations,
+    inputColumns: info.features,
   };
 }
 

@@ -3,12 +3,19 @@ import { definitionKind } from "../definitions/definition";
 import type { Entity } from "../definitions/entity";
 import type { FeatureService } from "../definitions/feature-service";
 import type { FeatureView } from "../definitions/feature-view";
-import type { Permission } from "../definitions/permission";
-import type { DataSource } from "../definitions/sources";
+import type { OnDemandFeatureView } from "../definitions/on-demand-feature-view";
+import type { DataSource, RequestSource } from "../definitions/sources";
 import { DefinitionError } from "../errors";
 import type { RegistryModel } from "./model";
+import { onDemandFeatureViewToProto } from "./on-demand-to-proto";
+import type {
+  DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, OnDemandFeatureViewProto, StreamFeatureViewProto,
+} from "./proto/types";
+import { isStreamFeatureView } from "../definitions/stream-feature-view";
+import { streamFeatureViewToProto } from "./stream-to-proto";
+import { aggregationFeatures } from "./aggregation-catalog";
+import type { Permission } from "../definitions/permission";
 import { permissionToProto, type PermissionProto } from "./permission-proto";
-import type { DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto } from "./proto/types";
 import {
   dataSourceToProto, DUMMY_ENTITY_NAME, dummyEntityProto, entityToProto, featureServiceToProto, featureViewToProto,
   type EntityInfo,
@@ -20,6 +27,9 @@ export interface Definitions {
   dataSources: DataSource[];
   featureViews: FeatureView[];
   featureServices: FeatureService[];
+  onDemandFeatureViews?: OnDemandFeatureView[];
+  /** Request sources exported on their own (those an on-demand view uses are registered anyway). */
+  requestSources?: RequestSource[];
   /** Absent means none. */
   permissions?: Permission[];
 }
@@ -30,19 +40,27 @@ export interface DesiredState {
   dataSources: DataSourceProto[];
   featureViews: FeatureViewProto[];
   featureServices: FeatureServiceProto[];
+  onDemandFeatureViews?: OnDemandFeatureViewProto[];
+  streamFeatureViews?: StreamFeatureViewProto[];
   permissions?: PermissionProto[];
 }
 
 /** Sorts exported values into definitions; non-definitions are ignored, one object exported twice counts once. */
 export function collectDefinitions(values: Iterable<unknown>): Definitions {
-  const defs: Required<Definitions> = { entities: [], dataSources: [], featureViews: [], featureServices: [], permissions: [] };
+  const defs: Required<Definitions> = {
+    entities: [], dataSources: [], featureViews: [], featureServices: [], onDemandFeatureViews: [], requestSources: [], permissions: [],
+  };
   const seen = new Set<unknown>();
   for (const value of values) {
     if (seen.has(value)) continue;
     seen.add(value);
     switch (definitionKind(value)) {
       case "entity": defs.entities.push(value as Entity); break;
-      case "dataSource": defs.dataSources.push(value as DataSource); break;
+      case "dataSource":
+        if ((value as DataSource | RequestSource).sourceType === "request") defs.requestSources.push(value as RequestSource);
+        else defs.dataSources.push(value as DataSource);
+        break;
+      case "onDemandFeatureView": defs.onDemandFeatureViews.push(value as OnDemandFeatureView); break;
       case "featureView": defs.featureViews.push(value as FeatureView); break;
       case "featureService": defs.featureServices.push(value as FeatureService); break;
       case "permission": defs.permissions.push(value as Permission); break;
@@ -81,16 +99,38 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
     return registered ? { name, joinKey: registered.join_key ?? name, valueType: registered.value_type ?? 0 } : undefined;
   };
   const viewProtos = new Map<string, FeatureViewProto>();
+  const streamProtos = new Map<string, StreamFeatureViewProto>();
   for (const view of views.values()) {
+    if (isStreamFeatureView(view)) {
+      const proto = attempt(() => streamFeatureViewToProto(view, project, entityInfo));
+      if (proto) streamProtos.set(view.name, proto);
+      continue;
+    }
     const proto = attempt(() => featureViewToProto(view, project, entityInfo));
     if (proto) viewProtos.set(view.name, proto);
   }
-  const resolveView = (name: string) => viewProtos.get(name) ?? (views.has(name) ? undefined : existing?.get("featureView", project, name));
+  // A service (or on-demand view) selects a stream view's aggregated features
+  const asServed = (p: StreamFeatureViewProto | undefined) => p && { spec: { features: aggregationFeatures(p.spec ?? {}), batch_source: p.spec?.batch_source } };
+  const resolveView = (name: string) => viewProtos.get(name) ?? asServed(streamProtos.get(name))
+    ?? (views.has(name) ? undefined : existing?.get("featureView", project, name) ?? asServed(existing?.get("streamFeatureView", project, name)));
+  const onDemand = uniqueByName("on demand feature view", defs.onDemandFeatureViews ?? [], problems, (a, b) => a === b);
+  const onDemandProtos = new Map<string, OnDemandFeatureViewProto>();
+  for (const odfv of onDemand.values()) {
+    if (views.has(odfv.name)) {
+      problems.push(new DefinitionError(`on demand feature view ${odfv.name} has the name of a feature view`, "feature references name views: give each a unique name"));
+      continue;
+    }
+    if (odfv.viewSources.some((p) => views.has(p.view.name) && !viewProtos.has(p.view.name) && !streamProtos.has(p.view.name))) continue;
+    const proto = attempt(() => onDemandFeatureViewToProto(odfv, project, resolveView));
+    if (proto) onDemandProtos.set(odfv.name, proto);
+  }
+  const resolveServed = (name: string) =>
+    resolveView(name) ?? onDemandProtos.get(name) ?? (onDemand.has(name) ? undefined : existing?.get("onDemandFeatureView", project, name));
   const serviceProtos: FeatureServiceProto[] = [];
   for (const service of services.values()) {
-    const unresolved = service.projections.find((p) => views.has(p.view.name) && !viewProtos.has(p.view.name));
+    const unresolved = service.projections.find((p) => (views.has(p.view.name) && !viewProtos.has(p.view.name) && !streamProtos.has(p.view.name)) || (onDemand.has(p.view.name) && !onDemandProtos.has(p.view.name)));
     if (unresolved) continue;   // the view's own error is already reported
-    const proto = attempt(() => featureServiceToProto(service, project, resolveView));
+    const proto = attempt(() => featureServiceToProto(service, project, resolveServed));
     if (proto) serviceProtos.push(proto);
   }
 
@@ -107,6 +147,8 @@ export function compileDefinitions(defs: Definitions, project: string, existing?
     dataSources: [...sources.values()],
     featureViews: [...viewProtos.values()],
     featureServices: serviceProtos,
+    onDemandFeatureViews: [...onDemandProtos.values()],
+    streamFeatureViews: [...streamProtos.values()],
     permissions: [...permissions.values()].map((p) => permissionToProto(p, project)),
   };
 }
@@ -140,7 +182,7 @@ function uniqueByName<T extends { name: string }>(
 /** Exported sources plus those the views use (Feast registers both), checked for name clashes. */
 function collectSources(defs: Definitions, project: string, problems: DefinitionError[]): Map<string, DataSourceProto> {
   const out = new Map<string, DataSourceProto>();
-  const add = (source: DataSource) => {
+  const add = (source: DataSource | RequestSource) => {
     const proto = dataSourceToProto(source, project);
     const name = source.name;
     const previous = out.get(name);
@@ -150,6 +192,9 @@ function collectSources(defs: Definitions, project: string, problems: Definition
     }
     out.set(name, proto);
   };
+  // Feast registers request sources at the top level too
+  for (const source of defs.requestSources ?? []) add(source);
+  for (const odfv of defs.onDemandFeatureViews ?? []) for (const source of odfv.requestSources) add(source);
   for (const source of defs.dataSources) {
     add(source);
     if (source.sourceType === "push") add(source.batchSource);

@@ -1,5 +1,5 @@
 import { flatten, type FlatSpec, type FlatValue } from "./flat-spec";
-import { KINDS, objectName, type KindProtos, type ManagedKind, type RegistryModel } from "./model";
+import { KINDS, objectName, type AppliedKind, type KindProtos, type RegistryModel } from "./model";
 import type { DesiredState } from "./compile";
 import { DUMMY_ENTITY_NAME } from "./to-proto";
 
@@ -12,7 +12,7 @@ export interface PropertyChange {
 
 export type ChangeAction = "create" | "update" | "delete";
 
-export interface ObjectChange<K extends ManagedKind = ManagedKind> {
+export interface ObjectChange<K extends AppliedKind = AppliedKind> {
   action: ChangeAction;
   kind: K;
   name: string;
@@ -27,16 +27,19 @@ export interface RegistryPlan {
   changes: ObjectChange[];
 }
 
-/** Kinds in the order plans list and apply them (Feast's order: sources, entities, views, services). */
-export const MANAGED_KINDS: readonly ManagedKind[] = ["dataSource", "entity", "featureView", "featureService", "permission"];
+/** Kinds in the order plans list and apply them (Feast's order: sources, entities, views, on-demand and stream views, services, permissions). */
+export const MANAGED_KINDS: readonly AppliedKind[] = [
+  "dataSource", "entity", "featureView", "onDemandFeatureView", "streamFeatureView", "featureService", "permission",
+];
 
-const DESIRED_FIELD: Record<ManagedKind, keyof DesiredState> = {
-  dataSource: "dataSources", entity: "entities", featureView: "featureViews", featureService: "featureServices", permission: "permissions",
+const DESIRED_FIELD: Record<AppliedKind, keyof DesiredState> = {
+  dataSource: "dataSources", entity: "entities", featureView: "featureViews", onDemandFeatureView: "onDemandFeatureViews",
+  streamFeatureView: "streamFeatureViews", featureService: "featureServices", permission: "permissions",
 };
 
 export interface PlanOptions {
   /** Whether an object in the registry but not in `desired` should be deleted. Default: never. */
-  shouldDelete?: (kind: ManagedKind, proto: object) => boolean;
+  shouldDelete?: (kind: AppliedKind, proto: object) => boolean;
 }
 
 /** Compares the registry with the desired objects, kind by kind, matching objects by name. */
@@ -71,7 +74,7 @@ export function planRegistry(model: RegistryModel, desired: DesiredState, projec
 }
 
 /** What differs between two versions of one object, property by property. */
-export function diffObjects(kind: ManagedKind, before: object, after: object): PropertyChange[] {
+export function diffObjects(kind: AppliedKind, before: object, after: object): PropertyChange[] {
   return diffFlat(flatten(kind, before), flatten(kind, after));
 }
 
@@ -133,6 +136,6 @@ export function isHidden(change: ObjectChange): boolean {
   return change.kind === "entity" && change.name === DUMMY_ENTITY_NAME;
 }
 
-export function kindLabel(kind: ManagedKind): string {
+export function kindLabel(kind: AppliedKind): string {
   return KINDS[kind].label;
 }

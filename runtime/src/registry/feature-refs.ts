@@ -2,6 +2,7 @@ import { definitionKind } from "../definitions/definition";
 import type { FeatureService } from "../definitions/feature-service";
 import { FeatureNameCollisionError, FeatureReferenceError } from "../errors";
 import type { ColumnInfo, FeatureViewInfo, ProjectionInfo, RegistryCatalog } from "./catalog";
+import { resolveOnDemand, type RequestedOnDemandView } from "./on-demand-refs";
 import { featureViewAtVersion } from "./view-versions";
 
 /** What a retrieval call asks for: `"view:feature"` references, or a feature service (object or name). */
@@ -27,8 +28,11 @@ export interface ResolveOptions {
 }
 
 export interface ResolvedFeatures {
+  /** The views to read: those requested, then the sources of the on-demand views requested. */
   views: RequestedView[];
-  /** Every output feature column, in request order. */
+  /** On-demand views requested, computed after the views are read. */
+  onDemand: RequestedOnDemandView[];
+  /** Every output feature column, in request order (no transform inputs that were not asked for). */
   outputNames: string[];
 }
 
@@ -40,7 +44,17 @@ export interface ResolvedFeatures {
 export function resolveFeatures(catalog: RegistryCatalog, selection: FeatureSelection, fullFeatureNames = false, options: ResolveOptions = {}): ResolvedFeatures {
   const projections = toProjections(catalog, selection);
   const views: RequestedView[] = [];
+  const onDemand: RequestedOnDemandView[] = [];
+  const inputViews: RequestedView[] = [];
+  const outputNames: string[] = [];
   for (const p of projections) {
+    if (p.version === undefined && !catalog.hasFeatureView(p.viewName) && catalog.hasOnDemandFeatureView(p.viewName)) {
+      const resolved = resolveOnDemand(catalog, p, fullFeatureNames);
+      onDemand.push(resolved.requested);
+      inputViews.push(...resolved.inputViews);
+      outputNames.push(...resolved.requested.outputNames);
+      continue;
+    }
     const view = p.version === undefined ? catalog.featureView(p.viewName) : versionedView(catalog, p, options);
     const features = p.features.map((name) => {
       const feature = view.features.find((f) => f.name === name);
@@ -55,14 +69,15 @@ export function resolveFeatures(catalog: RegistryCatalog, selection: FeatureSele
     // Feast names a version's columns `view@vN__feature` (its projection's name_to_use).
     const prefix = p.version === undefined ? p.alias ?? view.name : `${p.alias ?? view.name}@v${p.version}`;
     const entityColumns = Object.fromEntries(view.joinKeys.map((k) => [k.name, p.joinKeyMap[k.name] ?? k.name]));
-    views.push({
+    const requested = {
       view, prefix, features, entityColumns,
       outputNames: features.map((f) => (fullFeatureNames ? `${prefix}__${f.name}` : f.name)),
-    });
+    };
+    views.push(requested);
+    outputNames.push(...requested.outputNames);
   }
-  const outputNames = views.flatMap((v) => v.outputNames);
   const seen = new Map<string, string>();
-  for (const v of views) {
+  for (const v of [...views, ...onDemand]) {
     for (const name of v.outputNames) {
       const other = seen.get(name);
       if (other !== undefined) {
@@ -74,7 +89,7 @@ export function resolveFeatures(catalog: RegistryCatalog, selection: FeatureSele
       seen.set(name, v.prefix);
     }
   }
-  return { views, outputNames };
+  return { views: [...views, ...inputViews], onDemand, outputNames };
 }
 
 function toProjections(catalog: RegistryCatalog, selection: FeatureSelection): VersionedProjection[] {

@@ -3,9 +3,9 @@ import { formatDuration } from "../duration";
 import { UNKNOWN_FIELDS, type ProtoMessage } from "./proto/codec";
 import { durationToSeconds } from "./proto/time";
 import type {
-  DataSourceProto, EntityProto, FeatureServiceProto, FeatureSpecProto, FeatureViewProto, Tags,
+  DataSourceProto, EntityProto, FeatureServiceProto, FeatureSpecProto, FeatureViewProto, OnDemandFeatureViewProto, StreamFeatureViewProto, Tags,
 } from "./proto/types";
-import type { ManagedKind } from "./model";
+import type { AppliedKind } from "./model";
 import { flattenPermission, type PermissionProto } from "./permission-flat";
 import { withoutOwnership } from "./ownership";
 
@@ -22,14 +22,51 @@ const SOURCE_TYPES: Record<number, string> = {
   8: "snowflake", 9: "push", 10: "trino", 11: "spark", 12: "athena", 13: "iceberg",
 };
 
-export function flatten(kind: ManagedKind, proto: object): FlatSpec {
+export function flatten(kind: AppliedKind, proto: object): FlatSpec {
   switch (kind) {
     case "entity": return flattenEntity(proto as EntityProto);
     case "dataSource": return flattenDataSource(proto as DataSourceProto);
     case "featureView": return flattenFeatureView(proto as FeatureViewProto);
     case "featureService": return flattenFeatureService(proto as FeatureServiceProto);
+    case "onDemandFeatureView": return flattenOnDemandFeatureView(proto as OnDemandFeatureViewProto);
+    case "streamFeatureView": return flattenStreamFeatureView(proto as StreamFeatureViewProto);
     case "permission": return flattenPermission(proto as PermissionProto);
   }
+}
+
+/** A stream feature view: a feature view's properties plus one `column function window/slide as name` per aggregation. */
+export function flattenStreamFeatureView(proto: StreamFeatureViewProto): FlatSpec {
+  const s = proto.spec ?? {};
+  const view = flattenFeatureView({ spec: { ...s, aggregations: undefined, timestamp_field: undefined, enable_tiling: undefined, tiling_hop_size: undefined } as FeatureViewProto["spec"] });
+  return {
+    ...view,
+    aggregations: (s.aggregations ?? []).map((a) =>
+      `${a.name}: ${a.function}(${a.column}) over ${formatDuration(durationToSeconds(a.time_window))} by ${formatDuration(durationToSeconds(a.slide_interval))}`),
+    ...others(s, [...Object.keys(s).filter((k) => k in view || ["entities", "entity_columns", "batch_source", "stream_source", "name", "project", "version"].includes(k)), "aggregations", "timestamp_field", "enable_tiling", "tiling_hop_size"]),
+  };
+}
+
+/** An on-demand view: its sources by name, its schema, mode and transform source (a changed function shows as `transform`). */
+export function flattenOnDemandFeatureView(proto: OnDemandFeatureViewProto): FlatSpec {
+  const s = proto.spec ?? {};
+  const udf = s.feature_transformation?.user_defined_function;
+  const sources = Object.entries(s.sources ?? {}).map(([name, source]) => {
+    if (source.request_data_source) return `${name}: request (${(source.request_data_source.request_data_options?.schema ?? []).map(describeField).join(", ")})`;
+    const p = source.feature_view_projection;
+    if (p) return `${name}: ${p.feature_view_name}${p.feature_view_name_alias ? ` as ${p.feature_view_name_alias}` : ""} (${(p.feature_columns ?? []).map((f) => f.name).join(", ")})`;
+    return `${name}: ${canonical(source)}`;
+  });
+  const out: FlatSpec = {
+    sources: sources.sort(),
+    features: (s.features ?? []).map(describeField),
+    mode: s.mode ?? "",
+    transform: udf?.body_text ?? (udf?.body?.length ? `pickled ${udf.body.length} bytes` : ""),
+    description: s.description ?? "",
+    owner: s.owner ?? "",
+    tags: withoutOwnership(s.tags),
+  };
+  const covered = ["name", "project", "sources", "features", "mode", "feature_transformation", "description", "owner", "tags", "version"];
+  return { ...out, ...others(s, covered) };
 }
 
 export function flattenEntity(proto: EntityProto): FlatSpec {

@@ -3,13 +3,15 @@ import type { PermissionProto } from "./permission-proto";
 import { cloneMessage } from "./proto/codec";
 import { timestampFromDate } from "./proto/time";
 import type {
-  DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, ObjectMetaProto, RegistryProto,
+  DataSourceProto, EntityProto, FeatureServiceProto, FeatureViewProto, ObjectMetaProto, OnDemandFeatureViewProto, RegistryProto, StreamFeatureViewProto,
   SpecObjectProto, TimestampProto,
 } from "./proto/types";
 import { REGISTRY_TYPE } from "./proto/types";
 
-/** The kinds of registry object Skewless creates, updates and deletes. */
+/** The kinds of registry object Skewless creates, updates and deletes (Pulumi resources exist for these). */
 export type ManagedKind = "entity" | "dataSource" | "featureView" | "featureService" | "permission";
+/** What `skewless apply` writes: the managed kinds plus on-demand and stream views. */
+export type AppliedKind = ManagedKind | "onDemandFeatureView" | "streamFeatureView";
 
 /** Every kind a registry lists, in Feast's diff order. */
 export const OBJECT_KINDS = [
@@ -23,8 +25,8 @@ export interface KindProtos {
   dataSource: DataSourceProto;
   featureView: FeatureViewProto;
   featureService: FeatureServiceProto;
-  onDemandFeatureView: SpecObjectProto;
-  streamFeatureView: SpecObjectProto;
+  onDemandFeatureView: OnDemandFeatureViewProto;
+  streamFeatureView: StreamFeatureViewProto;
   labelView: SpecObjectProto;
   permission: PermissionProto;
   savedDataset: SpecObjectProto;
@@ -105,7 +107,7 @@ export class RegistryModel {
    * the old `created_timestamp` and sets `last_updated_timestamp`. Feature views keep their
    * materialization intervals and state.
    */
-  upsert<K extends ManagedKind>(kind: K, project: string, proto: KindProtos[K], now = new Date()): void {
+  upsert<K extends AppliedKind>(kind: K, project: string, proto: KindProtos[K], now = new Date()): void {
     const name = objectName(kind, proto);
     const previous = this.get(kind, project, name);
     const entry = cloneMessage(KINDS[kind].type, proto) as KindProtos[K];
@@ -114,7 +116,7 @@ export class RegistryModel {
     const oldMeta = previous ? metaOf(kind, previous) : undefined;
     meta.created_timestamp = oldMeta?.created_timestamp ?? stamp;
     meta.last_updated_timestamp = stamp;
-    if (kind === "featureView" && previous) {
+    if ((kind === "featureView" || kind === "streamFeatureView") && previous) {
       const oldFv = (previous as FeatureViewProto).meta;
       const fvMeta = (entry as FeatureViewProto).meta!;
       fvMeta.materialization_intervals = oldFv?.materialization_intervals ?? [];
@@ -164,7 +166,7 @@ export class RegistryModel {
 
   /** Records one successful materialization of a view, as Feast does (intervals are never merged). */
   recordMaterialization(project: string, view: string, start: Date, end: Date, now = new Date()): void {
-    const fv = this.get("featureView", project, view);
+    const fv = this.get("featureView", project, view) ?? this.get("streamFeatureView", project, view);
     if (!fv) return;
     const meta = (fv.meta ??= {});
     (meta.materialization_intervals ??= []).push({ start_time: timestampFromDate(start), end_time: timestampFromDate(end) });
@@ -197,7 +199,7 @@ function metaOf(kind: ObjectKind, proto: object): ObjectMetaProto {
 }
 
 /** The copies of data sources an object embeds (a push source's batch source, a view's sources, ...). */
-function embeddedSources(kind: ManagedKind, proto: object): DataSourceProto[] {
+function embeddedSources(kind: AppliedKind, proto: object): DataSourceProto[] {
   const out: DataSourceProto[] = [];
   const add = (source: DataSourceProto | undefined) => {
     if (!source) return;
@@ -205,11 +207,16 @@ function embeddedSources(kind: ManagedKind, proto: object): DataSourceProto[] {
     add(source.batch_source);
   };
   if (kind === "dataSource") add((proto as DataSourceProto).batch_source);
-  if (kind === "featureView") {
+  if (kind === "featureView" || kind === "streamFeatureView") {
     const spec = (proto as FeatureViewProto).spec;
     add(spec?.batch_source);
     add(spec?.stream_source);
   }
   if (kind === "featureService") for (const p of (proto as FeatureServiceProto).spec?.features ?? []) add(p.batch_source);
+  if (kind === "onDemandFeatureView") {
+    for (const s of Object.values((proto as OnDemandFeatureViewProto).spec?.sources ?? {})) {
+      add(s.feature_view_projection?.batch_source);
+    }
+  }
   return out;
 }

@@ -1,8 +1,8 @@
 import type { Entity } from "../definitions/entity";
 import { DTYPE_HINT } from "../definitions/entity";
 import type { FeatureService } from "../definitions/feature-service";
-import type { FeatureView } from "../definitions/feature-view";
-import type { BatchDataSource, DataSource } from "../definitions/sources";
+import type { FeatureView, FeatureViewProjection } from "../definitions/feature-view";
+import type { AnySource, BatchDataSource, DataSource, RequestSource } from "../definitions/sources";
 import { describeValueType, dtypeToValueType, ValueType } from "../definitions/dtypes";
 import { DefinitionError } from "../errors";
 import { durationFromSeconds } from "./proto/time";
@@ -16,7 +16,8 @@ import type {
 export const FILE_SOURCE_CLASS = "feast.infra.offline_stores.file_source.FileSource";
 export const BIGQUERY_SOURCE_CLASS = "feast.infra.offline_stores.bigquery_source.BigQuerySource";
 export const PUSH_SOURCE_CLASS = "feast.data_source.PushSource";
-export const SOURCE_TYPE = { BATCH_FILE: 1, BATCH_BIGQUERY: 2, PUSH_SOURCE: 9 } as const;
+export const REQUEST_SOURCE_CLASS = "feast.data_source.RequestSource";
+export const SOURCE_TYPE = { BATCH_FILE: 1, BATCH_BIGQUERY: 2, REQUEST_SOURCE: 7, PUSH_SOURCE: 9 } as const;
 
 /** Feast's placeholder entity for views without entities. */
 export const DUMMY_ENTITY_NAME = "__dummy";
@@ -59,7 +60,8 @@ function dtypeOf(entity: Entity): number {
  * A data source as Feast writes it: with `project` for the registry's top-level `data_sources`,
  * without it when embedded in a view.
  */
-export function dataSourceToProto(source: DataSource, project?: string): DataSourceProto {
+export function dataSourceToProto(source: AnySource, project?: string): DataSourceProto {
+  if (source.sourceType === "request") return requestSourceToProto(source, project);
   if (source.sourceType === "push") {
     const batch = withoutClass(batchSourceProto(source.batchSource));   // Feast's PushSource embeds its batch source without a class
     return {
@@ -80,6 +82,25 @@ export function dataSourceToProto(source: DataSource, project?: string): DataSou
   const proto = batchSourceProto(source);
   if (project !== undefined) proto.project = project;
   return proto;
+}
+
+/** Feast's RequestSource: its schema in `request_data_options`, no timestamp. */
+function requestSourceToProto(source: RequestSource, project?: string): DataSourceProto {
+  return {
+    name: source.name,
+    ...(project !== undefined ? { project } : {}),
+    description: source.description,
+    tags: { ...source.tags },
+    owner: source.owner,
+    type: SOURCE_TYPE.REQUEST_SOURCE,
+    data_source_class_type: REQUEST_SOURCE_CLASS,
+    request_data_options: { schema: source.schema.map(fieldToProto) },
+    meta: {},
+  };
+}
+
+export function fieldToProto(f: { name: string; dtype: Parameters<typeof dtypeToValueType>[0]; tags: Record<string, string>; description: string }): FeatureSpecProto {
+  return { name: f.name, value_type: dtypeToValueType(f.dtype)!, tags: { ...f.tags }, description: f.description };
 }
 
 function batchSourceProto(source: BatchDataSource): DataSourceProto {
@@ -147,7 +168,7 @@ export function featureViewToProto(view: FeatureView, project: string, resolveEn
   }
   const features = view.schema
     .filter((f) => !joinKeyTypes.has(f.name))
-    .map((f): FeatureSpecProto => ({ name: f.name, value_type: dtypeToValueType(f.dtype)!, tags: { ...f.tags }, description: f.description }));
+    .map(fieldToProto);
   if (features.length === 0) throw new DefinitionError(`${what} has no features`, "list at least one feature in schema");
   const timestampField = batchOf(view.source).timestampField;
   if (!timestampField) {
@@ -188,46 +209,49 @@ function batchOf(source: DataSource): BatchDataSource {
 }
 
 /** Where a service's projections find their views (repo definitions first, then the registry). */
-export type ViewResolver = (name: string) => FeatureViewProto | undefined;
+export type ViewResolver = (name: string) => { spec?: { features?: FeatureSpecProto[]; batch_source?: DataSourceProto } } | undefined;
 
 export function featureServiceToProto(service: FeatureService, project: string, resolveView: ViewResolver): FeatureServiceProto {
   const what = `feature service ${service.name}`;
-  const features = service.projections.map((projection): FeatureViewProjectionProto => {
-    const view = resolveView(projection.view.name);
-    if (!view?.spec) {
-      throw new DefinitionError(`${what} uses feature view ${projection.view.name}, which is not defined`, "export the FeatureView from a module in the repo");
-    }
-    const all = view.spec.features ?? [];
-    const selected = projection.features
-      ? projection.features.map((name) => {
-          const feature = all.find((f) => f.name === name);
-          if (!feature) {
-            throw new DefinitionError(
-              `${what} selects feature ${name} from view ${projection.view.name}, which has no such feature`,
-              `its features are: ${all.map((f) => f.name).join(", ")}`,
-            );
-          }
-          return feature;
-        })
-      : all;
-    const batch = view.spec.batch_source;
-    return {
-      feature_view_name: projection.view.name,
-      feature_columns: selected.map((f) => ({ ...f })),
-      feature_view_name_alias: projection.alias ?? "",
-      join_key_map: { ...projection.joinKeyMap },
-      // Feast 0.66 stores the source's created-timestamp column in both fields; mirrored as is.
-      timestamp_field: batch?.created_timestamp_column ?? "",
-      created_timestamp_column: batch?.created_timestamp_column ?? "",
-      date_partition_column: batch?.date_partition_column ?? "",
-      // Feast's projection copies the view's batch source without its class; the registry stamps
-      // the copy's meta when it stores the service (RegistryModel.upsert)
-      batch_source: batch && { ...withoutClass(batch), meta: {} },
-      view_type: "featureView",
-    };
-  });
+  const features = service.projections.map((projection) => projectionToProto(projection, what, resolveView));
   return {
     spec: { name: service.name, project, features, tags: { ...service.tags }, description: service.description, owner: service.owner },
     meta: {},
+  };
+}
+
+/** A projection as Feast stores it in a service (and in an on-demand view's sources). */
+export function projectionToProto(projection: FeatureViewProjection, what: string, resolveView: ViewResolver): FeatureViewProjectionProto {
+  const view = resolveView(projection.view.name);
+  if (!view?.spec) {
+    throw new DefinitionError(`${what} uses feature view ${projection.view.name}, which is not defined`, "export the FeatureView from a module in the repo");
+  }
+  const all = view.spec.features ?? [];
+  const selected = projection.features
+    ? projection.features.map((name) => {
+        const feature = all.find((f) => f.name === name);
+        if (!feature) {
+          throw new DefinitionError(
+            `${what} selects feature ${name} from view ${projection.view.name}, which has no such feature`,
+            `its features are: ${all.map((f) => f.name).join(", ")}`,
+          );
+        }
+        return feature;
+      })
+    : all;
+  const batch = view.spec.batch_source;
+  return {
+    feature_view_name: projection.view.name,
+    feature_columns: selected.map((f) => ({ ...f })),
+    feature_view_name_alias: projection.alias ?? "",
+    join_key_map: { ...projection.joinKeyMap },
+    // Feast 0.66 stores the source's created-timestamp column in both fields; mirrored as is.
+    timestamp_field: batch?.created_timestamp_column ?? "",
+    created_timestamp_column: batch?.created_timestamp_column ?? "",
+    date_partition_column: batch?.date_partition_column ?? "",
+    // Feast's projection copies the view's batch source without its class; the registry stamps
+    // the copy's meta when it stores the service (RegistryModel.upsert)
+    batch_source: batch && { ...withoutClass(batch), meta: {} },
+    view_type: "featureView",
   };
 }

@@ -2,7 +2,8 @@ import type { OnlineResponse } from "../online/retrieval/online-response";
 import type { OnlineValue } from "../online/value-decoder";
 import { ValueType } from "../definitions/dtypes";
 import {
-  FeatureNameCollisionError, ObjectNotFoundError, PushSourceNotFoundError, SkewlessError, ValueNotRepresentableError,
+  FeatureNameCollisionError, ObjectNotFoundError, PushSourceNotFoundError, RequestDataNotFoundError, SkewlessError,
+  ValueNotRepresentableError,
 } from "../errors";
 
 /** Feast's exception classes (module `feast.errors`) for the not-found errors it has an equivalent of. */
@@ -131,6 +132,7 @@ function feastClassOf(error: unknown): string | undefined {
   if (error instanceof ObjectNotFoundError) return FEAST_NOT_FOUND[error.kind];
   if (error instanceof FeatureNameCollisionError) return "FeatureNameCollisionError";
   if (error instanceof PushSourceNotFoundError) return "PushSourceNotFoundException";
+  if (error instanceof RequestDataNotFoundError) return "RequestDataNotFoundInEntityRowsException";
   return undefined;
 }
 
@@ -138,7 +140,8 @@ function statusOf(error: unknown): number {
   if (error instanceof RequestError) return error.status;
   if (!(error instanceof SkewlessError)) return 500;
   if (error.code === "OBJECT_NOT_FOUND") return 404;
-  if (["INVALID_ARGUMENT", "FEATURE_REFERENCE_INVALID", "SCHEMA_MISMATCH", "DEFINITION_INVALID"].includes(error.code)) return 422;
+  // TRANSFORM_UNSUPPORTED: the request names an on-demand view this server cannot run (Feast's Python one)
+  if (["INVALID_ARGUMENT", "FEATURE_REFERENCE_INVALID", "SCHEMA_MISMATCH", "DEFINITION_INVALID", "TRANSFORM_UNSUPPORTED"].includes(error.code)) return 422;
   return 500;
 }
 

@@ -4,6 +4,7 @@ import type { FeatureStore } from "../feature-store";
 import { BatchEncoder } from "../materialize/batch-encoder";
 import type { PulledBatch } from "../offline/offline-store";
 import { INTEGER } from "../online/entity-key";
+import { updateTiles } from "../online/aggregation/tile-store";
 import { onlineTable } from "../online/open-online-store";
 import type { ColumnInfo, FeatureViewInfo } from "../registry/catalog";
 import { DUMMY_ENTITY_ID } from "../registry/to-proto";
@@ -52,6 +53,8 @@ function checkedBatch(view: FeatureViewInfo, df: Record<string, unknown[]>, opti
 }
 
 async function writeBatch(store: FeatureStore, view: FeatureViewInfo, batch: PulledBatch): Promise<PushResult["views"][number]> {
+  // A stream view's aggregations keep tiles online, not the rows themselves
+  if (view.aggregations) return { view: view.name, ...(await updateTiles(store.onlineStore(), view, batch, store.config.entityKeySerializationVersion)) };
   const rows = new BatchEncoder(view, store.config.entityKeySerializationVersion).encode(batch);
   const written = await store.onlineStore().write(onlineTable(view), rows);
   return { view: view.name, ...written };
@@ -77,7 +80,7 @@ function toBatch(view: FeatureViewInfo, df: Record<string, unknown[]>): PulledBa
   const rowCount = times.length;
   const keys = view.joinKeys.filter((k) => k.name !== DUMMY_ENTITY_ID);
   const joinKeyColumns = keys.map((k) => column(k.name, "join key").map((v) => fromJson(v, k)));
-  const featureColumns = view.features.map((f) => column(f.name, "feature").map((v) => fromJson(v, f)));
+  const featureColumns = (view.inputColumns ?? view.features).map((f) => column(f.name, "feature").map((v) => fromJson(v, f)));
   for (const values of [...joinKeyColumns, ...featureColumns]) {
     if (values.length !== rowCount) throw new InvalidArgumentError(`push to ${view.name}: df columns have different lengths`);
   }

@@ -97,3 +97,24 @@ describe("golden SQL", () => {
     expectGolden("duckdb-latest-count.sql", compileLatestCount(duckSources[0], new DuckDBDialect(), start, end));
   });
 });
+
+describe("golden SQL for windowed aggregations", () => {
+  const amount = column("amount", 5);
+  const aggregations = [
+    { name: "amount_sum_1h", column: amount, function: "sum" as const, windowSeconds: 3600, slideSeconds: 60, valueType: 5 },
+    { name: "amount_last_7d", column: amount, function: "last" as const, windowSeconds: 7 * 86400, slideSeconds: 3600, valueType: 5 },
+    { name: "amount_mean_1d", column: amount, function: "mean" as const, windowSeconds: 86400, slideSeconds: 1440, valueType: 5 },
+  ];
+  const aggregated = (v: FeatureViewInfo): FeatureViewInfo => ({
+    ...v, features: aggregations.map((a) => column(a.name, a.valueType)), aggregations, inputColumns: [amount],
+  });
+  const plan = (v: FeatureViewInfo, entity: EntityRelation) => {
+    const r = requested(aggregated(v), { user_id: "customer_id" });
+    return planPointInTime([r], [sourceRelation(r.view, "/repo", [amount])], entity);
+  };
+
+  it("one plan, spelled by DuckDB and BigQuery", () => {
+    expectGolden("duckdb-aggregation.sql", compilePointInTime(plan(transfers, duckEntity), new DuckDBDialect()));
+    expectGolden("bigquery-aggregation.sql", compilePointInTime(plan(bqTransfers, bqEntity), new BigQueryDialect()));
+  });
+});

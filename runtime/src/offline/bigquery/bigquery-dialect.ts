@@ -41,6 +41,18 @@ export class BigQueryDialect implements SqlDialect {
     return `CAST(${expr} AS ${array ? `ARRAY<${SCALAR_TYPES[array[1] as ScalarDtype]}>` : SCALAR_TYPES[dtype as ScalarDtype]})`;
   }
 
+  epochMicros(expr: string): string {
+    return `UNIX_MICROS(${expr})`;
+  }
+
+  floorDiv(dividend: string, divisor: string): string {
+    return `DIV(${dividend}, ${divisor})`;
+  }
+
+  lastValue(value: string, order: readonly string[], condition: string): string {
+    return `ARRAY_AGG(IF(${condition}, ${value}, NULL) IGNORE NULLS ORDER BY ${order.join(", ")} LIMIT 1)[SAFE_OFFSET(0)]`;
+  }
+
   nanAsNull(expr: string): string {
     return `IF(IS_NAN(${expr}), NULL, ${expr})`;
   }

@@ -44,6 +44,18 @@ export class DuckDBDialect implements SqlDialect {
     return `CAST(${expr} AS ${duckdbType(dtype)})`;
   }
 
+  epochMicros(expr: string): string {
+    return `epoch_us(${expr})`;
+  }
+
+  floorDiv(dividend: string, divisor: string): string {
+    return `(${dividend} // ${divisor})`;
+  }
+
+  lastValue(value: string, order: readonly string[], condition: string): string {
+    return `first(${value} ORDER BY ${order.join(", ")}) FILTER (WHERE ${condition} AND ${value} IS NOT NULL)`;
+  }
+
   nanAsNull(expr: string): string {
     return `CASE WHEN isnan(${expr}) THEN NULL ELSE ${expr} END`;
   }

@@ -2,7 +2,7 @@ import type { Dtype } from "../../definitions/dtypes";
 import type { HistoricalRetrievalRequest } from "../offline-store";
 import { classifyEntityData } from "../entity-data";
 import { planPointInTime } from "../point-in-time";
-import { sourceRelation, type SourceRelation } from "../source-relation";
+import { aggregationInputs, sourceRelation, type SourceRelation } from "../source-relation";
 import { compilePointInTime, type JoinStrategy } from "../sql/compile-point-in-time";
 import type { SqlDialect } from "../sql/dialect";
 import { DuckDBRetrievalJob } from "./duckdb-retrieval-job";
@@ -24,7 +24,7 @@ export interface RetrievalContext {
  */
 export async function prepareRetrieval(context: RetrievalContext, request: HistoricalRetrievalRequest): Promise<DuckDBRetrievalJob> {
   const entityInput = classifyEntityData(request.entityDf, context.repoPath);
-  const relations = request.views.map((v) => sourceRelation(v.view, context.repoPath, v.features));
+  const relations = request.views.map((v) => sourceRelation(v.view, context.repoPath, aggregationInputs(v) ?? v.features));
   const connection = await context.session.connect();
   try {
     const sources: SourceRelation[] = [];

@@ -1,5 +1,6 @@
 import { eventTimeBounds, type PointInTimePlan, type ViewJoin } from "../point-in-time";
 import { CREATED_TS, EVENT_TS, TIE } from "../source-relation";
+import { aggregateMatches } from "./compile-aggregation";
 import { compileSourceSelect, indent, latestFirst } from "./compile-source";
 import type { SqlDialect } from "./dialect";
 
@@ -10,8 +11,8 @@ import type { SqlDialect } from "./dialect";
  */
 export type JoinStrategy = "auto" | "window";
 
-const ENTITY = "entity";
-const ROW = "__row";
+export const ENTITY = "entity";
+export const ROW = "__row";
 const RANK = "__rank";
 
 /**
@@ -29,7 +30,8 @@ export function compilePointInTime(plan: PointInTimePlan, dialect: SqlDialect, s
     const sourceCte = `${view.alias}__source`;
     ctes.push(`${q(sourceCte)} AS (\n${indent(compileSourceSelect(view.source, dialect, eventTimeBounds(view, entity)))}\n)`);
     const useAsof = strategy === "auto" && dialect.asofJoin !== undefined && !(view.createdTimestampCutoff && view.source.createdTimestamp);
-    ctes.push(`${q(view.alias)} AS (\n${indent(useAsof ? asofMatches(plan, view, dialect) : windowMatches(plan, view, dialect))}\n)`);
+    const matches = view.aggregations ? aggregateMatches(plan, view, dialect) : useAsof ? asofMatches(plan, view, dialect) : windowMatches(plan, view, dialect);
+    ctes.push(`${q(view.alias)} AS (\n${indent(matches)}\n)`);
     // Each view's matches are narrow (row id, timestamps, features) and joined back by row id, so
     // adding a view adds one join of entity-row size: cost grows linearly with the views.
     joins.push(`LEFT JOIN ${q(view.alias)} ON ${q(view.alias)}.${q(ROW)} = ${rowId}`);

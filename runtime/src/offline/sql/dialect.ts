@@ -44,6 +44,15 @@ export interface SqlDialect {
    * tie-break, the same for the same values in every query and every run (0 for no columns).
    */
   rowHash(columns: readonly string[]): string;
+  /** A UTC timestamp as whole microseconds since the epoch (an integer). */
+  epochMicros(expr: string): string;
+  /** Integer division rounding down, of non-negative integers. */
+  floorDiv(dividend: string, divisor: string): string;
+  /**
+   * The aggregate: `value` of the row first in `order` (already-spelled `expr DESC` terms) among
+   * rows where `condition` holds and `value` is not null; null when there is none.
+   */
+  lastValue(value: string, order: readonly string[], condition: string): string;
   /** The FROM-clause spelling of a source. */
   relation(location: SourceLocation): string;
   /**

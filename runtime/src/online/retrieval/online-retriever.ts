@@ -12,6 +12,9 @@ import { int64AsNumber } from "../../int64-values";
 import { ValueGrid } from "../value-grid";
 import { toEntityColumns, type EntityColumns, type EntityRows } from "./entity-rows";
 import { OnlineResponse, type FeatureColumn, type FeatureVector, type FieldStatus } from "./online-response";
+import type { OnDemandTransforms } from "../../on-demand/transforms";
+import { withOnDemand } from "./on-demand-online";
+import { aggregatedColumns } from "./aggregated-read";
 import { DUMMY_ENTITY_VALUE, retrievalPlan, type RetrievalPlan, type ViewPlan } from "./retrieval-plan";
 
 export interface OnlineFeaturesRequest {
@@ -47,6 +50,7 @@ export class OnlineRetriever {
     private readonly store: OnlineStore,
     private readonly entityKeyVersion: EntityKeyVersion,
     private readonly now: () => number = Date.now,
+    private readonly transforms?: OnDemandTransforms,
   ) {}
 
   async get(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
@@ -79,6 +83,10 @@ export class OnlineRetriever {
       valueType: joinKeyType(plan, name),
     }));
     plan.views.forEach((view, v) => {
+      if (view.aggregations) {
+        columns.push(...aggregatedColumns(view, results[v], now, decode));
+        return;
+      }
       const { eventTimes, values } = results[v];
       const dates = eventTimes.map((t) => (t === undefined ? null : new Date(t)));
       const expired = eventTimes.map((t) => t !== undefined && view.ttlMs > 0 && now - t > view.ttlMs);
@@ -109,7 +117,8 @@ export class OnlineRetriever {
         columns.push(out);
       });
     });
-    return new OnlineResponse(columns, entities.rowCount);
+    if (plan.onDemand.length === 0) return new OnlineResponse(columns, entities.rowCount);
+    return new OnlineResponse(await withOnDemand(plan, columns, entities, this.transforms, decode), entities.rowCount);
   }
 }
 

@@ -1,6 +1,9 @@
 import { FeatureReferenceError } from "../../errors";
 import type { RegistryCatalog } from "../../registry/catalog";
 import { resolveFeatures, type FeatureSelection } from "../../registry/feature-refs";
+import type { RequestedOnDemandView } from "../../registry/on-demand-refs";
+import type { AggregationInfo } from "../../registry/aggregation-catalog";
+import { tileTable, TILES_FIELD } from "../aggregation/tile-store";
 import { DUMMY_ENTITY_ID } from "../../registry/to-proto";
 import { EntityKeyEncoder, type EntityKeyVersion } from "../entity-key";
 import { onlineTable } from "../open-online-store";
@@ -21,10 +24,16 @@ export interface ViewPlan {
   ttlMs: number;
   /** Groups views whose entity keys are identical, so keys are encoded once per request. */
   keySignature: string;
+  /** A stream view's requested aggregations (aligned with `outputNames`): read from tiles, `features` is the tiles field. */
+  aggregations?: AggregationInfo[];
 }
 
 export interface RetrievalPlan {
   views: ViewPlan[];
+  /** On-demand views to compute from the views' values and the request data. */
+  onDemand: RequestedOnDemandView[];
+  /** Feature columns in request order (transform inputs not asked for are left out). */
+  outputNames: string[];
 }
 
 /** Feast's value for the placeholder key of entityless views. */
@@ -61,8 +70,9 @@ function compilePlan(catalog: RegistryCatalog, selection: FeatureSelection, full
       const requestColumns = r.view.joinKeys.map((k) => (k.name === DUMMY_ENTITY_ID ? undefined : r.entityColumns[k.name] ?? k.name));
       return {
         viewName: r.view.name,
-        table: onlineTable(r.view),
-        features: r.features.map((f) => f.name),
+        table: r.view.aggregations ? tileTable(r.view) : onlineTable(r.view),
+        features: r.view.aggregations ? [TILES_FIELD] : r.features.map((f) => f.name),
+        aggregations: r.view.aggregations && r.features.map((f) => r.view.aggregations!.find((a) => a.name === f.name)!),
         outputNames: r.outputNames,
         valueTypes: r.features.map((f) => f.valueType),
         encoder: new EntityKeyEncoder(r.view.joinKeys, version),
@@ -71,6 +81,8 @@ function compilePlan(catalog: RegistryCatalog, selection: FeatureSelection, full
         keySignature: r.view.joinKeys.map((k, i) => `${k.name}:${k.valueType}:${requestColumns[i] ?? ""}`).join(","),
       };
     }),
+    onDemand: resolved.onDemand,
+    outputNames: resolved.outputNames,
   };
 }
 

@@ -103,6 +103,67 @@ export interface FeatureServiceSpecProto extends ProtoMessage {
 }
 export interface FeatureServiceProto extends ProtoMessage { spec?: FeatureServiceSpecProto; meta?: ObjectMetaProto }
 
+export interface UserDefinedFunctionProto extends ProtoMessage {
+  name?: string;
+  /** dill-pickled Python, as Feast writes it; empty for a TypeScript transform. */
+  body?: Uint8Array;
+  body_text?: string;
+  mode?: string;
+}
+
+export interface OnDemandSourceProto extends ProtoMessage {
+  feature_view?: FeatureViewProto;
+  request_data_source?: DataSourceProto;
+  feature_view_projection?: FeatureViewProjectionProto;
+}
+
+export interface OnDemandFeatureViewSpecProto extends ProtoMessage {
+  name?: string;
+  project?: string;
+  features?: FeatureSpecProto[];
+  sources?: Record<string, OnDemandSourceProto>;
+  user_defined_function?: UserDefinedFunctionProto;
+  description?: string;
+  tags?: Tags;
+  owner?: string;
+  feature_transformation?: ProtoMessage & { user_defined_function?: UserDefinedFunctionProto; substrait_transformation?: ProtoMessage };
+  mode?: string;
+  write_to_online_store?: boolean;
+  singleton?: boolean;
+  version?: string;
+}
+export interface OnDemandFeatureViewProto extends ProtoMessage { spec?: OnDemandFeatureViewSpecProto; meta?: ObjectMetaProto }
+
+export interface AggregationProto extends ProtoMessage {
+  column?: string;
+  function?: string;
+  time_window?: DurationProto;
+  slide_interval?: DurationProto;
+  name?: string;
+}
+
+export interface StreamFeatureViewSpecProto extends ProtoMessage {
+  name?: string;
+  project?: string;
+  entities?: string[];
+  features?: FeatureSpecProto[];
+  entity_columns?: FeatureSpecProto[];
+  description?: string;
+  tags?: Tags;
+  owner?: string;
+  ttl?: DurationProto;
+  batch_source?: DataSourceProto;
+  stream_source?: DataSourceProto;
+  online?: boolean;
+  mode?: string;
+  aggregations?: AggregationProto[];
+  timestamp_field?: string;
+  enable_tiling?: boolean;
+  tiling_hop_size?: DurationProto;
+  version?: string;
+}
+export interface StreamFeatureViewProto extends ProtoMessage { spec?: StreamFeatureViewSpecProto; meta?: FeatureViewMetaProto }
+
 /** Any registry object with a `spec` carrying `name` and `project` (on-demand views, permissions, ...). */
 export interface SpecObjectProto extends ProtoMessage {
   spec?: ProtoMessage & { name?: string; project?: string; tags?: Tags };
@@ -128,11 +189,11 @@ export interface RegistryProto extends ProtoMessage {
   last_updated?: TimestampProto;
   feature_views?: FeatureViewProto[];
   feature_services?: FeatureServiceProto[];
-  on_demand_feature_views?: SpecObjectProto[];
+  on_demand_feature_views?: OnDemandFeatureViewProto[];
   infra?: ProtoMessage & { infra_objects?: InfraObjectProto[] };
   saved_datasets?: SpecObjectProto[];
   data_sources?: DataSourceProto[];
-  stream_feature_views?: SpecObjectProto[];
+  stream_feature_views?: StreamFeatureViewProto[];
   project_metadata?: (ProtoMessage & { project?: string; project_uuid?: string })[];
   permissions?: SpecObjectProto[];
   projects?: ProjectProto[];
