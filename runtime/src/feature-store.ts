@@ -20,7 +20,6 @@ import { resolveFeatures, type FeatureSelection } from "./registry/feature-refs"
 import { INPUT_COLUMN_PREFIX } from "./registry/on-demand-refs";
 import type { OnDemandFeatureView } from "./definitions/on-demand-feature-view";
 import { OnDemandTransforms } from "./on-demand/transforms";
-import { OnDemandRetrievalJob } from "./offline/on-demand-job";
 import { Registry } from "./registry/registry";
 import { openRegistryHistory } from "./registry/history/registry-history";
 import { RegistryCache, type RegistryHealth } from "./registry/registry-cache";
@@ -195,7 +194,8 @@ export class FeatureStore {
       historical: true, featureViewVersioning: this.config.registry.featureViewVersioning,
     });
     const joined = await this.offlineStore().getHistoricalFeatures({ ...request, views });
-    const job = onDemand.length ? new OnDemandRetrievalJob(joined, onDemand, outputNames, this.transforms) : joined;
+    // The on-demand job runs in DuckDB: imported here, off the online path.
+    const job = onDemand.length ? new (await import("./offline/on-demand-job.js")).OnDemandRetrievalJob(joined, onDemand, outputNames, this.transforms) : joined;
     return new (await import("./lineage/training-job.js")).TrainingJob(job, {
       config: this.config,
       registry: this.registry,
