@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { collectDefinitions, Entity, FeatureStore, FeatureView, FileSource } from "@skewless/runtime";
+import { collectDefinitions, Entity, FeatureStore, FeatureView, FileSource } from "@skewless/runtime/internal";
 import { MULTI_FEATURES, MULTI_VIEWS, type BenchFiles } from "./offline-data";
 
 /** DuckDB settings for every contender: the machine has 2 cores; the bar is 3 GB of peak RSS. */

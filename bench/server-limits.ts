@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { collectDefinitions, Entity, FeatureStore, FeatureView, FileSource } from "@skewless/runtime";
+import { collectDefinitions, Entity, FeatureStore, FeatureView, FileSource } from "@skewless/runtime/internal";
 import { BatchEncoder } from "../runtime/src/materialize/batch-encoder";
 import { onlineTable } from "../runtime/src/online/open-online-store";
 

@@ -7,7 +7,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { collectDefinitions, Entity, FeatureStore, FeatureView, FileSource, KafkaSource } from "@skewless/runtime";
+import { Entity, FeatureStore, FeatureView, FileSource, KafkaSource } from "@skewless/runtime";
+import { collectDefinitions } from "@skewless/runtime/internal";
 import { startKafkaProcess } from "../test/helpers/kafka-process";
 import { startRedis } from "./online/redis-process";
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { DataSource as DataSourceDefinition, DataSourceSpec, Definitions } from "@skewless/runtime";
+import type { DataSource as DataSourceDefinition, DataSourceSpec, Definitions } from "@skewless/runtime/internal";
 import { RegistryObject } from "../provider/registry-object";
 import { definitionsOf, specOf, type RegistryTarget } from "./registry-target";
 

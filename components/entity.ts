@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Definitions, Entity as EntityDefinition, EntitySpec } from "@skewless/runtime";
+import type { Definitions, Entity as EntityDefinition, EntitySpec } from "@skewless/runtime/internal";
 import { RegistryObject } from "../provider/registry-object";
 import { definitionsOf, specOf, type RegistryTarget } from "./registry-target";
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, loadDefinitions, loadRepoConfig, type Definitions } from "@skewless/runtime";
+import { ConfigError, loadDefinitions, loadRepoConfig, type Definitions } from "@skewless/runtime/internal";
 import { awsDeployment, type AwsStoreArgs } from "./aws/aws-deployment";
 import type { Deployment } from "./deployment";
 import type { Cloud, OfflineStoreSettings } from "./feature-store-yaml";

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   Entity as EntityDefinition, specsFromDefinitions, type DataSource as DataSourceDefinition, type Definitions,
-} from "@skewless/runtime";
+} from "@skewless/runtime/internal";
 import { DataSource } from "./data-source";
 import { Entity } from "./entity";
 import { FeatureService } from "./feature-service";

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { OnlineStoreInput } from "../provider/registry-object-provider";
 import {
   InvalidArgumentError, specsFromDefinitions, type Definitions, type ManagedKind, type ObjectSpecs,
-} from "@skewless/runtime";
+} from "@skewless/runtime/internal";
 
 /** Where registry objects are written: a FeatureStore, or a registry location and project. */
 export interface RegistryTarget {

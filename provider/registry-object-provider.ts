@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ManagedKind, ObjectSpecs } from "@skewless/runtime";
+import type { ManagedKind, ObjectSpecs } from "@skewless/runtime/internal";
 
 // Pulumi serializes this provider into the stack (closure serialization) and runs it in its own
 // process. So the methods load the runtime with `require` when they run, and the helpers below
@@ -23,7 +23,7 @@ export type OnlineStoreInput = { type: "sqlite"; path: string } | { type: "dynam
 /** Its outputs: the spec of what the registry holds, and who manages it. */
 export type RegistryObjectOutputs<K extends ManagedKind = ManagedKind> = RegistryObjectInputs<K> & { managedBy: string };
 
-type Runtime = typeof import("@skewless/runtime");
+type Runtime = typeof import("@skewless/runtime/internal");
 type Provider<K extends ManagedKind> = pulumi.dynamic.ResourceProvider<RegistryObjectInputs<K>, RegistryObjectOutputs<K>>;
 
 /** The tag value objects written through Pulumi carry: `skewless apply` never deletes them. */
@@ -37,7 +37,7 @@ const MANAGER = "pulumi";
 export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider<K> {
   // The engine starts the provider host in the Pulumi project folder, and the runtime is looked up
   // from there (its node_modules), by name: the stored text holds no machine's paths.
-  const load = (): Runtime => require("@skewless/runtime");
+  const load = (): Runtime => require("@skewless/runtime/internal");
   return {
     async check(_olds, news) {
       if (hasUnknowns(news)) return { inputs: news };   // preview: values not known yet

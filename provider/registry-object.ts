@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ManagedKind, ObjectSpecs } from "@skewless/runtime";
+import type { ManagedKind, ObjectSpecs } from "@skewless/runtime/internal";
 import { resolveLocal } from "../components/project-root";
 import { registryObjectProvider, type OnlineStoreInput, type RegistryObjectInputs } from "./registry-object-provider";
 

@@ -1,5 +1,5 @@
 // npm run quickstart [dir]: a feature repo from scratch to a point-in-time correct training set.
-import { runQuickstart } from "@skewless/runtime";
+import { runQuickstart } from "@skewless/runtime/internal";
 
 runQuickstart({ dir: process.argv[2] }).then(
   (context) => console.log(`\nDone. The feature repo is in ${context.repoPath}`),

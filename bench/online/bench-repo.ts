@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
   collectDefinitions, Entity, FeatureStore, FeatureView, FileSource, type OfflineStore, type ScalarDtype,
-} from "@skewless/runtime";
+} from "@skewless/runtime/internal";
 
 /** Feature dtypes cycled through a benchmark view: the mix a real view has. */
 const MIX: ScalarDtype[] = ["Float32", "Float64", "Int64", "Int32", "Float32", "String", "Float64", "Int64", "Float32", "Bool"];

@@ -2,10 +2,8 @@ import { GlideClient, Batch, Decoder } from "@valkey/valkey-glide";
 import Redis from "ioredis";
 import IoValkey from "iovalkey";
 import { createClient, RESP_TYPES } from "redis";
-import { READ_SCRIPT, READ_SCRIPT_SHA } from "@skewless/runtime/dist/online/redis/redis-scripts";
-import { murmur3Field } from "@skewless/runtime/dist/online/murmur3";
-import { serializeEntityKey, type FeatureStore } from "@skewless/runtime";
-import { encodeCommand, RespConnection } from "@skewless/runtime/dist/online/redis/resp-connection";
+import type { FeatureStore } from "@skewless/runtime";
+import { encodeCommand, murmur3Field, READ_SCRIPT, READ_SCRIPT_SHA, RespConnection, serializeEntityKey } from "@skewless/runtime/internal";
 
 // The Redis read path's candidates, measured in one process on the same keys in interleaved
 // rounds: raw clients (ioredis, node-redis 5, iovalkey, valkey-glide), the commands (HGETALL,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { redisAccessString } from "@skewless/runtime";
+import { redisAccessString } from "@skewless/runtime/internal";
 
 export interface AwsRedisOnlineStoreArgs {
   vpcId: pulumi.Input<string>;

@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { parseAuthConfig, type AuthConfig } from "./auth/auth-config";
 import { ConfigError } from "./errors";
 import { parseOnlineStoreConfig, type OnlineStoreConfig } from "./online/online-stores";
@@ -80,7 +79,8 @@ export function loadRepoConfig(repoPath: string, env: NodeJS.ProcessEnv = proces
   }
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    // Loaded here: a store opened from a config object never reads YAML.
+    raw = (require("yaml") as typeof import("yaml")).parse(text);
   } catch (e) {
     throw new ConfigError(`${file} is not valid YAML: ${(e as Error).message}`, undefined, e);
   }

@@ -222,6 +222,28 @@ export class RebuildError extends SkewlessError {
 }
 
 /**
+ * An optional peer dependency (DuckDB, Arrow, a cloud SDK, jiti, a store client) is not installed:
+ * the call that needs it names the package, so an app installs only what it uses.
+ */
+export class MissingDependencyError extends SkewlessError {
+  constructor(readonly packageName: string, purpose: string, cause?: unknown) {
+    super("DEPENDENCY_MISSING", `${purpose} needs the package ${packageName}, which is not installed`, {
+      hint: `install it next to @skewless/runtime: npm install ${packageName}`,
+      cause,
+    });
+  }
+}
+
+/** `int64: "number"` was asked for, and an Int64 value is past ±2^53: as a number it would be another value. */
+export class Int64PrecisionError extends SkewlessError {
+  constructor(readonly column: string, readonly row: number, value: bigint) {
+    super("INT64_NOT_EXACT", `${column}, row ${row}: the Int64 value ${value} is past ±2^53 and cannot be a JavaScript number exactly`, {
+      hint: 'read Int64 values as bigint (int64: "bigint", the default), or keep the values within ±2^53',
+    });
+  }
+}
+
+/**
  * An on-demand view cannot be run by Skewless: Feast applied it with a Python transform (pandas
  * or python mode, a pickled function), or its TypeScript transform is not in the repo as applied.
  */

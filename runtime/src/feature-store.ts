@@ -1,37 +1,36 @@
 import * as path from "node:path";
-import { checkFreshness, type FreshnessOptions, type ViewFreshness } from "./checks/freshness";
-import { validateOnline, type ValidateOptions, type ValidationReport } from "./checks/validate";
+import type { FreshnessOptions, ViewFreshness } from "./checks/freshness";
+import type { ValidateOptions, ValidationReport } from "./checks/validate";
 import { loadRepoConfig, parseRepoConfig, type RepoConfig } from "./config";
-import {
-  materialize, materializeIncremental, type MaterializeContext, type MaterializeOptions, type MaterializeResult,
-} from "./materialize/materializer";
+import type { MaterializeContext, MaterializeOptions, MaterializeResult } from "./materialize/materializer";
 import type { EntityDataFrame } from "./offline/entity-data";
 import type { OfflineStore } from "./offline/offline-store";
-import { openOfflineStore } from "./offline/open-offline-store";
+import { LazyOfflineStore } from "./offline/lazy-offline-store";
 import type { HistoricalRetrievalJob } from "./offline/retrieval-job";
 import { OpenLineageEmitter } from "./lineage/openlineage/emitter";
-import { materializationRun } from "./lineage/openlineage/materialize-run";
-import { TrainingJob } from "./lineage/training-job";
-import { push, type PushOptions, type PushResult } from "./push/push";
+import type { PushOptions, PushResult } from "./push/push";
 import type { PushRows } from "./push/push-batch";
 import { PinnedRegistryStore } from "./registry/history/pinned-store";
 import { openOnlineStore } from "./online/open-online-store";
 import type { OnlineStore } from "./online/online-store";
-import { OnlineRetriever, type OnlineFeaturesRequest } from "./online/retrieval/online-retriever";
+import { OnlineRetriever, type OnlineFeaturesRequest, type RequestedColumns } from "./online/retrieval/online-retriever";
 import type { OnlineResponse } from "./online/retrieval/online-response";
+import type { Int64Mode } from "./online/value-decoder";
 import { RegistryCatalog } from "./registry/catalog";
 import type { Definitions } from "./registry/compile";
 import { resolveFeatures, type FeatureSelection } from "./registry/feature-refs";
 import { INPUT_COLUMN_PREFIX } from "./registry/on-demand-refs";
 import type { OnDemandFeatureView } from "./definitions/on-demand-feature-view";
 import { OnDemandTransforms } from "./on-demand/transforms";
-import { OnDemandRetrievalJob } from "./offline/on-demand-job";
 import { Registry } from "./registry/registry";
 import { openRegistryHistory } from "./registry/history/registry-history";
 import { RegistryCache, type RegistryHealth } from "./registry/registry-cache";
 import { openRegistryStore } from "./registry/stores/open-store";
-import { loadDefinitions } from "./repo/load-definitions";
-import { applyRepo, planRepo, type RepoPlan } from "./repo/plan-repo";
+import type { RepoPlan } from "./repo/plan-repo";
+
+// The online path (open, getOnlineFeatures, push) imports only what it runs. Everything else
+// (materialization, checks, training sets, repo loading and planning) is imported inside the
+// method that needs it, so an online-only app never loads that code or the packages behind it.
 
 /** Where a store comes from: a feature repo folder, or a parsed config. */
 export type FeatureStoreSource = string | RepoConfig | FeatureStoreYaml;
@@ -77,6 +76,11 @@ export interface HistoricalFeaturesRequest {
   createdTimestampCutoff?: boolean;
   /** Add `<view>__event_timestamp` (and `__created_timestamp`) columns: which source row each value came from. */
   includeSourceTimestamps?: boolean;
+  /**
+   * How `toRows()` gives Int64 values: `"bigint"` (default, every value) or `"number"` (every
+   * value, an Int64PrecisionError naming the column and row for one past ±2^53).
+   */
+  int64?: Int64Mode;
 }
 
 /**
@@ -164,12 +168,12 @@ export class FeatureStore {
 
   /** What `apply` would change, for the repo's definitions (or the ones given), registry and online store. */
   async plan(definitions?: Definitions): Promise<RepoPlan> {
-    return planRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.offlineStore());
+    return (await import("./repo/plan-repo.js")).planRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.offlineStore());
   }
 
   /** Makes the registry and online store match the definitions; returns what changed. */
   async apply(definitions?: Definitions): Promise<RepoPlan> {
-    const plan = await applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore(), this.offlineStore());
+    const plan = await (await import("./repo/plan-repo.js")).applyRepo(this.registry, definitions ?? (await this.definitions()), this.config, this.onlineStore(), this.offlineStore());
     await this.cache?.refresh();
     return plan;
   }
@@ -186,7 +190,7 @@ export class FeatureStore {
    * }, { to: "online_and_offline" });
    */
   async push(pushSource: string, rows: PushRows, options: PushOptions = {}): Promise<PushResult> {
-    return push(this, pushSource, rows, options);
+    return (await import("./push/push.js")).push(this, pushSource, rows, options);
   }
 
   /**
@@ -207,8 +211,9 @@ export class FeatureStore {
       historical: true, featureViewVersioning: this.config.registry.featureViewVersioning,
     });
     const joined = await this.offlineStore().getHistoricalFeatures({ ...request, views });
-    const job = onDemand.length ? new OnDemandRetrievalJob(joined, onDemand, outputNames, this.transforms) : joined;
-    return new TrainingJob(job, {
+    // The on-demand job runs in DuckDB: imported here, off the online path.
+    const job = onDemand.length ? new (await import("./offline/on-demand-job.js")).OnDemandRetrievalJob(joined, onDemand, outputNames, this.transforms) : joined;
+    return new (await import("./lineage/training-job.js")).TrainingJob(job, {
       config: this.config,
       registry: this.registry,
       model: loaded.model,
@@ -223,6 +228,7 @@ export class FeatureStore {
       views,
       skewlessVersion: SKEWLESS_VERSION,
       emitter: this.lineage,
+      int64: request.int64,
     });
   }
 
@@ -232,11 +238,11 @@ export class FeatureStore {
    *
    * @example
    * const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 123 }] });
-   * res.toObject();   // { user_id: [123], clicks: [5] }
+   * res.toObject();   // { user_id: [123], clicks: [5n] }
    */
-  async getOnlineFeatures(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
+  async getOnlineFeatures<const R extends OnlineFeaturesRequest>(request: R): Promise<OnlineResponse<RequestedColumns<R>>> {
     this.retriever ??= new OnlineRetriever(this.registryCache(), this.onlineStore(), this.config.entityKeySerializationVersion, Date.now, this.transforms);
-    return this.retriever.get(request);
+    return this.retriever.get(request) as Promise<OnlineResponse<RequestedColumns<R>>>;
   }
 
   /**
@@ -245,7 +251,7 @@ export class FeatureStore {
    */
   async materialize(start: Date, end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
     const context = await this.materializeContext();
-    const result = await this.traceMaterialization(context, options, () => materialize(context, start, end, options));
+    const result = await this.traceMaterialization(context, options, async () => (await import("./materialize/materializer.js")).materialize(context, start, end, options));
     await this.cache?.refresh();
     return result;
   }
@@ -253,24 +259,24 @@ export class FeatureStore {
   /** Materializes each view from where its last run ended up to `end`. */
   async materializeIncremental(end: Date, options: MaterializeOptions = {}): Promise<MaterializeResult> {
     const context = await this.materializeContext();
-    const result = await this.traceMaterialization(context, options, () => materializeIncremental(context, end, options));
+    const result = await this.traceMaterialization(context, options, async () => (await import("./materialize/materializer.js")).materializeIncremental(context, end, options));
     await this.cache?.refresh();
     return result;
   }
 
   /** Compares online values with the latest offline values as of each view's last materialization. */
   async validate(options: ValidateOptions = {}): Promise<ValidationReport> {
-    return validateOnline(await this.materializeContext(), options);
+    return (await import("./checks/validate.js")).validateOnline(await this.materializeContext(), options);
   }
 
   /** Per view: last materialized end, lag, and whether it exceeds the schedule interval. */
   async freshness(options: FreshnessOptions = {}): Promise<ViewFreshness[]> {
-    return checkFreshness(await this.catalog(), options);
+    return (await import("./checks/freshness.js")).checkFreshness(await this.catalog(), options);
   }
 
   /** The offline store `feature_store.yaml` configures (or the one given to `open`), opened on first use. */
   offlineStore(): OfflineStore {
-    this.offline ??= openOfflineStore(this.config);
+    this.offline ??= new LazyOfflineStore(this.config);
     return this.offline;
   }
 
@@ -298,7 +304,7 @@ export class FeatureStore {
 
   private async traceMaterialization(context: MaterializeContext, options: MaterializeOptions, work: () => Promise<MaterializeResult>): Promise<MaterializeResult> {
     if (!this.lineage || !this.config.openLineage?.emitOnMaterialize) return work();
-    return this.lineage.run(await materializationRun(this.lineage, context.catalog, this.config, options.featureViews), work);
+    return this.lineage.run(await (await import("./lineage/openlineage/materialize-run.js")).materializationRun(this.lineage, context.catalog, this.config, options.featureViews), work);
   }
 
   private registryCache(): RegistryCache {
@@ -310,7 +316,7 @@ export class FeatureStore {
   }
 
   private async definitions(): Promise<Definitions> {
-    return (await loadDefinitions(this.config.repoPath)).definitions;
+    return (await (await import("./repo/load-definitions.js")).loadDefinitions(this.config.repoPath)).definitions;
   }
 }
 
@@ -333,3 +339,4 @@ function isRepoConfig(source: RepoConfig | FeatureStoreYaml): source is RepoConf
   const registry = (source as RepoConfig).registry;
   return typeof registry === "object" && registry !== null && "registryType" in registry && "onlineStore" in source;
 }
+

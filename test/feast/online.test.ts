@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FeatureStore, ValueWriter } from "../../runtime/src/index";
+import { FeatureStore, ValueWriter } from "../../runtime/src/internal";
 import { ensureEmulators, startS3Server, type LocalServer } from "../helpers/emulators";
 import { ensureFeast, feastCheck } from "../helpers/feast";
 import { skewless } from "../helpers/processes";

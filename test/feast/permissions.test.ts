@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { RegistryObjects } from "../../runtime/src/index";
+import { RegistryObjects } from "../../runtime/src/internal";
 import { decodeMessage, encodeMessage } from "../../runtime/src/registry/proto/codec";
 import { ensureFeast, feastCheck } from "../helpers/feast";
 import { skewless } from "../helpers/processes";
@@ -14,7 +14,7 @@ import { tempDir } from "../helpers/tmp";
 beforeAll(ensureFeast, 15 * 60_000);
 
 const PERMISSIONS_TS = `
-import { CombinedGroupNamespacePolicy, GroupBasedPolicy, Permission, READ, RoleBasedPolicy } from "@skewless/runtime";
+import { CombinedGroupNamespacePolicy, GroupBasedPolicy, Permission, READ, RoleBasedPolicy } from "@skewless/runtime/internal";
 
 export const piiReaders = new Permission({
   name: "pii_readers", types: ["FeatureView", "FeatureService"], requiredTags: { pii: "true" },

@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeValueType } from "../../runtime/src/definitions/dtypes";
-import { FeatureStore, loadDefinitions } from "../../runtime/src/index";
+import { FeatureStore, loadDefinitions } from "../../runtime/src/internal";
 import { objectManager } from "../../runtime/src/registry/apply";
 import { MANAGED_KINDS } from "../../runtime/src/registry/diff";
 import { decodeMessage, encodeMessage } from "../../runtime/src/registry/proto/codec";
@@ -246,7 +246,7 @@ function comparable(value: unknown): unknown {
   return walk(rest);
 }
 
-const EXTRA_VIEW_TS = `import { FeatureView, FileSource } from "@skewless/runtime";
+const EXTRA_VIEW_TS = `import { FeatureView, FileSource } from "@skewless/runtime/internal";
 
 export const driverTripsSource = new FileSource({
   name: "driver_trips_source",

@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDefinitions } from "../../runtime/src/index";
+import { loadDefinitions } from "../../runtime/src/internal";
 import { ensureFeast, feastCheck, listening, startFeastServer, type FeastServer } from "../helpers/feast";
 import { skewless } from "../helpers/processes";
 import { freePort } from "../helpers/redis-server";

@@ -1,9 +1,10 @@
 import { rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { Entity, FeatureService, FeatureView, FileSource } from "../../runtime/src/index";
 import type { FeatureStore } from "../../runtime/src/feature-store";
-import { FeatureReferenceError, InvalidArgumentError } from "../../runtime/src/errors";
+import type { OnlineResponse } from "../../runtime/src/online/retrieval/online-response";
+import { FeatureReferenceError, Int64PrecisionError, InvalidArgumentError } from "../../runtime/src/errors";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 import { definitions, openStore, scratchDir, writeRows } from "../helpers/online-repo";
 
@@ -53,19 +54,19 @@ describe.each(backends)("getOnlineFeatures on %s", (backend, onlineConfig) => {
 
   it("returns values, statuses and event times per entity row, like the product doc shows", async () => {
     const res = await store.getOnlineFeatures({ features: ["user_stats:clicks", "user_stats:ctr", "user_stats:tags"], entityRows: [{ user_id: 1 }, { user_id: 3 }, { user_id: 4 }] });
-    expect(res.toObject()).toEqual({ user_id: [1, 3, 4], clicks: [5, null, null], ctr: [0.25, 0.5, null], tags: [["a", "b"], [], null] });
+    expect(res.toObject()).toEqual({ user_id: [1, 3, 4], clicks: [5n, null, null], ctr: [0.25, 0.5, null], tags: [["a", "b"], [], null] });
     // a stored null is PRESENT with a null value, as Feast 0.66 reports it
     expect(res.column("clicks").statuses).toEqual(["PRESENT", "PRESENT", "NOT_FOUND"]);
     expect(res.column("clicks").eventTimestamps).toEqual([recent, recent, null]);
     expect(res.column("user_id").statuses).toEqual(["PRESENT", "PRESENT", "PRESENT"]);
     expect(res.featureNames).toEqual(["user_id", "clicks", "ctr", "tags"]);
-    expect(res.toRows()[0]).toEqual({ user_id: 1, clicks: 5, ctr: 0.25, tags: ["a", "b"] });
+    expect(res.toRows()[0]).toEqual({ user_id: 1, clicks: 5n, ctr: 0.25, tags: ["a", "b"] });
   });
 
   it("marks values older than the view's ttl OUTSIDE_MAX_AGE and returns them as null; ttl 0 never expires", async () => {
     const res = await store.getOnlineFeatures({ features: ["user_stats:clicks", "user_profile:age"], entityRows: [{ user_id: 2 }, { user_id: 1 }] });
     expect(res.column("clicks").statuses).toEqual(["OUTSIDE_MAX_AGE", "PRESENT"]);
-    expect(res.column("clicks").values).toEqual([null, 5]);
+    expect(res.column("clicks").values).toEqual([null, 5n]);
     expect(res.column("clicks").eventTimestamps[0]).toEqual(new Date(Math.floor(stale.getTime() / 1000) * 1000 + (backend === "Redis" ? stale.getTime() % 1000 : 0)));
     expect(res.column("age").statuses).toEqual(["PRESENT", "PRESENT"]);
     expect(res.column("age").values).toEqual([35, 41]);
@@ -80,7 +81,7 @@ describe.each(backends)("getOnlineFeatures on %s", (backend, onlineConfig) => {
   it("serves a feature service by object or name, honouring its join key map", async () => {
     for (const featureService of [churn, "churn"]) {
       const res = await store.getOnlineFeatures({ featureService, entityRows: [{ customer_id: 1, user_id: 2 }] });
-      expect(res.toObject()).toEqual({ customer_id: [1], user_id: [2], clicks: [5], age: [35] });
+      expect(res.toObject()).toEqual({ customer_id: [1], user_id: [2], clicks: [5n], age: [35] });
     }
     await expect(store.getOnlineFeatures({ featureService: "churn", entityRows: [{ user_id: 1 }] })).rejects.toThrow(/entity rows lack customer_id, needed by feature view user_stats \(the feature service maps join key user_id to customer_id\)/);
   });
@@ -90,20 +91,41 @@ describe.each(backends)("getOnlineFeatures on %s", (backend, onlineConfig) => {
     expect(res.toObject()).toEqual({ shop_id: ["s2", "s1", "s3"], user_id: [1, 1, 1], visits: [4, 3, null] });
   });
 
-  it("returns Int64 as bigint when asked, and keeps duplicate entity rows", async () => {
-    const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 1n }, { user_id: 1 }], int64: "bigint" });
+  it("returns Int64 as bigint by default, and keeps duplicate entity rows", async () => {
+    const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 1n }, { user_id: 1 }] });
     expect(res.column("clicks").values).toEqual([5n, 5n]);
+  });
+
+  it("types the response by the requested columns (checked by tsc -p tsconfig.check.json)", async () => {
+    const res = await store.getOnlineFeatures({ features: ["user_stats:clicks", "user_stats:ctr"], entityRows: [{ user_id: 1 }] });
+    expectTypeOf(res).toEqualTypeOf<OnlineResponse<"clicks" | "ctr">>();
+    expect(res.toRows()[0].clicks).toBe(5n);
+    const full = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 1 }], fullFeatureNames: true });
+    expectTypeOf(full).toEqualTypeOf<OnlineResponse<"user_stats__clicks">>();
+    expect(full.toObject().user_stats__clicks).toEqual([5n]);
+  });
+
+  it("gives every Int64 of a column one type: bigint, or number when asked, refusing a value a number cannot hold", async () => {
+    await writeRows(store, "user_stats", [{ user_id: 7, clicks: 2n ** 60n, ctr: 0.5, name: "big", tags: [] }], new Date());
+    const rows = [{ user_id: 1 }, { user_id: 7 }];
+    // Before, small values came back as numbers and large ones as bigint in the same column: [5, 2n ** 60n].
+    expect((await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: rows })).column("clicks").values).toEqual([5n, 2n ** 60n]);
+    const numbers = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: [{ user_id: 1 }, { user_id: 3 }], int64: "number" });
+    expect(numbers.toObject()).toEqual({ user_id: [1, 3], clicks: [5, null] });
+    const refused = store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: rows, int64: "number" });
+    await expect(refused).rejects.toThrow(Int64PrecisionError);
+    await expect(refused).rejects.toThrow("clicks, row 1: the Int64 value 1152921504606846976 is past ±2^53");
   });
 
   it("takes a decimal string for an Int64 key as Feast does, and echoes the number", async () => {
     const res = await store.getOnlineFeatures({ features: ["user_stats:clicks"], entityRows: { user_id: ["1", " 2 ", "9223372036854775807"] } });
-    expect(res.toObject()).toEqual({ user_id: [1, 2, 9223372036854775807n], clicks: [5, null, null] });
+    expect(res.toObject()).toEqual({ user_id: [1n, 2n, 9223372036854775807n], clicks: [5n, null, null] });
     expect(res.column("clicks").statuses).toEqual(["PRESENT", "OUTSIDE_MAX_AGE", "NOT_FOUND"]);
   });
 
   it("finds nothing for a compound key the rows give only part of, as Feast (NOT_FOUND, not an error)", async () => {
     const res = await store.getOnlineFeatures({ features: ["user_shop:visits", "user_stats:clicks"], entityRows: { user_id: [1, 1] } });
-    expect(res.toObject()).toEqual({ user_id: [1, 1], visits: [null, null], clicks: [5, 5] });
+    expect(res.toObject()).toEqual({ user_id: [1, 1], visits: [null, null], clicks: [5n, 5n] });
     expect(res.column("visits").statuses).toEqual(["NOT_FOUND", "NOT_FOUND"]);
   });
 

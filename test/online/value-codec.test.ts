@@ -49,7 +49,7 @@ describe("Value encoding", () => {
     const many = Array.from({ length: 5000 }, (_, i) => writer.encode(ValueType.INT64_LIST, [i, i * 1000, -i]));
     const big = writer.encode(ValueType.STRING, long);
     expect(decodeValue(first)).toBe("first");
-    expect(decodeValue(many[4321])).toEqual([4321, 4321000, -4321]);
+    expect(decodeValue(many[4321])).toEqual([4321n, 4321000n, -4321n]);
     expect(decodeValue(big)).toBe(long);
     expect(decodeValue(writer.encode(ValueType.STRING_LIST, [long, "y"]))).toEqual([long, "y"]);
   });
@@ -70,8 +70,8 @@ describe("Value encoding", () => {
       w.appendField(ValueType.INT64_LIST, [i, -i]);
       return w.endRow();
     });
-    expect(unpackValues(rows[2999]).map((v) => decodeValue(v))).toEqual(["x".repeat(2999 % 50), [2999, -2999]]);
-    expect(unpackValues(rows[0]).map((v) => decodeValue(v))).toEqual(["", [0, 0]]);
+    expect(unpackValues(rows[2999]).map((v) => decodeValue(v))).toEqual(["x".repeat(2999 % 50), [2999n, -2999n]]);
+    expect(unpackValues(rows[0]).map((v) => decodeValue(v))).toEqual(["", [0n, 0n]]);
   });
 
   it("refuses values that do not fit the declared type, instead of casting", () => {
@@ -89,7 +89,7 @@ describe("Value encoding", () => {
 describe("Value decoding", () => {
   const decodedAs: Record<string, unknown> = {
     "Int64 min": -9223372036854775808n, "Int64 2^53+1": 9007199254740993n, "Float32 0.1": Math.fround(0.1),
-    "UnixTimestamp": new Date(1700000000 * 1000), "Array(Int64)": [1, -1, 300],
+    "UnixTimestamp": new Date(1700000000 * 1000), "Int64 0": 0n,
     "Array(UnixTimestamp)": [new Date(0), new Date(1700000000 * 1000)],
   };
   it.each(CASES)("reads %s back", (name, _type, value, hex) => {
@@ -113,15 +113,16 @@ describe("Value decoding", () => {
     expect(() => decodeValueAt(broken, 2, 6)).toThrow(/online value 29000000 is not a valid/);
   });
 
-  it("returns Int64 as bigint throughout when asked", () => {
-    expect(decodeValue(Buffer.from("2000", "hex"), { int64: "bigint" })).toBe(0n);
-    expect(decodeValue(Buffer.from("720f0a0d01ffffffffffffffffff01ac02", "hex"), { int64: "bigint" })).toEqual([1n, -1n, 300n]);
+  it("returns Int64 as bigint throughout by default, small values included (one type per column)", () => {
+    expect(decodeValue(Buffer.from("2000", "hex"))).toBe(0n);
+    expect(decodeValue(Buffer.from("720f0a0d01ffffffffffffffffff01ac02", "hex"))).toEqual([1n, -1n, 300n]);
   });
 
-  it("keeps numbers exact at the edges of the safe range", () => {
+  it("in number mode, gives exact numbers up to the edges of the safe range and leaves the rest as bigint for the caller to refuse", () => {
     const w = new ValueWriter();
-    for (const n of [2 ** 53 - 1, -(2 ** 53) + 1, -1, -(2 ** 32), 2 ** 32]) expect(decodeValue(w.encode(ValueType.INT64, n))).toBe(n);
-    expect(decodeValue(w.encode(ValueType.INT64, -(2n ** 53n)))).toBe(-(2n ** 53n));
+    for (const n of [2 ** 53 - 1, -(2 ** 53) + 1, -1, -(2 ** 32), 2 ** 32]) expect(decodeValue(w.encode(ValueType.INT64, n), { int64: "number" })).toBe(n);
+    expect(decodeValue(w.encode(ValueType.INT64, -(2n ** 53n)), { int64: "number" })).toBe(-(2n ** 53n));
+    expect(decodeValue(Buffer.from("720f0a0d01ffffffffffffffffff01ac02", "hex"), { int64: "number" })).toEqual([1, -1, 300]);
   });
 
   it("reads null, null_val and Values Feast stores that views cannot declare", () => {
@@ -130,7 +131,8 @@ describe("Value decoding", () => {
     expect(isNullValue(Buffer.from("980100", "hex"))).toBe(true);
     expect(isNullValue(Buffer.from("1800", "hex"))).toBe(false);
     const map = encodeMessage("feast.types.Value", { map_val: { val: { a: { int64_val: 1n }, b: { string_list_val: { val: ["x"] } } } } });
-    expect(decodeValue(map)).toEqual({ a: 1, b: ["x"] });
+    expect(decodeValue(map)).toEqual({ a: 1n, b: ["x"] });
+    expect(decodeValue(map, { int64: "number" })).toEqual({ a: 1, b: ["x"] });
     const json = encodeMessage("feast.types.Value", { json_val: '{"a":[1]}' });
     expect(decodeValue(json)).toBe('{"a":[1]}');
   });

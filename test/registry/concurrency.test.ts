@@ -44,7 +44,7 @@ describe("concurrent registry writers", () => {
 
   it("32 writers in separate processes lose none of them, and readers never see a partial file", async () => {
     const file = path.join(dir, "cross-process.db");
-    const runtime = path.join(REPO_ROOT, "runtime", "dist", "index.js");
+    const runtime = path.join(REPO_ROOT, "runtime", "dist", "internal.js");
     const script = (i: number) => `
       const { Registry, FileRegistryStore } = require(${JSON.stringify(runtime)});
       new Registry(new FileRegistryStore(${JSON.stringify(file)}))
@@ -93,7 +93,7 @@ describe("concurrent registry writers", () => {
 
   it("64 writer processes, starting while a killed writer's lock is left, lose none", async () => {
     const file = path.join(dir, "stale-cross-process.db");
-    const runtime = path.join(REPO_ROOT, "runtime", "dist", "index.js");
+    const runtime = path.join(REPO_ROOT, "runtime", "dist", "internal.js");
     // Each process upserts 4 objects at once, so writers also race inside each process.
     const script = (p: number) => `
       const { Registry, FileRegistryStore } = require(${JSON.stringify(runtime)});

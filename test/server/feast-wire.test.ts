@@ -125,7 +125,7 @@ describe("skewless serve speaks Feast's JSON exactly", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("null");
     const row = (await store.getOnlineFeatures({ features: ["driver_stats:rating", "driver_stats:trips", "driver_stats:joined"], entityRows: [{ driver_id: 77 }] })).toRows()[0];
-    expect(row).toEqual({ driver_id: 77, rating: 3, trips: 5, joined: new Date("2025-01-01T00:00:01Z") });
+    expect(row).toEqual({ driver_id: 77, rating: 3, trips: 5n, joined: new Date("2025-01-01T00:00:01Z") });
   });
 
   it("raises Feast's classes (module feast.errors) with Feast's statuses for Feast's cases", async () => {

@@ -105,7 +105,7 @@ describe("skewless serve: Feast's feature server API", () => {
     });
     expect(res.status).toBe(200);
     const row = (await store.getOnlineFeatures({ features: ["stats:clicks", "stats:ctr", "stats:label"], entityRows: [{ user_id: 3 }] })).toRows()[0];
-    expect(row).toEqual({ user_id: 3, clicks: 42, ctr: Math.fround(0.1), label: "pushed" });
+    expect(row).toEqual({ user_id: 3, clicks: 42n, ctr: Math.fround(0.1), label: "pushed" });
     const offline = await post("/push", { push_source_name: "stats_push", df: { user_id: [3] }, to: "offline" });
     expect(offline.status).toBe(422);
     const wrong = await post("/push", { push_source_name: "stats_push", df: { user_id: [4], event_timestamp: ["2026-01-01T12:00:00Z"], clicks: [1.5], ctr: [0], label: ["x"], raw: [null] } });

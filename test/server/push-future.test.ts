@@ -51,10 +51,10 @@ describe("push refuses event times in the future", () => {
     expect(detail.message).toContain("push to events: event_ts[1]");
     expect(detail.message).toContain("ahead of the server's clock (allowed: 5m)");
     // Neither row was written: user 1 keeps its value, user 2 (valid on its own) is not there.
-    expect(await clicks(1, 2)).toEqual([10, null]);
+    expect(await clicks(1, 2)).toEqual([10n, null]);
     // A later, honest write still lands (it would be skipped behind a row dated next year).
     expect((await send({ user_id: [1], event_ts: [iso(0)], clicks: [11] })).status).toBe(200);
-    expect(await clicks(1)).toEqual([11]);
+    expect(await clicks(1)).toEqual([11n]);
   });
 
   it("allows clock skew within the allowance, which is configurable", async () => {
@@ -64,7 +64,7 @@ describe("push refuses event times in the future", () => {
     const res = await strict({ user_id: [4], event_ts: [iso(2 * MINUTE)], clicks: [40] });
     expect(res.status).toBe(422);
     expect(JSON.parse((await res.json()) as string).message).toContain("allowed: 0s");
-    expect(await clicks(3, 4)).toEqual([30, null]);
+    expect(await clicks(3, 4)).toEqual([30n, null]);
   });
 
   it("is enforced by the push API itself, not only over HTTP", async () => {
@@ -72,6 +72,6 @@ describe("push refuses event times in the future", () => {
       .rejects.toThrow(/event_ts\[0\] .* ahead of the server's clock/);
     await expect(pushOnline(store, "events_push", { user_id: [5], event_ts: [iso(10 * MINUTE)], clicks: [50] }, { futureSkewSeconds: 3600 }))
       .resolves.toMatchObject({ views: [{ view: "events", written: 1 }] });
-    expect(await clicks(5)).toEqual([50]);
+    expect(await clicks(5)).toEqual([50n]);
   });
 });

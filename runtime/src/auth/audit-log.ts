@@ -33,6 +33,8 @@ export class AuditLog {
   }
 
   static toFile(file: string): AuditLog {
+    // O_APPEND ("a") and one write per line: the workers of `serve --workers N` append to one
+    // file without interleaving or overwriting each other's lines.
     const fd = fs.openSync(file, "a", 0o600);
     return new AuditLog((line) => fs.writeSync(fd, line));
   }

@@ -18,6 +18,8 @@ export interface CliContext {
   repoPath(): string;
   /** Sets the process exit code a command wants (e.g. 2 from `plan --detailed-exitcode`). */
   setExitCode(code: number): void;
+  /** The arguments the CLI runs with (`serve --workers N` starts its workers with the same). */
+  argv: readonly string[];
 }
 
 const VERSION: string = require("../../package.json").version;
@@ -38,6 +40,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     setExitCode: (code) => {
       exitCode = code;
     },
+    argv,
   };
   program.hook("preAction", (_program, command) => {
     if (command.name() !== "init") noteFeastOnlyKeys(context);

@@ -3,6 +3,8 @@ import * as path from "node:path";
 import type { Table } from "apache-arrow";
 import type { RepoConfig } from "../config";
 import { InvalidArgumentError, SavedDatasetExistsError } from "../errors";
+import { rowsWithInt64Numbers } from "../int64-values";
+import type { Int64Mode } from "../online/value-decoder";
 import type {
   HistoricalRetrievalJob, ParquetWriteOptions, ParquetWriteResult, PersistOptions, PersistResult, RetrievalJob,
 } from "../offline/retrieval-job";
@@ -25,6 +27,8 @@ export interface TrainingContext {
   views: readonly RequestedView[];
   skewlessVersion: string;
   emitter?: OpenLineageEmitter;
+  /** How `toRows` gives Int64 values: bigint (the offline store's own, default) or checked numbers. */
+  int64?: Int64Mode;
 }
 
 export interface TrainingParquetOptions extends ParquetWriteOptions {
@@ -58,7 +62,8 @@ export class TrainingJob implements HistoricalRetrievalJob {
   }
 
   toRows(): Promise<Record<string, unknown>[]> {
-    return this.traced(() => this.inner.toRows(), () => []);
+    if (this.context.int64 !== "number") return this.traced(() => this.inner.toRows(), () => []);
+    return this.traced(async () => rowsWithInt64Numbers(await this.inner.toRows()), () => []);
   }
 
   toArrow(): Promise<Table> {

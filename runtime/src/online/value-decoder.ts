@@ -7,12 +7,16 @@ export type OnlineValue =
   | OnlineValue[]
   | { [key: string]: OnlineValue };
 
+/** How Int64 values come back: always bigint (default), or number where exact (an error otherwise). */
+export type Int64Mode = "bigint" | "number";
+
 export interface DecodeOptions {
   /**
-   * `"auto"` (default): Int64 values within ±2^53 as numbers, larger ones as bigint, so nothing is
-   * rounded. `"bigint"`: every Int64 as bigint.
+   * `"bigint"` (default): every Int64 as bigint, so a column has one type. `"number"`: Int64 values
+   * within ±2^53 as numbers and larger ones still as bigint (nothing is rounded here): the caller
+   * that asked for numbers refuses those, naming the feature and row (see int64-values.ts).
    */
-  int64?: "auto" | "bigint";
+  int64?: Int64Mode;
   /**
    * `"date"` (default): UnixTimestamp values as Date, Feast's null timestamp as null. `"seconds"`:
    * the stored epoch seconds as they are (what Feast's HTTP server sends), null timestamp included.
@@ -42,7 +46,7 @@ export function decodeValue(bytes: Uint8Array, options: DecodeOptions = {}): Onl
  */
 export function decodeValueAt(buffer: Uint8Array, start: number, end: number, options: DecodeOptions = {}): OnlineValue {
   if (end === start) return null;
-  const bigints = options.int64 === "bigint";
+  const bigints = options.int64 !== "number";
   rawSeconds = options.timestamps === "seconds";
   pos = start;
   begin = start;

@@ -85,7 +85,7 @@ export async function writeOffline(store: FeatureStore, view: FeatureViewInfo, r
   if (!offline.writeBatch) {
     throw new InvalidArgumentError(`push to the offline store: the ${store.config.offlineStore.type} offline store cannot append rows (feature view ${view.name})`, 'push with to: "online"');
   }
-  return offline.writeBatch(view, rows);
+  return offline.writeBatch(view, rows);   // the store opened lazily refuses the same way when its backend cannot append
 }
 
 function batchTarget(store: FeatureStore, view: FeatureViewInfo): string {

@@ -1,9 +1,9 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { createJiti } from "jiti";
 import { collectDefinitions, type Definitions } from "../registry/compile";
 import { DefinitionError, RepoLoadError, SkewlessError } from "../errors";
 import { IgnorePatterns } from "./ignore-file";
+import { requirePeer } from "../peer";
 
 /** Folders never scanned for definitions (Feast skips the same kind of thing). */
 const SKIPPED_DIRS = new Set(["node_modules", "data", "dist", "build", "coverage"]);
@@ -25,6 +25,7 @@ export interface LoadedDefinitions {
 export async function loadDefinitions(repoPath: string): Promise<LoadedDefinitions> {
   const root = path.resolve(repoPath);
   const files = await findModules(root, root, await IgnorePatterns.read(root));
+  const { createJiti } = requirePeer<typeof import("jiti")>("jiti", "loading the feature repo's TypeScript definitions");
   const jiti = createJiti(path.join(root, "__skewless_loader__.js"), {
     alias: { "@skewless/runtime": RUNTIME_ENTRY },
     fsCache: false,

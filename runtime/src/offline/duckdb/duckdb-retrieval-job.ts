@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { JSDuckDBValueConverter, type DuckDBConnection } from "@duckdb/node-api";
-import * as arrow from "apache-arrow";
+import type * as arrow from "apache-arrow";
 import { InvalidArgumentError } from "../../errors";
+import { requirePeer } from "../../peer";
 import type { EntitySummary, ParquetWriteOptions, ParquetWriteResult, RetrievalJob } from "../retrieval-job";
 import { nextChunk, run, stream } from "./duckdb-session";
-import { arrowSchema, chunkToRecordBatch } from "./to-arrow";
 
 /** A retrieval over one DuckDB connection that holds the entity rows as a temporary table. */
 export class DuckDBRetrievalJob implements RetrievalJob {
@@ -39,6 +39,9 @@ export class DuckDBRetrievalJob implements RetrievalJob {
 
   toArrow(): Promise<arrow.Table> {
     return this.exclusive(async () => {
+      // Arrow loads here, not with the offline store: only toArrow() needs it.
+      const arrow = requirePeer<typeof import("apache-arrow")>("apache-arrow", "toArrow()");
+      const { arrowSchema, chunkToRecordBatch } = await import("./to-arrow.js");
       const result = await stream(this.connection, this.sql);
       const schema = arrowSchema(result.columnNames(), result.columnTypes());
       const batches: arrow.RecordBatch[] = [];

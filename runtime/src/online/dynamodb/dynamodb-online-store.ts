@@ -1,5 +1,6 @@
 import type { AttributeValue, BatchGetItemCommandOutput, BatchWriteItemCommandOutput, DynamoDBClient, WriteRequest } from "@aws-sdk/client-dynamodb";
 import { BackendError } from "../../errors";
+import { importPeer } from "../../peer";
 import type { OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult } from "../online-store";
 import { ValueGrid } from "../value-grid";
 import type { DynamoDbOnlineStoreConfig } from "./dynamodb-config";
@@ -206,7 +207,7 @@ export class DynamoDbOnlineStore implements OnlineStore {
   private connect(): Promise<{ sdk: Sdk; client: DynamoDBClient }> {
     this.client ??= (async () => {
       // Loaded on first use: processes with another online store never pay for the AWS SDK.
-      const sdk = await import("@aws-sdk/client-dynamodb");
+      const sdk = await importPeer("@aws-sdk/client-dynamodb", "online_store type dynamodb", () => import("@aws-sdk/client-dynamodb"));
       const endpoint = this.config.endpointUrl;
       return { sdk, client: new sdk.DynamoDBClient({ region: this.config.region, ...(endpoint ? { endpoint } : {}) }) };
     })();

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
-import Redis, { Cluster, type RedisOptions } from "ioredis";
+import type { Cluster, default as Redis, RedisOptions } from "ioredis";
+import { requirePeer } from "../../peer";
 import type { RedisOnlineStoreConfig } from "./redis-module";
 import { BackendError, ConfigError } from "../../errors";
 import { describeConnection, parseConnectionString, type RedisConnectionSettings } from "./connection-string";
@@ -23,11 +24,13 @@ export async function connectRedis(config: RedisOnlineStoreConfig): Promise<Conn
   const settings = parseConnectionString(config.connectionString);
   const description = describeConnection(settings);
   const options = clientOptions(settings);
+  const ioredis = requirePeer<typeof import("ioredis")>("ioredis", "online_store type redis");
+  const Redis = ioredis.default;
   let client: RedisClient;
   let connected = false;
   if (config.redisType === "redis_cluster") {
     const { db: _db, ...redisOptions } = options;
-    client = new Cluster(settings.nodes, {
+    client = new ioredis.Cluster(settings.nodes, {
       redisOptions,
       lazyConnect: true,
       enableOfflineQueue: true,

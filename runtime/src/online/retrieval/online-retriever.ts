@@ -7,10 +7,11 @@ import type { OnlineReadRequest, OnlineStore } from "../online-store";
 import { ValueType } from "../../definitions/dtypes";
 import { INTEGER } from "../entity-key";
 import type { OnlineReadResult } from "../online-store";
-import { decodeValueAt, type DecodeOptions, type OnlineValue } from "../value-decoder";
+import { decodeValueAt, type DecodeOptions, type Int64Mode, type OnlineValue } from "../value-decoder";
+import { int64AsNumber } from "../../int64-values";
 import { ValueGrid } from "../value-grid";
 import { toEntityColumns, type EntityColumns, type EntityRows } from "./entity-rows";
-import { OnlineResponse, type FeatureVector, type FieldStatus } from "./online-response";
+import { OnlineResponse, type FeatureColumn, type FeatureVector, type FieldStatus } from "./online-response";
 import type { OnDemandTransforms } from "../../on-demand/transforms";
 import { withOnDemand } from "./on-demand-online";
 import { aggregatedColumns } from "./aggregated-read";
@@ -24,11 +25,20 @@ export interface OnlineFeaturesRequest {
   entityRows: EntityRows;
   /** Name columns `view__feature` (Feast's `full_feature_names`). */
   fullFeatureNames?: boolean;
-  /** How Int64 values come back: `"auto"` (numbers while exact, else bigint) or always `"bigint"`. */
-  int64?: "auto" | "bigint";
+  /**
+   * How Int64 feature values come back: `"bigint"` (default, every value) or `"number"` (every
+   * value, an Int64PrecisionError naming the feature and row for one past ±2^53).
+   */
+  int64?: Int64Mode;
   /** How UnixTimestamp values come back: `"date"` (Date, default) or `"seconds"` (epoch seconds, as Feast's HTTP server sends them). */
   timestamps?: "date" | "seconds";
 }
+
+/** The columns a request's literal `features` give (see {@link FeatureColumn}); `string` otherwise. */
+export type RequestedColumns<R extends OnlineFeaturesRequest> =
+  R extends { features: readonly (infer Ref extends string)[] }
+    ? FeatureColumn<Ref, R extends { fullFeatureNames: true } ? true : false>
+    : string;
 
 /**
  * Online retrieval: resolves the selection against the cached registry, encodes entity keys as
@@ -63,10 +73,11 @@ export class OnlineRetriever {
     // A view whose compound key the rows give only part of finds nothing, as in Feast (which looks the partial key up)
     const results = plan.views.map((view, v) => (keys[v] ? stored[next++] : notFound(entities.rowCount, view.features.length)));
     const now = this.now();
-    const decode: DecodeOptions = { int64: request.int64 ?? "auto", timestamps: request.timestamps ?? "date" };
+    const decode: DecodeOptions = { int64: request.int64 ?? "bigint", timestamps: request.timestamps ?? "date" };
+    const numbers = decode.int64 === "number";
     const columns: FeatureVector[] = entities.names.map((name) => ({
       name,
-      values: entityValues(plan, name, entities.columns.get(name)!),
+      values: entityValues(plan, name, entities.columns.get(name)!, decode.int64!),
       statuses: new Array<FieldStatus>(entities.rowCount).fill("PRESENT"),
       eventTimestamps: new Array<Date | null>(entities.rowCount).fill(null),
       valueType: joinKeyType(plan, name),
@@ -96,7 +107,10 @@ export class OnlineRetriever {
             out.statuses[i] = "OUTSIDE_MAX_AGE";
           } else {
             // A stored null is PRESENT with a null value: what Feast 0.66 reports for it
-            out.values[i] = decodeValueAt(values.buffer(i)!, values.start(i, f), values.end(i, f), decode);
+            const value = decodeValueAt(values.buffer(i)!, values.start(i, f), values.end(i, f), decode);
+            // In number mode the decoder leaves only inexact Int64 values as bigint: refuse those.
+            out.values[i] = numbers && (typeof value === "bigint" || (typeof value === "object" && value !== null))
+              ? int64AsNumber(value, name, i) as OnlineValue : value;
             out.statuses[i] = "PRESENT";
           }
         }
@@ -121,14 +135,17 @@ function joinKeyType(plan: RetrievalPlan, column: string): number | undefined {
   return undefined;
 }
 
-/** Entity columns come back as the key type holds them: a string given for an Int64 key as the number (as Feast echoes it). */
-function entityValues(plan: RetrievalPlan, column: string, values: readonly unknown[]): OnlineValue[] {
+/**
+ * Entity columns echo the request; a decimal string given for an integer key comes back as the
+ * integer (as Feast echoes it), a bigint or (in number mode) a number.
+ */
+function entityValues(plan: RetrievalPlan, column: string, values: readonly unknown[], int64: Int64Mode): OnlineValue[] {
   const type = joinKeyType(plan, column);
   if ((type !== ValueType.INT64 && type !== ValueType.INT32) || !values.some((v) => typeof v === "string")) return values as OnlineValue[];
-  return values.map((v) => {
+  return values.map((v, row) => {
     if (typeof v !== "string" || !INTEGER.test(v.trim())) return v as OnlineValue;
     const n = BigInt(v.trim());
-    return n >= -(2n ** 53n) + 1n && n <= 2n ** 53n - 1n ? Number(n) : n;
+    return int64 === "number" ? int64AsNumber(n, column, row) as number : n;
   });
 }
 

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { BackendError } from "../../errors";
+import { requirePeer } from "../../peer";
 import type {
   BulkWrite, OnlineInfraUpdate, OnlineReadRequest, OnlineReadResult, OnlineRow, OnlineStore, OnlineTable, WriteResult,
 } from "../online-store";
@@ -215,7 +216,7 @@ export class SqliteOnlineStore implements OnlineStore {
     if (this.db) return this.db;
     try {
       mkdirSync(path.dirname(this.path), { recursive: true });
-      const db = new Database(this.path);
+      const db = new (sqlite())(this.path);
       // WAL lets requests read while materialization writes; Feast's Python reads WAL files as usual.
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
@@ -240,7 +241,7 @@ export class SqliteOnlineStore implements OnlineStore {
     if (this.readerDb) return this.readerDb;
     if (!existsSync(this.path)) return undefined;
     try {
-      const db = new Database(this.path, { fileMustExist: true });
+      const db = new (sqlite())(this.path, { fileMustExist: true });
       db.pragma("query_only = true");
       db.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
       this.readerDb = db;
@@ -357,4 +358,9 @@ function splitValues(lengths: string, layout: readonly number[], values: ValueGr
     } else if (ch === 45) negative = true;   // '-'
     else length = length * 10 + ch - 48;
   }
+}
+
+/** better-sqlite3, loaded when a SQLite store first opens (a Redis app never installs or loads it). */
+function sqlite(): typeof Database {
+  return requirePeer<typeof Database>("better-sqlite3", "online_store type sqlite");
 }

@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { BackendError } from "../../errors";
+import { requirePeer } from "../../peer";
 
 /**
  * Per lock file, the tail of this process's queue of holders: one writer at a time per process
@@ -42,9 +43,11 @@ export async function withFileLock<T>(lockPath: string, timeoutMs: number, actio
 async function acquire(lockPath: string, timeoutMs: number): Promise<Database.Database> {
   const deadline = Date.now() + timeoutMs;
   let db: Database.Database;
+  // Loaded on the first write: readers of a local registry never need it.
+  const Sqlite = requirePeer<typeof Database>("better-sqlite3", `locking the registry (${lockPath})`);
   try {
     mkdirSync(path.dirname(lockPath), { recursive: true });
-    db = new Database(lockPath, { timeout: 0 });
+    db = new Sqlite(lockPath, { timeout: 0 });
   } catch (e) {
     throw new BackendError("registry lock", `opening the lock file ${lockPath}`, e, "check that the registry's folder is writable");
   }

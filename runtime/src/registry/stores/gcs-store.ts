@@ -2,6 +2,7 @@
 import type { Bucket, Storage } from "@google-cloud/storage" with { "resolution-mode": "import" };
 import { BackendError, RegistryAccessDeniedError, RegistryBucketNotFoundError } from "../../errors";
 import { Lazy } from "../../lazy";
+import { importPeer } from "../../peer";
 import { gcsEmulatorEndpoint } from "./gcs-emulator";
 import { parseObjectUri, type ObjectUri } from "./object-uri";
 import type { RegistrySnapshot, VersionedRegistryStore } from "./registry-store";
@@ -117,7 +118,7 @@ export class GcsRegistryStore implements VersionedRegistryStore {
 
   private async createBucketHandle(): Promise<Bucket> {
     // Loaded on first use: processes with a local registry never pay for the GCS client.
-    const { Storage } = await import("@google-cloud/storage");
+    const { Storage } = await importPeer("@google-cloud/storage", `the GCS registry ${this.location}`, () => import("@google-cloud/storage"));
     let storage: Storage;
     if (this.emulator) {
       storage = new Storage({ apiEndpoint: this.emulator });

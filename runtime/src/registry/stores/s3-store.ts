@@ -1,6 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { BackendError, ConfigError, RegistryAccessDeniedError, RegistryBucketNotFoundError } from "../../errors";
 import { Lazy } from "../../lazy";
+import { importPeer } from "../../peer";
 import { parseObjectUri, type ObjectUri } from "./object-uri";
 import type { RegistrySnapshot, VersionedRegistryStore } from "./registry-store";
 import { displayEndpoint, resolveS3Endpoint, type S3Endpoint } from "./s3-endpoint";
@@ -123,7 +124,7 @@ export class S3RegistryStore implements VersionedRegistryStore {
 
   private async createConnection(): Promise<S3Connection> {
     // Loaded on first use: processes with a local registry never pay for the AWS SDK.
-    const sdk = await import("@aws-sdk/client-s3");
+    const sdk = await importPeer("@aws-sdk/client-s3", `the S3 registry ${this.location}`, () => import("@aws-sdk/client-s3"));
     const env = process.env;
     const endpoint = this.endpoint?.url;
     const region = this.options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (endpoint ? "us-east-1" : undefined);
