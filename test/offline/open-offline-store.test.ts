@@ -11,21 +11,21 @@ const config = (offlineStore: unknown) => parseRepoConfig({ project: "p", regist
 describe("openOfflineStore", () => {
   it("reads parquet with DuckDB for file, dask and duckdb, tuned from the environment", async () => {
     for (const type of ["file", "dask", "duckdb"]) {
-      const store = openOfflineStore(config({ type }), { SKEWLESS_DUCKDB_THREADS: "1", SKEWLESS_DUCKDB_MEMORY_LIMIT: "512MB" });
+      const store = await openOfflineStore(config({ type }), { SKEWLESS_DUCKDB_THREADS: "1", SKEWLESS_DUCKDB_MEMORY_LIMIT: "512MB" });
       expect(store).toBeInstanceOf(DuckDBOfflineStore);
       expect((store as DuckDBOfflineStore).options).toMatchObject({ repoPath: "/repo", threads: 1, memoryLimit: "512MB" });
       await store.close();
     }
   });
 
-  it("lets offline_store keys override the environment, and rejects bad values", () => {
-    const store = openOfflineStore(config({ type: "file", threads: 2, memory_limit: "1GB" }), { SKEWLESS_DUCKDB_THREADS: "1" }) as DuckDBOfflineStore;
+  it("lets offline_store keys override the environment, and rejects bad values", async () => {
+    const store = (await openOfflineStore(config({ type: "file", threads: 2, memory_limit: "1GB" }), { SKEWLESS_DUCKDB_THREADS: "1" })) as DuckDBOfflineStore;
     expect(store.options).toMatchObject({ threads: 2, memoryLimit: "1GB" });
-    expect(() => openOfflineStore(config({ type: "file" }), { SKEWLESS_DUCKDB_THREADS: "many" })).toThrow(ConfigError);
+    await expect(openOfflineStore(config({ type: "file" }), { SKEWLESS_DUCKDB_THREADS: "many" })).rejects.toThrow(ConfigError);
   });
 
-  it("opens BigQuery with Feast's keys and defaults, and the emulator endpoint from the environment", () => {
-    const store = openOfflineStore(config({ type: "bigquery", project_id: "p", location: "EU" }), { SKEWLESS_BIGQUERY_ENDPOINT: "http://127.0.0.1:9050" });
+  it("opens BigQuery with Feast's keys and defaults, and the emulator endpoint from the environment", async () => {
+    const store = await openOfflineStore(config({ type: "bigquery", project_id: "p", location: "EU" }), { SKEWLESS_BIGQUERY_ENDPOINT: "http://127.0.0.1:9050" });
     expect(store).toBeInstanceOf(BigQueryOfflineStore);
     expect((store as BigQueryOfflineStore).options).toMatchObject({
       repoPath: "/repo", projectId: "p", location: "EU", dataset: "feast", tableCreateDisposition: "CREATE_IF_NEEDED", endpoint: "http://127.0.0.1:9050",

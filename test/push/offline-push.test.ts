@@ -65,7 +65,7 @@ describe("push to the offline store", () => {
       { driver_id: 1, event_timestamp: at(5) }, { driver_id: 1, event_timestamp: at(15) }, { driver_id: 2, event_timestamp: at(15) },
     ]);
     expect(rows.map((r) => [r.trips, r.rating, r.city])).toEqual([[5n, 4.5, "Oslo"], [7n, 4.75, "Oslo"], [3n, 3.5, "Bergen"]]);
-    expect(await online(["trips:trips", "trips:city"], [1, 2])).toMatchObject({ trips: [7, 3], city: ["Oslo", "Bergen"] });
+    expect(await online(["trips:trips", "trips:city"], [1, 2])).toMatchObject({ trips: [7n, 3n], city: ["Oslo", "Bergen"] });
     // The new file has the source's column names and order (files in a folder are read by position).
     const written = await readParquet(result.offline[0]!.path, "driver_id");
     expect(Object.keys(written[0]!)).toEqual(["driver_id", "event_timestamp", "trips_today", "rating", "city"]);

@@ -13,7 +13,8 @@ export interface OfflineStoreModule<Options = unknown> {
   /** Checks the block's keys (without `type`) and fills in defaults; `where` names a key in messages. */
   parse(options: Readonly<Record<string, unknown>>, where: (key: string) => string): Options;
   /** Opens the store; the client library is loaded only here, so config parsing stays light. */
-  open(config: RepoConfig, options: Options, env: NodeJS.ProcessEnv): OfflineStore;
+  /** Loads the backend's code only now, so reading feature_store.yaml never loads DuckDB or a cloud SDK. */
+  open(config: RepoConfig, options: Options, env: NodeJS.ProcessEnv): Promise<OfflineStore>;
 }
 
 /** Reads an optional string key (empty is an error: Feast would refuse it too). */

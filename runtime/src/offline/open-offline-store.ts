@@ -4,7 +4,7 @@ import type { OfflineStoreModule } from "./offline-store-module";
 import { OFFLINE_STORES } from "./offline-stores";
 
 /** The offline store `feature_store.yaml` asks for (see `OFFLINE_STORES` for the types). */
-export function openOfflineStore(config: RepoConfig, env: NodeJS.ProcessEnv = process.env): OfflineStore {
+export async function openOfflineStore(config: RepoConfig, env: NodeJS.ProcessEnv = process.env): Promise<OfflineStore> {
   const { type, options } = config.offlineStore;
   const module = OFFLINE_STORES[type] as OfflineStoreModule;
   const where = (key: string) => `feature_store.yaml: offline_store.${key}`;

@@ -1,6 +1,5 @@
 import type { OfflineStoreModule } from "../offline-store-module";
 import { BIGQUERY_KEYS, parseBigQueryConfig, type BigQueryOfflineStoreConfig } from "./bigquery-config";
-import { BigQueryOfflineStore } from "./bigquery-offline-store";
 
 /**
  * Feast's `offline_store: type: bigquery`. Credentials come from Application Default Credentials;
@@ -11,5 +10,7 @@ import { BigQueryOfflineStore } from "./bigquery-offline-store";
 export const bigqueryOfflineStore: OfflineStoreModule<BigQueryOfflineStoreConfig> = {
   keys: BIGQUERY_KEYS,
   parse: parseBigQueryConfig,
-  open: (config, options, env) => new BigQueryOfflineStore({ ...options, repoPath: config.repoPath, endpoint: env.SKEWLESS_BIGQUERY_ENDPOINT || undefined }),
+  open: async (config, options, env) => new (await import("./bigquery-offline-store.js")).BigQueryOfflineStore({
+    ...options, repoPath: config.repoPath, endpoint: env.SKEWLESS_BIGQUERY_ENDPOINT || undefined,
+  }),
 };

@@ -40,15 +40,15 @@ export class DuckDBRetrievalJob implements RetrievalJob {
   toArrow(): Promise<arrow.Table> {
     return this.exclusive(async () => {
       // Arrow loads here, not with the offline store: only toArrow() needs it.
-      const arrow = requirePeer<typeof import("apache-arrow")>("apache-arrow", "toArrow()");
-      const { arrowSchema, chunkToRecordBatch } = await import("./to-arrow.js");
+      requirePeer("apache-arrow", "toArrow()");
+      const { arrowSchema, arrowTable, chunkToRecordBatch } = await import("./to-arrow.js");
       const result = await stream(this.connection, this.sql);
       const schema = arrowSchema(result.columnNames(), result.columnTypes());
       const batches: arrow.RecordBatch[] = [];
       for (let chunk = await nextChunk(result, this.sql); chunk && chunk.rowCount > 0; chunk = await nextChunk(result, this.sql)) {
         batches.push(chunkToRecordBatch(chunk, schema));
       }
-      return new arrow.Table(schema, batches);
+      return arrowTable(schema, batches);
     });
   }
 

@@ -1,6 +1,5 @@
 import { ConfigError } from "../../errors";
 import { optionalPositiveInteger, optionalString, type OfflineStoreModule } from "../offline-store-module";
-import { DuckDBOfflineStore } from "./duckdb-offline-store";
 
 /** DuckDB's resources, read by Skewless only. */
 const RESOURCE_KEYS = ["threads", "memory_limit", "temp_directory"];
@@ -27,12 +26,13 @@ export function duckdbOfflineStore(feastKeys: readonly string[] = []): OfflineSt
         tempDirectory: optionalString(options, "temp_directory", where),
       };
     },
-    open(config, keys, env) {
+    async open(config, keys, env) {
       const envThreads = env.SKEWLESS_DUCKDB_THREADS;
       const threads = keys.threads ?? (envThreads === undefined ? undefined : Number(envThreads));
       if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
         throw new ConfigError(`SKEWLESS_DUCKDB_THREADS ${JSON.stringify(envThreads)} must be a positive whole number`);
       }
+      const { DuckDBOfflineStore } = await import("./duckdb-offline-store.js");
       return new DuckDBOfflineStore({
         repoPath: config.repoPath,
         threads,

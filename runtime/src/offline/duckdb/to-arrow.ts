@@ -87,3 +87,12 @@ function columnData(chunk: DuckDBDataChunk, index: number, type: arrow.DataType,
   }
   return arrow.makeData({ type, length, nullCount, data: values, nullBitmap: nullCount ? validity : undefined } as Parameters<typeof arrow.makeData>[0]);
 }
+
+/**
+ * The table of `batches`, built with this module's own Arrow: a caller's `new Table` could come from
+ * another copy of apache-arrow (its CommonJS and ES builds are distinct classes), whose schema
+ * check refuses these batches.
+ */
+export function arrowTable(schema: arrow.Schema, batches: arrow.RecordBatch[]): arrow.Table {
+  return new arrow.Table(schema, batches);
+}
