@@ -1,10 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "@skewless/runtime";
-import { FeatureStore, type Cloud } from "../components";
-import { projectRoot, resolveLocal } from "../components/project-root";
-import type { AwsStoreArgs } from "../components/aws/aws-deployment";
-import type { GcpStoreArgs } from "../components/gcp/gcp-deployment";
+import { FeatureStore, projectRoot, resolveLocal, type AwsStoreArgs, type Cloud, type GcpStoreArgs } from "@skewless/pulumi";
 
 /** The stack's outputs: what apps and Feast users need. */
 export interface CreditScoringOutputs {

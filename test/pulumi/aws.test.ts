@@ -2,7 +2,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import type { FeatureStore as FeatureStoreType } from "../../components";
+import type { FeatureStore as FeatureStoreType } from "../../pulumi/src/components";
 import { parseRepoConfig } from "../../runtime/src/config";
 import { byType, isSecretInput, plain, settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
 
@@ -18,7 +18,7 @@ describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
 
   beforeAll(async () => {
     registered = await startMocks();
-    const { FeatureStore } = await import("../../components/index.js");
+    const { FeatureStore } = await import("../../pulumi/src/components/index.js");
     store = await FeatureStore.fromRepo("credit", {
       cloud: "aws",
       repoPath: path.resolve("stacks/feature_repo"),

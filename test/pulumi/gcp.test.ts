@@ -2,8 +2,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import type { FeatureStore as FeatureStoreType } from "../../components";
-import { accountId } from "../../components/gcp/materialization-schedule";
+import type { FeatureStore as FeatureStoreType } from "../../pulumi/src/components";
+import { accountId } from "../../pulumi/src/components/gcp/materialization-schedule";
 import { parseRepoConfig } from "../../runtime/src/config";
 import { byType, isSecretInput, settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
 
@@ -18,7 +18,7 @@ describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
 
   beforeAll(async () => {
     registered = await startMocks();
-    const { FeatureStore } = await import("../../components/index.js");
+    const { FeatureStore } = await import("../../pulumi/src/components/index.js");
     store = await FeatureStore.fromRepo("credit", {
       cloud: "gcp",
       repoPath: path.resolve("stacks/feature_repo"),
