@@ -69,7 +69,10 @@ function awsSettings(config: pulumi.Config): AwsStoreArgs {
       certificateArn: config.require("featureServerCertificateArn"),
       auth: config.get("oidcDiscoveryUrl") ? { discoveryUrl: config.require("oidcDiscoveryUrl"), clientId: config.get("oidcClientId") } : undefined,
     },
-    materialization: { image: config.require("materializationImage"), schedule: config.get("materializationSchedule") },
+    materialization: {
+      image: config.require("materializationImage"), schedule: config.get("materializationSchedule"),
+      alarmActions: config.getObject<string[]>("alarmActions"),
+    },
   };
 }
 
@@ -83,6 +86,9 @@ function gcpSettings(config: pulumi.Config): GcpStoreArgs {
       invokers: config.requireObject<string[]>("featureServerInvokers"),
       auth: config.get("oidcDiscoveryUrl") ? { discoveryUrl: config.require("oidcDiscoveryUrl"), clientId: config.get("oidcClientId") } : undefined,
     },
-    materialization: { image: config.require("materializationImage"), schedule: config.get("materializationSchedule") },
+    materialization: {
+      image: config.require("materializationImage"), schedule: config.get("materializationSchedule"),
+      notificationChannels: config.getObject<string[]>("alarmNotificationChannels"),
+    },
   };
 }

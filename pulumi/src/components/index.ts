@@ -15,6 +15,8 @@ export { awsDeployment, type AwsStoreArgs, type AwsDeployment } from "./aws/aws-
 export { AwsDataBucket, type AwsDataBucketArgs } from "./aws/data-bucket";
 export { AwsRedisOnlineStore, type AwsRedisOnlineStoreArgs } from "./aws/redis-online-store";
 export { AwsMaterializationSchedule, type AwsMaterializationScheduleArgs } from "./aws/materialization-schedule";
+export { AwsMaterializationAlarms, type AwsMaterializationAlarmArgs } from "./aws/materialization-alarms";
+export type { MaterializationRecovery } from "./materialization-job";
 export { gcpDeployment, type GcpStoreArgs, type GcpDeployment } from "./gcp/gcp-deployment";
 export { GcpDataBucket, type GcpDataBucketArgs } from "./gcp/data-bucket";
 export { GcpRedisOnlineStore, type GcpRedisOnlineStoreArgs } from "./gcp/redis-online-store";

@@ -24,6 +24,11 @@ export interface AwsStoreArgs {
     schedule?: pulumi.Input<string>;
     cpu?: number;
     memory?: number;
+    /** Retries and the alarms on failed runs (SNS topic ARNs in `alarmActions`; default a new topic). */
+    retries?: number;
+    failuresToAlarm?: number;
+    alarmWindowSeconds?: number;
+    alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
   };
   /** `skewless serve` behind an internal HTTPS load balancer: what apps call instead of Redis. */
   featureServer: {

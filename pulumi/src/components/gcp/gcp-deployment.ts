@@ -25,6 +25,11 @@ export interface GcpStoreArgs {
     repoDir?: string;
     /** Cron in UTC; default hourly. */
     schedule?: pulumi.Input<string>;
+    /** Cloud Run's retries of a failed task, and the alert on failed executions (`notificationChannels`: channel ids). */
+    retries?: number;
+    failuresToAlarm?: number;
+    alarmWindowSeconds?: number;
+    notificationChannels?: pulumi.Input<pulumi.Input<string>[]>;
   };
   /** Absolute path where trusted clients keep Memorystore's CA certificate (the `redisCaCertificate` output); default /etc/skewless/redis-ca.pem. */
   redisCaCertPath?: string;
