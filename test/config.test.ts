@@ -20,6 +20,11 @@ describe("feature_store.yaml", () => {
     });
   });
 
+  it("lists the keys only Feast reads, so the CLI can say they are left to Feast", () => {
+    expect(parse({ project: "demo", registry: "r.db", batch_engine: { type: "local" }, mcp: {} }).feastOnlyKeys).toEqual(["batch_engine", "mcp"]);
+    expect(parse({ project: "demo", registry: "r.db" }).feastOnlyKeys).toEqual([]);
+  });
+
   it("reads Feast's registry mapping and Redis settings", () => {
     const config = parse({
       project: "demo",

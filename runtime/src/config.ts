@@ -60,14 +60,19 @@ export interface RepoConfig {
   openLineage?: OpenLineageConfig;
   /** Who may call `skewless serve` (Feast's `auth:`); `no_auth` when absent. */
   auth: AuthConfig;
+  /** Top-level keys the file sets that only Feast reads (`batch_engine`, `feature_server`, ...). */
+  feastOnlyKeys?: string[];
 }
 
-/** Feast keys Skewless accepts and leaves to Feast (they configure Python-side features). */
+/**
+ * Feast keys Skewless accepts and leaves to Feast (they configure Python-side features). They are
+ * not ignored silently: `feastOnlyKeys` lists the ones a file sets, and the CLI prints a note.
+ */
 const FEAST_ONLY_KEYS = [
-  "batch_engine", "feature_server", "flags", "coerce_tz_aware", "materialization", "openlineage",
+  "batch_engine", "feature_server", "flags", "coerce_tz_aware", "materialization",
   "repo_path", "go_feature_serving", "go_feature_retrieval", "mcp",
 ];
-const KNOWN_KEYS = ["project", "registry", "provider", "online_store", "offline_store", "entity_key_serialization_version", "auth", ...FEAST_ONLY_KEYS];
+const KNOWN_KEYS = ["project", "registry", "provider", "online_store", "offline_store", "entity_key_serialization_version", "auth", "openlineage", ...FEAST_ONLY_KEYS];
 const PROJECT_NAME = /^[A-Za-z0-9_]+$/;
 /** DuckDB's resources, read by Skewless only (see `openOfflineStore`). */
 const DUCKDB_KEYS = ["threads", "memory_limit", "temp_directory"];
@@ -131,6 +136,7 @@ export function parseRepoConfig(raw: unknown, repoPath: string, file = CONFIG_FI
     entityKeySerializationVersion: oneOf(raw.entity_key_serialization_version ?? 3, [3, 2] as const, where("entity_key_serialization_version")),
     openLineage: parseOpenLineage(raw.openlineage, repoPath, file),
     auth: parseAuthConfig(raw.auth, file),
+    feastOnlyKeys: FEAST_ONLY_KEYS.filter((key) => key in raw),
   };
 }
 

@@ -104,7 +104,7 @@ describe("skewless serve with OIDC authentication and Feast permissions", () => 
   it("writes one JSON audit line per decision, with principal, action, object, features and request id, and no value or token", async () => {
     const token = await provider.token("analyst");
     const res = await fetch(`${base}/get-online-features`, {
-      method: "POST", headers: { authorization: `Bearer ${token}`, "x-request-id": "req-42" },
+      method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "x-request-id": "req-42" },
       body: JSON.stringify({ features: ["user_transactions:txn_count_1h", "user_credit:credit_score"], entities: { user_id: [1001] } }),
     });
     expect(res.status).toBe(403);
@@ -159,7 +159,7 @@ describe("the runtime API and TLS with the same permissions", () => {
     const server = new FeatureServer(store, { tls: { key: await fs.readFile(tls.key), cert: await fs.readFile(tls.cert) }, authorize: serveGuardFor(store)!.check });
     const { port } = await server.listen(0, "127.0.0.1");
     const ask = (token?: string) => new Promise<number>((resolve, reject) => {
-      const req = https.request({ host: "127.0.0.1", port, path: "/get-online-features", method: "POST", ca: readFileSync(tls.caCert), headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+      const req = https.request({ host: "127.0.0.1", port, path: "/get-online-features", method: "POST", ca: readFileSync(tls.caCert), headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });

@@ -82,6 +82,17 @@ export const v = new FeatureView({ name: "orphan", entities: ["ghost"], source, 
     await expect(fs.access(path.join(repo, "data", "registry.db"))).rejects.toThrow();
   });
 
+  it("notes the feature_store.yaml keys only Feast reads instead of ignoring them silently", async () => {
+    const repo = path.join(root, "feast-keys");
+    await fs.mkdir(repo);
+    await fs.writeFile(path.join(repo, "feature_store.yaml"), "project: fk\nregistry: data/registry.db\nbatch_engine: local\nfeature_server:\n  enabled: true\n");
+    const result = await skewless(["plan"], repo);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("note: feature_store.yaml: batch_engine, feature_server configure Feast only; Skewless does not read them");
+    await fs.writeFile(path.join(repo, "feature_store.yaml"), "project: fk\nregistry: data/registry.db\n");
+    expect((await skewless(["plan"], repo)).stderr).not.toContain("note:");
+  });
+
   it("a corrupt registry: exit 1 and it says which file", async () => {
     const repo = path.join(root, "corrupt");
     await fs.mkdir(path.join(repo, "data"), { recursive: true });

@@ -34,7 +34,7 @@ describe("the registry object provider for permissions, against a real registry 
 
   it("rejects an unknown action with the permission's name", async () => {
     const provider = registryObjectProvider("permission");
-    const result = await provider.check!({}, { ...spec(), actions: ["READ_EVERYTHING"], registry: "r.db", project: PROJECT });
+    const result = await provider.check!({} as never, { ...spec(), actions: ["READ_EVERYTHING"], registry: "r.db", project: PROJECT });
     expect(result.failures?.map((f) => f.reason).join("\n")).toMatch(/permission pii_readers: action "READ_EVERYTHING" does not exist/);
   });
 });

@@ -20,7 +20,7 @@ const nativeRequire = createRequire(COMPILED);
 
 type ProviderObject = ReturnType<typeof providerModule.registryObjectProvider>;
 
-const KINDS: ManagedKind[] = ["entity", "dataSource", "featureView", "featureService"];
+const KINDS = ["entity", "dataSource", "featureView", "featureService"] as const satisfies readonly ManagedKind[];
 const specs = specsFromDefinitions(richDefinitions(), "p");
 const sampleSpec = {
   entity: specs.entity[0], dataSource: specs.dataSource[0], featureView: specs.featureView[0], featureService: specs.featureService[0],

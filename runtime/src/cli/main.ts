@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
+import { CONFIG_FILE, loadRepoConfig } from "../config";
 import { formatError, processOutput, type Output } from "./output";
 import { registerApply } from "./commands/apply";
 import { registerChecks } from "./commands/checks";
@@ -37,6 +38,9 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
       exitCode = code;
     },
   };
+  program.hook("preAction", (_program, command) => {
+    if (command.name() !== "init") noteFeastOnlyKeys(context);
+  });
   registerInit(program, context);
   registerPlan(program, context);
   registerApply(program, context);
@@ -56,4 +60,20 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     output.err(formatError(error));
     return 1;
   }
+}
+
+/**
+ * Says which feature_store.yaml keys Skewless leaves to Feast, so none is ignored silently. A file
+ * that cannot be read is left for the command itself to report.
+ */
+function noteFeastOnlyKeys(context: CliContext): void {
+  let keys: string[];
+  try {
+    keys = loadRepoConfig(context.repoPath()).feastOnlyKeys ?? [];
+  } catch {
+    return;
+  }
+  if (keys.length === 0) return;
+  const list = keys.join(", ");
+  context.output.err(`note: ${CONFIG_FILE}: ${list} ${keys.length === 1 ? "configures" : "configure"} Feast only; Skewless does not read ${keys.length === 1 ? "it" : "them"}`);
 }
