@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { MaterializationRecovery } from "../materialization-job";
 import { redisStoreYamls, type Deployment, type StoreSettings } from "../deployment";
 import type { OidcSettings } from "../feature-store-yaml";
 import { AwsDataBucket } from "./data-bucket";
@@ -16,7 +17,8 @@ export interface AwsStoreArgs {
   redisServerPassword: pulumi.Input<string>;
   redisNodeType?: pulumi.Input<string>;
   redisNodes?: number;
-  materialization: {
+  /** Retries and alarm thresholds: MaterializationRecovery. */
+  materialization: MaterializationRecovery & {
     /** An image with the `skewless` CLI and the feature repo (at `repoDir`, default /feature_repo). */
     image: pulumi.Input<string>;
     repoDir?: string;
@@ -24,10 +26,7 @@ export interface AwsStoreArgs {
     schedule?: pulumi.Input<string>;
     cpu?: number;
     memory?: number;
-    /** Retries and the alarms on failed runs (SNS topic ARNs in `alarmActions`; default a new topic). */
-    retries?: number;
-    failuresToAlarm?: number;
-    alarmWindowSeconds?: number;
+    /** Where the alarms on failed runs go (SNS topic ARNs); default a new SNS topic. */
     alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
   };
   /** `skewless serve` behind an internal HTTPS load balancer: what apps call instead of Redis. */
