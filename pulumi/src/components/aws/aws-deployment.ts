@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { MaterializationRecovery } from "../materialization-job";
 import { redisStoreYamls, type Deployment, type StoreSettings } from "../deployment";
 import type { OidcSettings } from "../feature-store-yaml";
 import { AwsDataBucket } from "./data-bucket";
 import { AwsFeatureServer } from "./feature-server";
 import { AwsMaterializationSchedule } from "./materialization-schedule";
 import { AwsRedisOnlineStore } from "./redis-online-store";
+import type { MaterializationRecovery } from "../materialization-job";
 
 export interface AwsStoreArgs {
   vpcId: pulumi.Input<string>;
