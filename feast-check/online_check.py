@@ -1,5 +1,5 @@
 """Feast's side of the Skewless online compatibility checks: Feast 0.66 reads and writes the
-SQLite and Redis online stores of a feature repo whose registry Skewless wrote.
+SQLite, Redis and DynamoDB online stores of a feature repo whose registry Skewless wrote.
 
 Run with the pinned venv (see setup-venv.sh). Every command prints one JSON document.
 
@@ -9,6 +9,7 @@ Run with the pinned venv (see setup-venv.sh). Every command prints one JSON docu
                                    {"features": [...], "entity_rows": [...], "full_feature_names": false}.
                                    Prints, per request and output column, each value's oneof member,
                                    serialized bytes (hex) and status.
+  infra REPO                       the registry's infra objects as Feast loads them: [class, name] pairs
 """
 import json
 import os
@@ -113,8 +114,16 @@ def read_one(store, request):
     return {"feature_names": names, "columns": columns}
 
 
+def infra(repo):
+    from feast import FeatureStore
+
+    store = FeatureStore(repo_path=repo)
+    objects = store.registry.get_infra(store.project, allow_cache=False).infra_objects
+    return sorted([type(o).__name__, o.name] for o in objects)
+
+
 def main(argv):
-    return run(__doc__, {"write-data": write_data, "materialize": materialize, "read": read}, argv)
+    return run(__doc__, {"write-data": write_data, "materialize": materialize, "read": read, "infra": infra}, argv)
 
 
 if __name__ == "__main__":

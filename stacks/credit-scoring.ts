@@ -59,11 +59,14 @@ export async function creditScoringStack(config = new pulumi.Config("skewless"))
 }
 
 function awsSettings(config: pulumi.Config): AwsStoreArgs {
+  // `skewless:onlineStore dynamodb` instead of ElastiCache: then no Redis token is needed.
+  const onlineStore = config.get("onlineStore") === "dynamodb" ? "dynamodb" : "redis";
   return {
     vpcId: config.require("vpcId"),
     subnetIds: config.requireObject<string[]>("subnetIds"),
-    redisAuthToken: config.requireSecret("redisAuthToken"),
-    redisServerPassword: config.requireSecret("redisServerPassword"),
+    onlineStore,
+    redisAuthToken: onlineStore === "redis" ? config.requireSecret("redisAuthToken") : undefined,
+    redisServerPassword: onlineStore === "redis" ? config.requireSecret("redisServerPassword") : undefined,
     redisNodeType: config.get("redisNodeType"),
     featureServer: {
       certificateArn: config.require("featureServerCertificateArn"),

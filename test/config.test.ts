@@ -46,7 +46,7 @@ describe("feature_store.yaml", () => {
     [{ project: "demo" }, "/repo/feature_store.yaml: registry is missing"],
     [{ project: "my demo", registry: "r.db" }, '/repo/feature_store.yaml: project "my demo" is invalid'],
     [{ project: "demo", registry: "r.db", colour: "blue" }, "/repo/feature_store.yaml: colour is not a known key"],
-    [{ project: "demo", registry: "r.db", online_store: { type: "dynamodb" } }, '/repo/feature_store.yaml: online_store.type "dynamodb" is not supported'],
+    [{ project: "demo", registry: "r.db", online_store: { type: "dynamodb" } }, '/repo/feature_store.yaml: online_store.region is required with type: dynamodb'],
     [{ project: "demo", registry: "r.db", offline_store: { type: "spark" } }, '/repo/feature_store.yaml: offline_store.type "spark" is not supported'],
     [{ project: "demo", registry: "r.db", online_store: { type: "sqlite", file: "x" } }, "/repo/feature_store.yaml: online_store.file is not a known key"],
     [{ project: "demo", registry: "r.db", offline_store: { type: "file", memory_limt: "2GB" } }, "/repo/feature_store.yaml: offline_store.memory_limt is not a known key"],

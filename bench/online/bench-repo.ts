@@ -18,9 +18,14 @@ export function benchView(name: string, features: number, sourcePath = "data/sou
   return { definitions: collectDefinitions([user, source, view]), view };
 }
 
-/** `online_store` for a backend: SQLite in the repo's data folder, or the benchmark's redis-server. */
-export function onlineConfig(backend: string, redisPort: number): Record<string, unknown> {
-  return backend === "redis" ? { type: "redis", connection_string: `127.0.0.1:${redisPort}` } : { type: "sqlite", path: "data/online.db" };
+/**
+ * `online_store` for a backend: SQLite in the repo's data folder, the benchmark's redis-server
+ * (`target` its port), or DynamoDB on the benchmark's moto (`target` its endpoint).
+ */
+export function onlineConfig(backend: string, target: number | string): Record<string, unknown> {
+  if (backend === "redis") return { type: "redis", connection_string: `127.0.0.1:${target}` };
+  if (backend === "dynamodb") return { type: "dynamodb", region: "us-west-2", endpoint_url: String(target) };
+  return { type: "sqlite", path: "data/online.db" };
 }
 
 /** A scratch feature repo (removed with {@link removeScratch}) and a store opened on it. */

@@ -1,15 +1,15 @@
 // Fills an online store for the latency benchmark in its own process, as a materialization job
 // would: the process that then serves reads starts with a settled heap, not with the garbage
 // collector still shrinking what a 5-million-value materialization left behind.
-//   node populate.js <sqlite|redis> <redisPort> <dir> <entities> <features> <view>
+//   node populate.js <sqlite|redis|dynamodb> <redisPort|motoEndpoint> <dir> <entities> <features> <view>
 import { benchView, openBenchStore, onlineConfig } from "./bench-repo";
 import { SyntheticOfflineStore } from "./synthetic-offline-store";
 
 async function main(): Promise<void> {
-  const [backend, port, dir, entitiesText, featuresText, view] = process.argv.slice(2);
+  const [backend, target, dir, entitiesText, featuresText, view] = process.argv.slice(2);
   const entities = Number(entitiesText);
   const now = Date.now();
-  const { store } = await openBenchStore(onlineConfig(backend, Number(port)), { offlineStore: new SyntheticOfflineStore(entities, new Date(now)), dir });
+  const { store } = await openBenchStore(onlineConfig(backend, target), { offlineStore: new SyntheticOfflineStore(entities, new Date(now)), dir });
   try {
     await store.apply(benchView(view, Number(featuresText)).definitions);
     const started = process.hrtime.bigint();

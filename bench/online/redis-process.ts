@@ -33,7 +33,7 @@ export async function startRedis(): Promise<BenchRedis> {
   return { port, info: (section) => cli("INFO", section), flush: () => void cli("FLUSHALL"), stop };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on("error", reject);

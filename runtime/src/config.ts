@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { parseAuthConfig, type AuthConfig } from "./auth/auth-config";
 import { ConfigError } from "./errors";
+import { parseOnlineStoreConfig, type OnlineStoreConfig } from "./online/online-stores";
 import { parseOpenLineage, type OpenLineageConfig } from "./lineage/openlineage/config";
 
 /** The file every feature repo has, as in Feast. */
@@ -20,25 +21,11 @@ export interface RegistryConfig {
   featureViewVersioning?: boolean;
 }
 
-export interface SqliteOnlineStoreConfig {
-  type: "sqlite";
-  /** Absolute path of the SQLite database. */
-  path: string;
-}
-
-export interface RedisOnlineStoreConfig {
-  type: "redis";
-  redisType: "redis" | "redis_cluster" | "redis_sentinel";
-  /** Feast's `host:port[,host:port],db=0,password=...,ssl=true`. Holds secrets: never log it. */
-  connectionString: string;
-  sentinelMaster?: string;
-  keyTtlSeconds?: number;
-  fullScanForDeletion: boolean;
-  /** Feast's `skip_dedup`: write without first reading stored event times (faster, last write wins). */
-  skipDedup: boolean;
-}
-
-export type OnlineStoreConfig = SqliteOnlineStoreConfig | RedisOnlineStoreConfig;
+// Each online store's config lives in its folder (runtime/src/online/<type>/); the list is online-stores.ts.
+export type { OnlineStoreConfig } from "./online/online-stores";
+export type { SqliteOnlineStoreConfig } from "./online/sqlite/sqlite-module";
+export type { RedisOnlineStoreConfig } from "./online/redis/redis-module";
+export type { DynamoDbOnlineStoreConfig } from "./online/dynamodb/dynamodb-config";
 
 export interface OfflineStoreConfig {
   /** `file`, `dask` and `duckdb` all mean parquet files queried by DuckDB. */
@@ -182,33 +169,7 @@ function parseOnlineStore(raw: unknown, repoPath: string, where: (k: string) => 
   const spec = raw ?? { type: "sqlite" };
   if (typeof spec === "string") return parseOnlineStore({ type: spec }, repoPath, where);
   if (!isObject(spec)) throw new ConfigError(`${where("online_store")} must be a mapping with a type`);
-  const type = oneOf(spec.type ?? "sqlite", ["sqlite", "redis"] as const, where("online_store.type"));
-  if (type === "sqlite") {
-    allowKeys(spec, ["type", "path"], where("online_store"));
-    const p = spec.path ?? "data/online.db";
-    if (typeof p !== "string") throw new ConfigError(`${where("online_store.path")} must be a path`);
-    return { type, path: path.resolve(repoPath, p) };
-  }
-  allowKeys(spec, ["type", "redis_type", "connection_string", "sentinel_master", "key_ttl_seconds", "full_scan_for_deletion", "skip_dedup"], where("online_store"));
-  const connectionString = spec.connection_string ?? "localhost:6379";
-  if (typeof connectionString !== "string") throw new ConfigError(`${where("online_store.connection_string")} must be a string`);
-  const keyTtl = spec.key_ttl_seconds;
-  if (keyTtl !== undefined && keyTtl !== null && (typeof keyTtl !== "number" || keyTtl <= 0)) {
-    throw new ConfigError(`${where("online_store.key_ttl_seconds")} must be a positive number of seconds`);
-  }
-  const redisType = oneOf(spec.redis_type ?? "redis", ["redis", "redis_cluster", "redis_sentinel"] as const, where("online_store.redis_type"));
-  if (redisType === "redis_sentinel" && typeof spec.sentinel_master !== "string") {
-    throw new ConfigError(`${where("online_store.sentinel_master")} is required with redis_type: redis_sentinel`);
-  }
-  return {
-    type,
-    redisType,
-    connectionString,
-    sentinelMaster: typeof spec.sentinel_master === "string" ? spec.sentinel_master : undefined,
-    keyTtlSeconds: typeof keyTtl === "number" ? keyTtl : undefined,
-    fullScanForDeletion: spec.full_scan_for_deletion !== false,
-    skipDedup: spec.skip_dedup === true,
-  };
+  return parseOnlineStoreConfig(spec, { repoPath, where });
 }
 
 function parseOfflineStore(raw: unknown, where: (k: string) => string): OfflineStoreConfig {

@@ -123,6 +123,16 @@ export class BackendError extends SkewlessError {
   }
 }
 
+/**
+ * The online store refused a write for lack of memory (Redis's OOM: `maxmemory` reached under a
+ * policy that evicts nothing). Materialization stops and records nothing, so a rerun is safe.
+ */
+export class OnlineStoreOutOfMemoryError extends SkewlessError {
+  constructor(where: string, view: string, cause: unknown, hint: string) {
+    super("ONLINE_STORE_OUT_OF_MEMORY", `the online store (${where}) is out of memory (maxmemory reached and nothing could be evicted): writing feature view ${view} stopped`, { hint, cause });
+  }
+}
+
 /** A registry object is managed by another tool (the CLI, another Pulumi stack), which would fight over it. */
 export class ObjectOwnershipError extends SkewlessError {
   constructor(kind: string, name: string, project: string, owner: string, wanted: string) {

@@ -4,6 +4,10 @@ moto checks If-Match / If-None-Match and then stores the object in two steps; se
 threads, two conditional writes could both pass the check. Real S3 decides them atomically, so
 this launcher serializes requests (connections are still accepted concurrently) to behave the same.
 
+moto dispatches each request by the service it is signed for, so the same server also answers
+DynamoDB (the DynamoDB online store tests use it; moto's `dynamodb` extra only adds the Docker
+client, which its DynamoDB backend does not need).
+
 Usage: s3_server.py [--host 127.0.0.1] [--port 0]. Prints "listening on http://HOST:PORT" once it
 accepts connections (port 0 picks a free port).
 """

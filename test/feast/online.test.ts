@@ -1,9 +1,11 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
+import { DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
 import Redis from "ioredis";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FeatureStore, ValueWriter } from "../../runtime/src/index";
+import { ensureEmulators, startS3Server, type LocalServer } from "../helpers/emulators";
 import { ensureFeast, feastCheck } from "../helpers/feast";
 import { skewless } from "../helpers/processes";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
@@ -29,6 +31,16 @@ let redis: RedisServer;
 beforeAll(async () => {
   redis = await startRedis();
 });
+
+// DynamoDB: moto's server (the launcher the S3 tests use dispatches DynamoDB requests too). Both
+// SDKs, and Feast's Python child processes, take these dummy credentials from the environment.
+let moto: LocalServer;
+beforeAll(async () => {
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIATESTSKEWLESS", AWS_SECRET_ACCESS_KEY: "test-secret", AWS_DEFAULT_REGION: "us-west-2" });
+  await ensureEmulators();
+  moto = await startS3Server();
+}, 15 * 60_000);
+afterAll(async () => { await moto?.stop(); });
 
 /** A feature repo with the check's definitions and data, configured for `online`. */
 async function makeRepo(online: string): Promise<{ repo: string; data: DataInfo }> {
@@ -138,16 +150,44 @@ async function dumpRedis(db: number): Promise<string[]> {
   }
 }
 
+/** Every item of the repo's tables (`online_check.db{n}.{view}`), one line per feature value. */
+async function dumpDynamo(db: number): Promise<string[]> {
+  const client = new DynamoDBClient({ region: "us-west-2", endpoint: moto.endpoint });
+  try {
+    const out: string[] = [];
+    for (const view of VIEWS) {
+      for await (const page of paginateScan({ client }, { TableName: `online_check.db${db}.${view}` })) {
+        for (const item of page.Items ?? []) {
+          for (const [feature, value] of Object.entries(item.values?.M ?? {})) {
+            out.push(`${view} ${item.entity_id?.S} ${item.event_ts?.S} ${feature} ${Buffer.from(value.B ?? []).toString("hex")}`);
+          }
+        }
+      }
+    }
+    return out.sort();
+  } finally {
+    client.destroy();
+  }
+}
+
 const backends = [
   {
     name: "SQLite",
     online: () => "  type: sqlite\n  path: data/online.db",
     dump: (repo: string) => dumpSqlite(path.join(repo, "data", "online.db")),
+    infra: () => VIEWS.map((v) => ["SqliteTable", `online_check_${v}`]),
   },
   {
     name: "Redis",
     online: (db: number) => `  type: redis\n  connection_string: "127.0.0.1:${redis.port},db=${db}"`,
     dump: (_repo: string, db: number) => dumpRedis(db),
+    infra: () => [],
+  },
+  {
+    name: "DynamoDB",
+    online: (db: number) => `  type: dynamodb\n  region: us-west-2\n  endpoint_url: ${moto.endpoint}\n  table_name_template: "{project}.db${db}.{table_name}"`,
+    dump: (_repo: string, db: number) => dumpDynamo(db),
+    infra: () => VIEWS.map((v) => ["DynamoDBTable", `online_check.db0.${v}`]),
   },
 ];
 
@@ -178,6 +218,10 @@ describe.each(backends)("Feast and Skewless share a $name online store", (backen
 
   it("Skewless reads what Feast materialized, exactly as Feast reads it", async () => {
     sameAnswers(await feastReads(feastRepo), await skewlessReads(feastRepo));
+  });
+
+  it("Feast loads the infra objects Skewless recorded in the registry", async () => {
+    expect(await feastCheck<string[][]>("online_check.py", ["infra", skewlessRepo])).toEqual(backend.infra().sort());
   });
 
   it("both write byte-identical online data", async () => {

@@ -34,6 +34,8 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, 
 /** Provider functions the components call (data sources), with plausible answers. */
 function invoke(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
   if (args.token === "aws:index/getRegion:getRegion") return { region: "eu-west-1", name: "eu-west-1" };
+  if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/deployer", userId: "AIDAMOCK" };
+  if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com" };
   return args.inputs;
 }
 

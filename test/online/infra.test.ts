@@ -2,7 +2,7 @@ import * as path from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Entity, FeatureView, FileSource } from "../../runtime/src/index";
-import { SQLITE_TABLE_CLASS } from "../../runtime/src/online/infra";
+import { SQLITE_TABLE_CLASS } from "../../runtime/src/online/sqlite/sqlite-module";
 import { renderPlan } from "../../runtime/src/registry/render-plan";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 import { definitions, openStore, scratchDir, writeRows } from "../helpers/online-repo";
@@ -77,7 +77,7 @@ describe("apply with a Redis online store", () => {
     const store = await openStore(dir, "shop", { type: "redis", connection_string: `127.0.0.1:${redis.port}` });
     const first = await store.apply(definitions(user, source, stats, profile));
     expect(renderPlan(first)).toMatch(/\n\nNo changes to infrastructure$/);
-    expect(first.infra.sqliteTables).toBeUndefined();
+    expect(first.infra.recorded).toBeUndefined();
     await writeRows(store, "user_profile", [{ user_id: 1, age: 3 }], new Date());
     await writeRows(store, "user_stats", [{ user_id: 1, clicks: 4n }], new Date());
     const removal = await store.apply(definitions(user, source, stats));

@@ -182,3 +182,65 @@ describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
     expect(carriers).toEqual(["aws:elasticache/user:User", "aws:secretsmanager/secretVersion:SecretVersion"]);
   });
 });
+
+describe("FeatureStore on cloud aws with DynamoDB online, under Pulumi's mocks", () => {
+  let registered: Registered[];
+  let store: FeatureStoreType;
+  const { ofType } = byType(() => registered);
+  const policyOf = (roleSuffix: string) => JSON.parse(plain<string>(ofType("aws:iam/rolePolicy:RolePolicy").find((r) => r.name.endsWith(roleSuffix))!.inputs.policy));
+  const TABLES = "arn:aws:dynamodb:eu-west-1:123456789012:table/feature_repo.*";
+
+  beforeAll(async () => {
+    registered = await startMocks();
+    const { FeatureStore } = await import("../../pulumi/src/components/index.js");
+    store = await FeatureStore.fromRepo("shop", {
+      cloud: "aws",
+      repoPath: path.resolve("stacks/feature_repo"),
+      aws: {
+        vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], onlineStore: "dynamodb",
+        materialization: { image: "registry.example/skewless:1" }, featureServer: { certificateArn: CERT },
+      },
+    });
+    await valueOf(store.featureStoreYaml);
+    await Promise.all(Object.values(store.objects.featureViews).map((v) => valueOf(v.object.urn)));
+    await settle();
+  });
+
+  it("runs no ElastiCache and keeps no secret: neither task gets a connection string", () => {
+    expect(ofType("aws:elasticache/replicationGroup:ReplicationGroup")).toEqual([]);
+    expect(ofType("aws:secretsmanager/secret:Secret")).toEqual([]);
+    const tasks = ofType("aws:ecs/taskDefinition:TaskDefinition");
+    expect(tasks.map((t) => JSON.parse(plain<string>(t.inputs.containerDefinitions))[0].name).sort()).toEqual(["materialize", "serve"]);
+    for (const t of tasks) expect(JSON.parse(plain<string>(t.inputs.containerDefinitions))[0].secrets).toBeUndefined();
+    for (const role of ["-materialize-execution", "-serve-execution"]) expect(policyOf(role).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["PullImage", "Logs"]);
+  });
+
+  it("exports a plain feature_store.yaml naming DynamoDB in the stack's region, with Feast's table names", async () => {
+    expect(await pulumi.isSecret(store.featureStoreYaml)).toBe(false);
+    const config = parseRepoConfig(parseYaml(await valueOf(store.featureStoreYaml)), "/repo");
+    expect(config.onlineStore).toEqual({
+      type: "dynamodb", region: "eu-west-1", endpointUrl: undefined, batchSize: 100, tableNameTemplate: "{project}.{table_name}", consistentReads: false, tags: undefined,
+    });
+  });
+
+  it("lets the materialization task write, and the feature server read, this project's tables only", () => {
+    const task = policyOf("-materialize-task");
+    expect(task.Statement.map((st: { Sid: string }) => st.Sid)).toEqual(["Registry", "OfflineData", "ListData", "OnlineTables"]);
+    expect(task.Statement[3]).toEqual({
+      Sid: "OnlineTables", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"], Resource: TABLES,
+    });
+    const reader = policyOf("-serve-task");
+    expect(reader.Statement.map((st: { Sid: string }) => st.Sid)).toEqual(["Registry", "ReadOnlineTables"]);
+    expect(reader.Statement[1]).toEqual({ Sid: "ReadOnlineTables", Effect: "Allow", Action: ["dynamodb:BatchGetItem", "dynamodb:DescribeTable"], Resource: TABLES });
+    const policies = ofType("aws:iam/rolePolicy:RolePolicy").map((p) => JSON.parse(plain<string>(p.inputs.policy)));
+    const everything = policies.flatMap((p) => p.Statement).filter((st: { Action: string[] }) => st.Action.some((a) => a.startsWith("dynamodb:")));
+    expect(everything.every((st: { Resource: unknown }) => st.Resource === TABLES)).toBe(true);
+    expect(everything.flatMap((st: { Action: string[] }) => st.Action)).not.toContain("dynamodb:*");
+  });
+
+  it("gives the feature views the DynamoDB store, so `pulumi up` creates and deletes their tables", async () => {
+    const views = ofType("pulumi-nodejs:dynamic/skewless:FeatureView");
+    expect(views.map((v) => v.inputs.name).sort()).toEqual(Object.keys(store.objects.featureViews).sort());
+    for (const v of views) expect(plain(v.inputs.onlineStore)).toEqual({ type: "dynamodb", region: "eu-west-1" });
+  });
+});

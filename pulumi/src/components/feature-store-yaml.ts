@@ -5,7 +5,8 @@ export type Cloud = "local" | "aws" | "gcp";
 
 export type OnlineStoreSettings =
   | { type: "sqlite"; path: string }
-  | { type: "redis"; connectionString: string; keyTtlSeconds?: number };
+  | { type: "redis"; connectionString: string; keyTtlSeconds?: number }
+  | { type: "dynamodb"; region: string };
 
 /** feature_store.yaml's `offline_store`: parquet files (`file`, read by DuckDB) or BigQuery, with Feast's option keys. */
 export interface OfflineStoreSettings {
@@ -54,6 +55,9 @@ export function renderFeatureStoreYaml(settings: FeatureStoreYamlSettings): stri
   ];
   if (settings.onlineStore.type === "sqlite") {
     lines.push("  type: sqlite", `  path: ${q(settings.onlineStore.path)}`);
+  } else if (settings.onlineStore.type === "dynamodb") {
+    // Feast's default table_name_template, `<project>.<view>`, which the stack's IAM policies name.
+    lines.push("  type: dynamodb", `  region: ${q(settings.onlineStore.region)}`);
   } else {
     lines.push("  type: redis", `  connection_string: ${q(settings.onlineStore.connectionString)}`);
     // Feast's Redis expires an entity's hash this long after its last write: keys of entities

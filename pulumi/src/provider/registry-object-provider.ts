@@ -18,7 +18,7 @@ export type RegistryObjectInputs<K extends ManagedKind = ManagedKind> = ObjectSp
 };
 
 /** feature_store.yaml's `online_store`, as Feast names its keys. */
-export type OnlineStoreInput = { type: "sqlite"; path: string };
+export type OnlineStoreInput = { type: "sqlite"; path: string } | { type: "dynamodb"; region: pulumi.Input<string> };
 
 /** Its outputs: the spec of what the registry holds, and who manages it. */
 export type RegistryObjectOutputs<K extends ManagedKind = ManagedKind> = RegistryObjectInputs<K> & { managedBy: string };

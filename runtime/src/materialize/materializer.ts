@@ -132,7 +132,11 @@ async function materializeView(ctx: MaterializeContext, job: Job, batchRows: num
       const encoded = encoder.encode(batch);
       while (inFlight.length >= MAX_WRITES_IN_FLIGHT) await settleOldest();
       rows += batch.rowCount;
-      inFlight.push(write(encoded));
+      const pending = write(encoded);
+      // Handled from the start: a later write can fail while an earlier one is awaited, and an
+      // unobserved rejection would end the process with the error dumped raw.
+      pending.catch(() => undefined);
+      inFlight.push(pending);
       progress.rows(view.name, rows, totalOf(batch));
     }
     while (inFlight.length > 0) await settleOldest();

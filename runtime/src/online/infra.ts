@@ -3,18 +3,16 @@ import { featureViewInfo } from "../registry/catalog";
 import type { RegistryPlan } from "../registry/diff";
 import type { RegistryModel } from "../registry/model";
 import type { FeatureViewProto, InfraObjectProto } from "../registry/proto/types";
+import type { RecordedInfra } from "./online-module";
+import { onlineStoreModule } from "./online-stores";
 import { onlineTable } from "./open-online-store";
 import type { OnlineInfraUpdate, OnlineTable } from "./online-store";
-import { tableName } from "./sqlite/sqlite-sql";
-
-/** Feast's class name for SQLite tables in `registry.infra`. */
-export const SQLITE_TABLE_CLASS = "feast.infra.online_stores.sqlite.SqliteTable";
 
 /** One change `apply` makes to the online store, as Feast prints it: `Created sqlite table p_v`. */
 export interface InfraChange {
   action: "create" | "delete";
-  /** `sqlite table`, or `redis data` (Redis has nothing to create; removed views lose their fields). */
-  kind: "sqlite table" | "redis data";
+  /** What is printed before the name: the store's table label (`sqlite table`), or `online data of feature view`. */
+  kind: string;
   name: string;
 }
 
@@ -22,14 +20,18 @@ export interface InfraPlan {
   changes: InfraChange[];
   /** What the online store must hold afterwards: every view of the project, and the removed ones. */
   update: OnlineInfraUpdate;
-  /** SQLite: the `registry.infra` objects of this project after apply. */
-  sqliteTables?: InfraObjectProto[];
+  /** Stores that record their tables: this project's `registry.infra` objects after apply. */
+  recorded?: { infra: RecordedInfra; objects: InfraObjectProto[] };
 }
 
+/** What a store without recorded tables (Redis) says of a removed view. */
+const REMOVED_DATA = "online data of feature view";
+
 /**
- * The online-store side of a registry plan (Feast's infra diff). For SQLite, every feature view of
- * the project has a table recorded in `registry.infra` as `InfraObject{sqlite_table}`, and the diff
- * is by table name against what the registry records; for Redis, removed views lose their data.
+ * The online-store side of a registry plan (Feast's infra diff). Stores that record their tables
+ * (SQLite, DynamoDB: see `OnlineStoreModule.infra`) get one `registry.infra` object per feature
+ * view of the project, diffed by table name against what the registry records; for the others
+ * (Redis), removed views lose their data.
  */
 export function planInfra(model: RegistryModel, plan: RegistryPlan, config: RepoConfig): InfraPlan {
   const project = config.project;
@@ -48,34 +50,32 @@ export function planInfra(model: RegistryModel, plan: RegistryPlan, config: Repo
   }
   const removed = [...deleted].map((name) => model.get("featureView", project, name)).filter((v): v is FeatureViewProto => v !== undefined);
   const remove = removed.map((v) => onlineTable(featureViewInfo(v)));
-  const update = { keep, remove };
-  if (config.onlineStore.type === "redis") {
-    return { changes: remove.map((t) => ({ action: "delete", kind: "redis data", name: t.name })), update };
-  }
-  const path = config.onlineStore.path;
-  const prefix = `${project}_`;
-  const recorded = recordedSqliteTables(model).filter((o) => o.sqlite_table?.name?.startsWith(prefix));
-  const recordedNames = new Set(recorded.map((o) => o.sqlite_table?.name ?? ""));
-  const desired = keep.map((t) => sqliteTableObject(path, tableName(project, t.name)));
-  const desiredNames = new Set(desired.map((o) => o.sqlite_table!.name!));
-  const changes: InfraChange[] = [
-    ...[...desiredNames].filter((n) => !recordedNames.has(n)).sort().map((name) => ({ action: "create" as const, kind: "sqlite table" as const, name })),
-    ...[...recordedNames].filter((n) => !desiredNames.has(n)).sort().map((name) => ({ action: "delete" as const, kind: "sqlite table" as const, name })),
+  const infra = onlineStoreModule(config.onlineStore).infra?.(config.onlineStore, project);
+  if (!infra) return { changes: remove.map((t) => ({ action: "delete", kind: REMOVED_DATA, name: t.name })), update: { keep, remove } };
+
+  const recorded = recordedObjects(model, infra);
+  const recordedNames = new Set(recorded.map((o) => infra.tableName(o)));
+  const desired = keep.map((t) => infra.object(t));
+  const desiredNames = new Set(desired.map((o) => infra.tableName(o)));
+  const change = (action: InfraChange["action"]) => (name: string): InfraChange => ({ action, kind: infra.label, name });
+  const changes = [
+    ...[...desiredNames].filter((n) => !recordedNames.has(n)).sort().map(change("create")),
+    ...[...recordedNames].filter((n) => !desiredNames.has(n)).sort().map(change("delete")),
   ];
   // Tables recorded but no longer backed by a view are dropped too (Feast's infra diff deletes them).
-  const orphaned = [...recordedNames].filter((n) => !desiredNames.has(n) && !remove.some((t) => tableName(project, t.name) === n));
-  const orphanTables: OnlineTable[] = orphaned.map((n) => ({ name: n.slice(prefix.length), joinKeys: [], features: [] }));
-  return { changes, update: { keep, remove: [...remove, ...orphanTables] }, sqliteTables: desired };
+  const removedNames = new Set(remove.map((t) => infra.tableName(infra.object(t))));
+  const orphans: OnlineTable[] = [...recordedNames]
+    .filter((n) => !desiredNames.has(n) && !removedNames.has(n))
+    .map((n) => ({ name: infra.viewOf(n)!, joinKeys: [], features: [] }));
+  return { changes, update: { keep, remove: [...remove, ...orphans] }, recorded: { infra, objects: desired } };
 }
 
-/** Writes the plan's SQLite tables into `registry.infra`, keeping other projects' and other kinds' objects. */
-export function recordInfra(model: RegistryModel, infra: InfraPlan, project: string): void {
-  if (!infra.sqliteTables) return;
-  const prefix = `${project}_`;
-  const others = (model.proto.infra?.infra_objects ?? []).filter(
-    (o) => !(o.infra_object_class_type === SQLITE_TABLE_CLASS && (o.sqlite_table?.name ?? "").startsWith(prefix)),
-  );
-  model.proto.infra = { ...(model.proto.infra ?? {}), infra_objects: [...others, ...infra.sqliteTables] };
+/** Writes the plan's tables into `registry.infra`, keeping other projects' and other stores' objects. */
+export function recordInfra(model: RegistryModel, plan: InfraPlan): void {
+  if (!plan.recorded) return;
+  const mine = new Set(recordedObjects(model, plan.recorded.infra));
+  const others = (model.proto.infra?.infra_objects ?? []).filter((o) => !mine.has(o));
+  model.proto.infra = { ...(model.proto.infra ?? {}), infra_objects: [...others, ...plan.recorded.objects] };
 }
 
 /** True when the infra plan changes nothing. */
@@ -83,10 +83,7 @@ export function isEmptyInfraPlan(infra: InfraPlan | undefined): boolean {
   return !infra || infra.changes.length === 0;
 }
 
-function recordedSqliteTables(model: RegistryModel): InfraObjectProto[] {
-  return (model.proto.infra?.infra_objects ?? []).filter((o) => o.infra_object_class_type === SQLITE_TABLE_CLASS);
-}
-
-function sqliteTableObject(path: string, name: string): InfraObjectProto {
-  return { infra_object_class_type: SQLITE_TABLE_CLASS, sqlite_table: { path, name } };
+/** This project's objects of the store's class in `registry.infra`. */
+function recordedObjects(model: RegistryModel, infra: RecordedInfra): InfraObjectProto[] {
+  return (model.proto.infra?.infra_objects ?? []).filter((o) => o.infra_object_class_type === infra.classType && infra.viewOf(infra.tableName(o)) !== undefined);
 }

@@ -42,3 +42,60 @@ export function murmur3Field(text: string): Buffer {
   out.writeUInt32LE(murmur3(text), 0);
   return out;
 }
+
+const MASK64 = (1n << 64n) - 1n;
+const C1 = 0x87c37b91114253d5n;
+const C2 = 0x4cf5ad432745937fn;
+const rotl64 = (x: bigint, r: bigint) => ((x << r) | (x >> (64n - r))) & MASK64;
+function fmix64(k: bigint): bigint {
+  k ^= k >> 33n;
+  k = (k * 0xff51afd7ed558ccdn) & MASK64;
+  k ^= k >> 33n;
+  k = (k * 0xc4ceb9fe1a85ec53n) & MASK64;
+  return k ^ (k >> 33n);
+}
+
+/**
+ * MurmurHash3 x64_128 of `bytes` (seed 0) as 16 bytes, h1 then h2 little-endian: what Python's
+ * `mmh3.hash_bytes` returns. Feast's DynamoDB store names an item by its hex (`compute_entity_id`).
+ * BigInt keeps it short and exact; entity keys are tens of bytes, so speed is not the concern.
+ */
+export function murmur3x64Bytes(bytes: Uint8Array): Buffer {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = buf.length;
+  const blocks = length >> 4;
+  let h1 = 0n;
+  let h2 = 0n;
+  const mixK1 = (k: bigint) => (rotl64((k * C1) & MASK64, 31n) * C2) & MASK64;
+  const mixK2 = (k: bigint) => (rotl64((k * C2) & MASK64, 33n) * C1) & MASK64;
+  for (let i = 0; i < blocks; i++) {
+    h1 ^= mixK1(buf.readBigUInt64LE(i * 16));
+    h1 = (rotl64(h1, 27n) + h2) & MASK64;
+    h1 = (h1 * 5n + 0x52dce729n) & MASK64;
+    h2 ^= mixK2(buf.readBigUInt64LE(i * 16 + 8));
+    h2 = (rotl64(h2, 31n) + h1) & MASK64;
+    h2 = (h2 * 5n + 0x38495ab5n) & MASK64;
+  }
+  const tail = blocks * 16;
+  let k1 = 0n;
+  let k2 = 0n;
+  for (let i = (length & 15) - 1; i >= 0; i--) {
+    const byte = BigInt(buf[tail + i]!);
+    if (i >= 8) k2 |= byte << BigInt((i - 8) * 8);
+    else k1 |= byte << BigInt(i * 8);
+  }
+  h2 ^= mixK2(k2);   // a zero block mixes to zero, so an absent tail changes nothing
+  h1 ^= mixK1(k1);
+  h1 ^= BigInt(length);
+  h2 ^= BigInt(length);
+  h1 = (h1 + h2) & MASK64;
+  h2 = (h2 + h1) & MASK64;
+  h1 = fmix64(h1);
+  h2 = fmix64(h2);
+  h1 = (h1 + h2) & MASK64;
+  h2 = (h2 + h1) & MASK64;
+  const out = Buffer.alloc(16);
+  out.writeBigUInt64LE(h1, 0);
+  out.writeBigUInt64LE(h2, 8);
+  return out;
+}

@@ -39,8 +39,7 @@ export function renderInfraPlan(infra: InfraPlan, options: RenderOptions = {}): 
     .map((c) => {
       const color = options.color ? COLORS[c.action] : "";
       const reset = options.color ? COLORS.reset : "";
-      const verb = c.kind === "redis data" ? `${verbs.delete} online data of feature view` : `${verbs[c.action === "create" ? "create" : "delete"]} ${c.kind}`;
-      return `${verb} ${color}${c.name}${reset}`;
+      return `${verbs[c.action]} ${c.kind} ${color}${c.name}${reset}`;
     })
     .join("\n");
 }

@@ -52,7 +52,7 @@ export async function applyRepo(registry: Registry, definitions: Definitions, co
     const hasProject = model.proto.projects?.some((p) => p.spec?.name === config.project);
     if (plan.changes.length === 0 && isEmptyInfraPlan(plan.infra) && hasProject) return false;
     applyPlan(model, plan, CLI_MANAGER);
-    recordInfra(model, plan.infra, config.project);
+    recordInfra(model, plan.infra);
     return true;
   });
   if (online) await online.update(applied!.infra.update);

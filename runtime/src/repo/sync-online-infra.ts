@@ -16,7 +16,7 @@ export async function syncOnlineInfra(config: RepoConfig): Promise<InfraChange[]
   await registry.update((model) => {
     infra = planInfra(model, { project: config.project, changes: [] }, config);
     if (isEmptyInfraPlan(infra)) return false;
-    recordInfra(model, infra, config.project);
+    recordInfra(model, infra);
     return true;
   });
   const online = openOnlineStore(config);

@@ -15,8 +15,8 @@ export interface FargateContainerArgs {
   command: string[];
   /** feature_store.yaml naming the connection string as `${SKEWLESS_REDIS_CONNECTION}`. */
   featureStoreYaml: pulumi.Input<string>;
-  /** The Redis connection string: a secret, kept in Secrets Manager and injected by ECS. */
-  connectionString: pulumi.Input<string>;
+  /** The Redis connection string: a secret, kept in Secrets Manager and injected by ECS. None for DynamoDB. */
+  connectionString?: pulumi.Input<string>;
   cpu?: number;
   memory?: number;
   portMappings?: { containerPort: number; protocol: "tcp" }[];
@@ -30,8 +30,9 @@ export interface FargateContainerArgs {
 export function fargateTask(name: string, taskRole: aws.iam.Role, args: FargateContainerArgs, parent: pulumi.Resource): aws.ecs.TaskDefinition {
   const opts = { parent };
   const region = aws.getRegionOutput({}, opts).region;
-  const secret = new aws.secretsmanager.Secret(`${name}-redis`, { description: "Skewless online store connection string" }, opts);
-  new aws.secretsmanager.SecretVersion(`${name}-redis`, { secretId: secret.id, secretString: pulumi.secret(args.connectionString) }, opts);
+  const connection = args.connectionString;
+  const secret = connection === undefined ? undefined : new aws.secretsmanager.Secret(`${name}-redis`, { description: "Skewless online store connection string" }, opts);
+  if (secret) new aws.secretsmanager.SecretVersion(`${name}-redis`, { secretId: secret.id, secretString: pulumi.secret(connection!) }, opts);
   const logs = new aws.cloudwatch.LogGroup(name, { retentionInDays: 30 }, opts);
   const executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumedBy("ecs-tasks.amazonaws.com") }, opts);
   new aws.iam.RolePolicy(`${name}-execution`, {
@@ -41,7 +42,7 @@ export function fargateTask(name: string, taskRole: aws.iam.Role, args: FargateC
       Statement: [
         { Sid: "PullImage", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: "*" },
         { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
-        { Sid: "ConnectionString", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secret.arn },
+        ...(secret ? [{ Sid: "ConnectionString", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secret.arn }] : []),
       ],
     }),
   }, opts);
@@ -59,7 +60,7 @@ export function fargateTask(name: string, taskRole: aws.iam.Role, args: FargateC
       essential: true,
       command: args.command,
       environment: [{ name: CONFIG_ENV, value: args.featureStoreYaml }],
-      secrets: [{ name: CONNECTION_ENV, valueFrom: secret.arn }],
+      ...(secret ? { secrets: [{ name: CONNECTION_ENV, valueFrom: secret.arn }] } : {}),
       ...(args.portMappings ? { portMappings: args.portMappings } : {}),
       logConfiguration: {
         logDriver: "awslogs",

@@ -18,8 +18,10 @@ export interface AwsFeatureServerArgs {
   bucketArn: pulumi.Input<string>;
   /** feature_store.yaml naming the connection string as `${SKEWLESS_REDIS_CONNECTION}`. */
   featureStoreYaml: pulumi.Input<string>;
-  /** The read-only user's connection string (a secret). */
-  connectionString: pulumi.Input<string>;
+  /** The read-only user's connection string (a secret). None for DynamoDB. */
+  connectionString?: pulumi.Input<string>;
+  /** Further task-role statements the online store needs (DynamoDB: reading its tables). */
+  onlineStoreStatements?: Record<string, pulumi.Input<unknown>>[];
   /** Tasks behind the load balancer (default 2). */
   desiredCount?: number;
   cpu?: number;
@@ -63,7 +65,10 @@ export class AwsFeatureServer extends pulumi.ComponentResource {
       role: this.taskRole.id,
       policy: pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{ Sid: "Registry", Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${args.bucketArn}/${REGISTRY_KEY}` }],
+        Statement: [
+          { Sid: "Registry", Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${args.bucketArn}/${REGISTRY_KEY}` },
+          ...(args.onlineStoreStatements ?? []),
+        ],
       }),
     }, parent);
     const taskDefinition = fargateTask(name, this.taskRole, {

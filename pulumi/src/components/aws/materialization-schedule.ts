@@ -17,8 +17,10 @@ export interface AwsMaterializationScheduleArgs extends MaterializationRecovery 
   bucketArn: pulumi.Input<string>;
   /** feature_store.yaml for the job, naming the connection string as `${SKEWLESS_REDIS_CONNECTION}`. */
   featureStoreYaml: pulumi.Input<string>;
-  /** The online store's connection string: a secret, stored in Secrets Manager. */
-  connectionString: pulumi.Input<string>;
+  /** Redis's connection string: a secret, stored in Secrets Manager. None for DynamoDB (the task role gets in). */
+  connectionString?: pulumi.Input<string>;
+  /** Further task-role statements the online store needs (DynamoDB: its tables). */
+  onlineStoreStatements?: Record<string, pulumi.Input<unknown>>[];
   cpu?: number;
   memory?: number;
   /** Where the alarms on failed runs go (SNS topic ARNs...); default: a new SNS topic (`alarms.alarmTopic`). */
@@ -53,6 +55,7 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
             Sid: "ListData", Effect: "Allow", Action: ["s3:ListBucket"], Resource: args.bucketArn,
             Condition: { StringLike: { "s3:prefix": [`${DATA_PREFIX}*`, `${REGISTRY_PREFIX}*`] } },
           },
+          ...(args.onlineStoreStatements ?? []),
         ],
       }),
     }, parent);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
 import Redis, { Cluster, type RedisOptions } from "ioredis";
-import type { RedisOnlineStoreConfig } from "../../config";
+import type { RedisOnlineStoreConfig } from "./redis-module";
 import { BackendError, ConfigError } from "../../errors";
 import { describeConnection, parseConnectionString, type RedisConnectionSettings } from "./connection-string";
 
@@ -107,10 +107,12 @@ function tlsOptions(s: RedisConnectionSettings): ConnectionOptions {
   };
 }
 
-/** ioredis keeps the failed command on its errors; AUTH and HELLO carry the password. */
+/** Strips what a failed command carried from an ioredis error (and the errors it wraps). */
 export function redact(error: unknown): unknown {
+  // ioredis keeps the failed command on its errors: AUTH's password, and otherwise keys and values
+  // (entity keys, feature data) that an error printed in full would dump. Only the count stays.
   const command = (error as { command?: { name?: string; args?: unknown[] } } | null)?.command;
-  if (command && /^(auth|hello|migrate)$/i.test(command.name ?? "")) command.args = ["[redacted]"];
+  if (command?.args) command.args = [`[${command.args.length} arguments redacted]`];
   const previous = (error as { previousErrors?: unknown[] } | null)?.previousErrors;
   if (Array.isArray(previous)) previous.forEach(redact);
   return error;

@@ -1,6 +1,6 @@
 import type { Cluster } from "ioredis";
-import type { RedisOnlineStoreConfig } from "../../config";
-import { BackendError } from "../../errors";
+import type { RedisOnlineStoreConfig } from "./redis-module";
+import { BackendError, OnlineStoreOutOfMemoryError } from "../../errors";
 import { Lazy } from "../../lazy";
 import { entityKeyPrefix, type EntityKeyVersion } from "../entity-key";
 import type {
@@ -14,6 +14,10 @@ import { unpackValues } from "../value-encoder";
 import { packScriptRows, READ_SCRIPT, READ_SCRIPT_SHA, WRITE_SCRIPT, WRITE_SCRIPT_SHA } from "./redis-scripts";
 
 const SCAN_COUNT = 1000;
+
+const OUT_OF_MEMORY_HINT =
+  "nothing was recorded as materialized and writes are idempotent, so free memory and run it again; to keep Redis from " +
+  "filling, set online_store.key_ttl_seconds so old entities expire, raise maxmemory, or choose an evicting maxmemory-policy (docs/online-stores.md)"
 /** Rows per EVALSHA: large enough to amortize the call, small enough not to block the server. */
 const SCRIPT_ROWS = 500;
 const DELETE_BATCH = 1000;
@@ -40,6 +44,16 @@ export class RedisOnlineStore implements OnlineStore {
   async write(table: OnlineTable, rows: readonly OnlineRow[]): Promise<WriteResult> {
     if (rows.length === 0) return { written: 0, skipped: 0 };
     const connection = await this.connect();
+    try {
+      return await this.writeRows(connection, table, rows);
+    } catch (e) {
+      // Redis's reply starts with OOM when maxmemory is reached under a policy that frees nothing.
+      if (!/(^|\s)OOM /.test(causeMessage(e))) throw e;
+      throw new OnlineStoreOutOfMemoryError(connection.description, table.name, e, OUT_OF_MEMORY_HINT);
+    }
+  }
+
+  private async writeRows(connection: ConnectedRedis, table: OnlineTable, rows: readonly OnlineRow[]): Promise<WriteResult> {
     if (this.scripts !== "denied") {
       try {
         return await this.writeWithScript(connection, table, rows);

@@ -117,6 +117,8 @@ export interface ProjectProto extends ProtoMessage {
 export interface InfraObjectProto extends ProtoMessage {
   infra_object_class_type?: string;
   sqlite_table?: ProtoMessage & { path?: string; name?: string };
+  /** Stores without a message of their own (Feast's DynamoDBTable: JSON bytes). */
+  custom_infra?: ProtoMessage & { field?: Uint8Array };
 }
 
 export interface RegistryProto extends ProtoMessage {
