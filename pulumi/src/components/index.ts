@@ -14,6 +14,7 @@ export type { LocalStoreArgs } from "./local-deployment";
 export { awsDeployment, type AwsStoreArgs, type AwsDeployment } from "./aws/aws-deployment";
 export { AwsDataBucket, type AwsDataBucketArgs } from "./aws/data-bucket";
 export { AwsRedisOnlineStore, type AwsRedisOnlineStoreArgs } from "./aws/redis-online-store";
+export { AwsDynamoDbOnlineStore, type AwsDynamoDbOnlineStoreArgs } from "./aws/dynamodb-online-store";
 export { AwsMaterializationSchedule, type AwsMaterializationScheduleArgs } from "./aws/materialization-schedule";
 export { AwsMaterializationAlarms, type AwsMaterializationAlarmArgs } from "./aws/materialization-alarms";
 export type { MaterializationRecovery } from "./materialization-job";
