@@ -10,7 +10,7 @@ export default tseslint.config(
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: {
       parserOptions: {
-        project: ["runtime/tsconfig.json", "tsconfig.json", "tsconfig.check.json"],
+        project: ["runtime/tsconfig.json", "pulumi/tsconfig.json", "tsconfig.json", "tsconfig.check.json"],
         tsconfigRootDir: import.meta.dirname,
       },
     },

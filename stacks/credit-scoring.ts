@@ -1,10 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "@skewless/runtime";
-import { FeatureStore, type Cloud } from "../components";
-import { projectRoot, resolveLocal } from "../components/project-root";
-import type { AwsStoreArgs } from "../components/aws/aws-deployment";
-import type { GcpStoreArgs } from "../components/gcp/gcp-deployment";
+import { FeatureStore, projectRoot, resolveLocal, type AwsStoreArgs, type Cloud, type GcpStoreArgs } from "@skewless/pulumi";
 
 /** The stack's outputs: what apps and Feast users need. */
 export interface CreditScoringOutputs {
@@ -75,7 +72,10 @@ function awsSettings(config: pulumi.Config): AwsStoreArgs {
       certificateArn: config.require("featureServerCertificateArn"),
       auth: config.get("oidcDiscoveryUrl") ? { discoveryUrl: config.require("oidcDiscoveryUrl"), clientId: config.get("oidcClientId") } : undefined,
     },
-    materialization: { image: config.require("materializationImage"), schedule: config.get("materializationSchedule") },
+    materialization: {
+      image: config.require("materializationImage"), schedule: config.get("materializationSchedule"),
+      alarmActions: config.getObject<string[]>("alarmActions"),
+    },
   };
 }
 
@@ -89,6 +89,9 @@ function gcpSettings(config: pulumi.Config): GcpStoreArgs {
       invokers: config.requireObject<string[]>("featureServerInvokers"),
       auth: config.get("oidcDiscoveryUrl") ? { discoveryUrl: config.require("oidcDiscoveryUrl"), clientId: config.get("oidcClientId") } : undefined,
     },
-    materialization: { image: config.require("materializationImage"), schedule: config.get("materializationSchedule") },
+    materialization: {
+      image: config.require("materializationImage"), schedule: config.get("materializationSchedule"),
+      notificationChannels: config.getObject<string[]>("alarmNotificationChannels"),
+    },
   };
 }

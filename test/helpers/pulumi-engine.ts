@@ -33,8 +33,23 @@ export interface Step {
 
 export interface Engine {
   auto: typeof automationTypes;
-  /** A stack of `project` in this engine's backend, running `program` in this process. */
-  stack(project: string, stackName: string, program: automationTypes.PulumiFn, config?: Record<string, string>): Promise<EngineStack>;
+  /** The environment the CLI runs with (PATH, backend, passphrase, Pulumi home). */
+  envVars: Record<string, string>;
+  /**
+   * A stack of `project` in this engine's backend, running `program` in this process. Its work
+   * folder is a new one under the state folder, unless `workDir` names a project folder holding
+   * its own Pulumi.yaml (and Pulumi.<stack>.yaml), which the engine then reads as the CLI would.
+   */
+  stack(project: string, stackName: string, program: automationTypes.PulumiFn, config?: Record<string, string>, workDir?: string): Promise<EngineStack>;
+}
+
+export interface EngineOptions {
+  /** Resolves the program's packages: @pulumi/pulumi (its Automation API) from there. Default: this repository's. */
+  from?: NodeRequire;
+  /** Extra folders the provider host looks up packages in; none when the work folder has its own node_modules. */
+  nodePath?: string;
+  /** Replaces the file backend and Pulumi home under `stateDir` (for a test that logs in as a user would). */
+  env?: Record<string, string>;
 }
 
 export interface EngineStack {
@@ -48,33 +63,37 @@ export interface EngineStack {
  * CLI on PATH, and the folder of `pulumi-resource-pulumi-nodejs` (shipped by @pulumi/pulumi), which
  * the engine starts for dynamic providers.
  */
-export async function startEngine(stateDir: string): Promise<Engine> {
-  const auto: typeof automationTypes = nativeRequire("@pulumi/pulumi/automation");
+export async function startEngine(stateDir: string, options: EngineOptions = {}): Promise<Engine> {
+  const from = options.from ?? nativeRequire;
+  const auto: typeof automationTypes = from("@pulumi/pulumi/automation");
   const cliDir = pulumiCliDir();
   const home = path.join(stateDir, "home");
   const backend = path.join(stateDir, "backend");
   mkdirSync(home, { recursive: true });
   mkdirSync(backend, { recursive: true });
   const envVars: Record<string, string> = {
-    PATH: [cliDir, path.dirname(nativeRequire.resolve("@pulumi/pulumi/package.json")), process.env.PATH].join(path.delimiter),
-    // The engine starts the provider host in the stack's work folder, a temporary one here: it
-    // finds @pulumi/pulumi through NODE_PATH, as it would in a project's own node_modules.
-    NODE_PATH: path.join(REPO_ROOT, "node_modules"),
-    PULUMI_BACKEND_URL: `file://${backend}`,
-    PULUMI_CONFIG_PASSPHRASE: "engine-test",
-    PULUMI_HOME: home,
+    PATH: [cliDir, path.dirname(from.resolve("@pulumi/pulumi/package.json")), process.env.PATH].join(path.delimiter),
+    // A stack's work folder here is a temporary one with no node_modules: the provider host the
+    // engine starts there finds @pulumi/pulumi and the runtime through NODE_PATH.
+    NODE_PATH: options.from ? (options.nodePath ?? "") : path.join(REPO_ROOT, "node_modules"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...(options.env ?? { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "engine-test", PULUMI_HOME: home }),
   };
   const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(cliDir) });
   return {
     auto,
-    async stack(project, stackName, program, config = {}) {
-      const workDir = path.join(stateDir, `${project}-${stackName}`);
-      mkdirSync(workDir, { recursive: true });
+    envVars,
+    async stack(project, stackName, program, config = {}, workDir) {
+      const own = workDir === undefined;
+      const dir = workDir ?? path.join(stateDir, `${project}-${stackName}`);
+      mkdirSync(dir, { recursive: true });
       const stack = await auto.LocalWorkspace.createOrSelectStack(
         { projectName: project, stackName, program },
-        { workDir, pulumiCommand, envVars, pulumiHome: home, projectSettings: { name: project, runtime: "nodejs", backend: { url: envVars.PULUMI_BACKEND_URL } } },
+        {
+          workDir: dir, pulumiCommand, envVars, ...(envVars.PULUMI_HOME ? { pulumiHome: envVars.PULUMI_HOME } : {}),
+          ...(own ? { projectSettings: { name: project, runtime: "nodejs", backend: { url: envVars.PULUMI_BACKEND_URL } } } : {}),
+        },
       );
       for (const [key, value] of Object.entries(config)) await stack.setConfig(key, { value });
       return wrap(stack);

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { registryObjectProvider } from "../../provider/registry-object-provider";
+import { registryObjectProvider } from "../../pulumi/src/provider/registry-object-provider";
 import { Permission, RoleBasedPolicy } from "../../runtime/src/definitions/permission";
 import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
 import { RegistryObjects } from "../../runtime/src/registry/registry-objects";

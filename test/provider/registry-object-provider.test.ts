@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { registryObjectProvider } from "../../provider/registry-object-provider";
+import { registryObjectProvider } from "../../pulumi/src/provider/registry-object-provider";
 import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
 import type { ManagedKind } from "../../runtime/src/registry/model";
 import type { ObjectSpecs } from "../../runtime/src/registry/object-spec";

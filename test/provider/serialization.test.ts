@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as pulumiTypes from "@pulumi/pulumi";
-import type * as providerModule from "../../provider";
+import type * as providerModule from "../../pulumi/src/provider";
 import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
 import type { ManagedKind } from "../../runtime/src/registry/model";
 import { Registry } from "../../runtime/src/registry/registry";
@@ -15,7 +15,7 @@ import { richDefinitions } from "../helpers/rich-definitions";
 // Pulumi serializes the provider from whatever code the program runs: in a real `pulumi up`, the
 // compiled JavaScript. Vitest rewrites modules it loads (the text would hold its import shims), so
 // these tests load dist/ with Node's own require, as Pulumi does. `npm test` builds dist/ first.
-const COMPILED = path.resolve("dist/provider/index.js");
+const COMPILED = path.resolve("pulumi/dist/provider/index.js");
 const nativeRequire = createRequire(COMPILED);
 
 type ProviderObject = ReturnType<typeof providerModule.registryObjectProvider>;

@@ -162,7 +162,7 @@ describe("50 feature views in one `pulumi up`", () => {
 
   beforeAll(async () => {
     const rt: typeof import("../../runtime/src/index") = nativeRequire("@skewless/runtime");
-    const components: typeof import("../../components") = nativeRequire(path.join(REPO_ROOT, "dist", "components", "index.js"));
+    const components: typeof import("../../pulumi/src/index") = nativeRequire("@skewless/pulumi");
     const program = async () => {
       const user = new rt.Entity({ name: "user", joinKeys: ["user_id"], valueType: "Int64" });
       const source = new rt.FileSource({ name: "events", path: "data/events.parquet", timestampField: "ts" });

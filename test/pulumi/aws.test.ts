@@ -2,13 +2,14 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import type { FeatureStore as FeatureStoreType } from "../../components";
+import type { FeatureStore as FeatureStoreType } from "../../pulumi/src/components";
 import { parseRepoConfig } from "../../runtime/src/config";
 import { byType, isSecretInput, plain, settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
 
 const TOKEN = "correct-horse-battery-staple-42";
 const SERVER_PASSWORD = "read-only-server-password-77";
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
+const DLQ = "credit-materialize-alarms-dlq";
 
 describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
   let registered: Registered[];
@@ -18,7 +19,7 @@ describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
 
   beforeAll(async () => {
     registered = await startMocks();
-    const { FeatureStore } = await import("../../components/index.js");
+    const { FeatureStore } = await import("../../pulumi/src/components/index.js");
     store = await FeatureStore.fromRepo("credit", {
       cloud: "aws",
       repoPath: path.resolve("stacks/feature_repo"),
@@ -119,8 +120,42 @@ describe("FeatureStore on cloud aws, under Pulumi's mocks", () => {
     const wildcard = execution.Statement.filter((s: { Resource: unknown }) => s.Resource === "*").map((s: { Sid: string }) => s.Sid);
     expect(wildcard).toEqual(["PullImage"]);
     const scheduler = policyOf("-scheduler");
-    expect(scheduler.Statement.map((s: { Action: string[] }) => s.Action)).toEqual([["ecs:RunTask"], ["iam:PassRole"]]);
+    expect(scheduler.Statement.map((s: { Action: string[] }) => s.Action)).toEqual([["ecs:RunTask"], ["iam:PassRole"], ["sqs:SendMessage"]]);
     expect(scheduler.Statement[1].Condition).toEqual({ StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+    // The scheduler may drop an event it gave up on into its own dead-letter queue, and nowhere else.
+    expect(scheduler.Statement[2].Resource).toBe(`arn:mock:aws:sqs/queue:Queue:${DLQ}`);
+  });
+
+  it("retries a refused start with backoff, then dead-letters it, and alarms on either kind of failed run", () => {
+    const schedule = one("aws:scheduler/schedule:Schedule").inputs as { target: { retryPolicy: unknown; deadLetterConfig: unknown } };
+    expect(schedule.target.retryPolicy).toEqual({ maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 });
+    expect(schedule.target.deadLetterConfig).toEqual({ arn: `arn:mock:aws:sqs/queue:Queue:${DLQ}` });
+    expect(one("aws:sqs/queue:Queue").inputs).toMatchObject({ sqsManagedSseEnabled: true });
+
+    // Scheduler's retries cover only RunTask: a task that starts and fails is caught from ECS's events.
+    const rule = one("aws:cloudwatch/eventRule:EventRule").inputs;
+    expect(JSON.parse(plain<string>(rule.eventPattern))).toEqual({
+      source: ["aws.ecs"], "detail-type": ["ECS Task State Change"],
+      detail: {
+        clusterArn: ["arn:mock:aws:ecs/cluster:Cluster:credit-materialize"], lastStatus: ["STOPPED"],
+        $or: [{ stopCode: ["TaskFailedToStart"] }, { containers: { exitCode: [{ "anything-but": 0 }] } }],
+      },
+    });
+    const target = one("aws:cloudwatch/eventTarget:EventTarget").inputs;
+    expect(target.arn).toMatch(/^arn:mock:aws:cloudwatch\/logGroup:LogGroup:credit-materialize-alarms-failed$/);
+    const logsPolicy = JSON.parse(plain<string>(one("aws:cloudwatch/logResourcePolicy:LogResourcePolicy").inputs.policyDocument));
+    expect(logsPolicy.Statement).toEqual([expect.objectContaining({
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "arn:mock:aws:cloudwatch/logGroup:LogGroup:credit-materialize-alarms-failed:*",
+    })]);
+
+    const topic = "arn:mock:aws:sns/topic:Topic:credit-materialize-alarms-alarms";
+    expect(one("aws:sns/topic:Topic").inputs).toMatchObject({ kmsMasterKeyId: "alias/aws/sns" });
+    const alarms = ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
+    expect(alarms.map((a) => [a.namespace, a.metricName, a.dimensions, a.threshold, a.comparisonOperator, a.alarmActions])).toEqual([
+      ["AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: DLQ }, 0, "GreaterThanThreshold", [topic]],
+      ["AWS/Events", "TriggeredRules", { RuleName: "credit-materialize-alarms-failed" }, 2, "GreaterThanOrEqualToThreshold", [topic]],
+    ]);
+    expect(alarms[1]).toMatchObject({ statistic: "Sum", period: 10800, evaluationPeriods: 1, treatMissingData: "notBreaching" });
   });
 
   it("schedules `skewless materialize-incremental` on Fargate hourly, the secret coming from Secrets Manager", () => {
@@ -157,7 +192,7 @@ describe("FeatureStore on cloud aws with DynamoDB online, under Pulumi's mocks",
 
   beforeAll(async () => {
     registered = await startMocks();
-    const { FeatureStore } = await import("../../components/index.js");
+    const { FeatureStore } = await import("../../pulumi/src/components/index.js");
     store = await FeatureStore.fromRepo("shop", {
       cloud: "aws",
       repoPath: path.resolve("stacks/feature_repo"),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type * as componentsModule from "../../components";
+import type * as componentsModule from "../../pulumi/src/components";
 import { Entity as EntityDefinition } from "../../runtime/src/definitions/entity";
 import { FeatureService as ServiceDefinition } from "../../runtime/src/definitions/feature-service";
 import { FeatureView as ViewDefinition } from "../../runtime/src/definitions/feature-view";
@@ -17,7 +17,7 @@ describe("single registry object components, without a FeatureStore", () => {
 
   beforeAll(async () => {
     registered = await startMocks();
-    components = await import("../../components/index.js");
+    components = await import("../../pulumi/src/components/index.js");
   });
 
   it("register an object from a runtime definition, its spec compiled from the definitions it references", async () => {

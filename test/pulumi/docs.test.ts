@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { registryObjectProvider, type RegistryObjectInputs } from "../../provider/registry-object-provider";
+import { registryObjectProvider, type RegistryObjectInputs } from "../../pulumi/src/provider/registry-object-provider";
 import { FeatureView } from "../../runtime/src/definitions/feature-view";
 import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
 import { Registry } from "../../runtime/src/registry/registry";

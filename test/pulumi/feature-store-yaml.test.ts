@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { renderFeatureStoreYaml } from "../../components/feature-store-yaml";
+import { renderFeatureStoreYaml } from "../../pulumi/src/components/feature-store-yaml";
 import { parseRepoConfig } from "../../runtime/src/config";
 
 describe("feature_store.yaml as the stack exports it", () => {

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { FeatureStore as FeatureStoreType } from "../../components";
+import type { FeatureStore as FeatureStoreType } from "../../pulumi/src/components";
 import { parseRepoConfig, loadRepoConfig } from "../../runtime/src/config";
 import { parse as parseYaml } from "yaml";
 import { startMocks, valueOf, settle, type Registered } from "../helpers/pulumi-mocks";
@@ -15,7 +15,7 @@ describe("FeatureStore on cloud local, under Pulumi's mocks", () => {
 
   beforeAll(async () => {
     registered = await startMocks();
-    const { FeatureStore } = await import("../../components/index.js");   // after setMocks, as Pulumi requires
+    const { FeatureStore } = await import("../../pulumi/src/components/index.js");   // after setMocks, as Pulumi requires
     store = await FeatureStore.fromRepo("credit", { cloud: "local", repoPath: REPO });
     const groups: Record<string, { object: pulumi.Resource } & pulumi.Resource>[] = Object.values(store.objects);
     const resources = groups.flatMap((group) => Object.values(group)).flatMap((c) => [c, c.object]);

@@ -2,14 +2,15 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import type { FeatureStore as FeatureStoreType } from "../../components";
-import { accountId } from "../../components/gcp/materialization-schedule";
+import type { FeatureStore as FeatureStoreType } from "../../pulumi/src/components";
+import { accountId } from "../../pulumi/src/components/gcp/materialization-schedule";
 import { parseRepoConfig } from "../../runtime/src/config";
 import { byType, isSecretInput, settle, startMocks, valueOf, type Registered } from "../helpers/pulumi-mocks";
 
 // The mocks give Memorystore this AUTH string, as GCP generates one.
 const AUTH = "gcp-generated-auth";
 const APP = "serviceAccount:scoring-app@acme-ml.iam.gserviceaccount.com";
+const CHANNEL = "projects/acme-ml/notificationChannels/123";
 
 describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
   let registered: Registered[];
@@ -18,13 +19,13 @@ describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
 
   beforeAll(async () => {
     registered = await startMocks();
-    const { FeatureStore } = await import("../../components/index.js");
+    const { FeatureStore } = await import("../../pulumi/src/components/index.js");
     store = await FeatureStore.fromRepo("credit", {
       cloud: "gcp",
       repoPath: path.resolve("stacks/feature_repo"),
       gcp: {
         project: "acme-ml", region: "europe-west1", network: "projects/acme-ml/global/networks/ml", subnetwork: "ml-europe-west1",
-        materialization: { image: "europe-docker.pkg.dev/acme-ml/skewless/job:1" },
+        materialization: { image: "europe-docker.pkg.dev/acme-ml/skewless/job:1", notificationChannels: [CHANNEL] },
         featureServer: { invokers: [APP], auth: { discoveryUrl: "https://idp.example/.well-known/openid-configuration", clientId: "feast" } },
       },
     });
@@ -122,6 +123,21 @@ describe("FeatureStore on cloud gcp, under Pulumi's mocks", () => {
     expect(container.envs[2]).toEqual({ name: "SKEWLESS_REDIS_CA_CERT", value: "-----BEGIN CERTIFICATE-----" });
     expect(container.envs[0].value).toContain("key_ttl_seconds: 2592000");
     expect(JSON.stringify(job)).not.toContain(AUTH);
+  });
+
+  it("retries a failed task in Cloud Run and a refused start in Cloud Scheduler, and alerts on repeated failed executions", () => {
+    const job = one("gcp:cloudrunv2/job:Job").inputs as { template: { template: { maxRetries: number } } };
+    expect(job.template.template.maxRetries).toBe(3);
+    expect(one("gcp:cloudscheduler/job:Job").inputs.retryConfig).toEqual({ retryCount: 3, minBackoffDuration: "30s", maxBackoffDuration: "600s", maxDoublings: 3 });
+    const policy = one("gcp:monitoring/alertPolicy:AlertPolicy").inputs as {
+      project: string; combiner: string; notificationChannels: string[];
+      conditions: { conditionThreshold: { filter: string; aggregations: unknown[]; comparison: string; thresholdValue: number } }[];
+    };
+    expect(policy).toMatchObject({ project: "acme-ml", combiner: "OR", notificationChannels: [CHANNEL] });
+    const [{ conditionThreshold: condition }] = policy.conditions;
+    expect(condition.filter).toBe('resource.type = "cloud_run_job" AND resource.labels.job_name = "credit-materialize" AND metric.type = "run.googleapis.com/job/completed_execution_count" AND metric.labels.result = "failed"');
+    // Two failed executions in three hours: more than one in the window.
+    expect(condition).toMatchObject({ aggregations: [{ alignmentPeriod: "10800s", perSeriesAligner: "ALIGN_SUM" }], comparison: "COMPARISON_GT", thresholdValue: 1 });
   });
 
   it("derives valid service account ids from any component name", () => {

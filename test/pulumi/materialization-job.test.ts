@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CA_ENV, CA_FILE, CONFIG_ENV, materializeCommand } from "../../components/materialization-job";
+import { CA_ENV, CA_FILE, CONFIG_ENV, materializeCommand } from "../../pulumi/src/components/materialization-job";
 import { scaffoldCreditScoring } from "../../runtime/src/demo/credit-scoring";
 import { SKEWLESS_BIN, skewless } from "../helpers/processes";
 import { tempDir } from "../helpers/tmp";

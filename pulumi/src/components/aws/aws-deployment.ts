@@ -7,6 +7,7 @@ import { AwsDynamoDbOnlineStore } from "./dynamodb-online-store";
 import { AwsFeatureServer, type AwsFeatureServerArgs } from "./feature-server";
 import { AwsMaterializationSchedule } from "./materialization-schedule";
 import { AwsRedisOnlineStore } from "./redis-online-store";
+import type { MaterializationRecovery } from "../materialization-job";
 
 export interface AwsStoreArgs {
   vpcId: pulumi.Input<string>;
@@ -20,7 +21,8 @@ export interface AwsStoreArgs {
   redisServerPassword?: pulumi.Input<string>;
   redisNodeType?: pulumi.Input<string>;
   redisNodes?: number;
-  materialization: {
+  /** Retries and alarm thresholds: MaterializationRecovery. */
+  materialization: MaterializationRecovery & {
     /** An image with the `skewless` CLI and the feature repo (at `repoDir`, default /feature_repo). */
     image: pulumi.Input<string>;
     repoDir?: string;
@@ -28,6 +30,8 @@ export interface AwsStoreArgs {
     schedule?: pulumi.Input<string>;
     cpu?: number;
     memory?: number;
+    /** Where the alarms on failed runs go (SNS topic ARNs); default a new SNS topic. */
+    alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
   };
   /** `skewless serve` behind an internal HTTPS load balancer: what apps call instead of Redis. */
   featureServer: {

@@ -1,9 +1,11 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { REGISTRY_PREFIX } from "../bucket-layout";
-import { CONFIG_ENV, CONNECTION_ENV, DEFAULT_SCHEDULE, materializeCommand, CA_ENV } from "../materialization-job";
+import {
+  CA_ENV, CONFIG_ENV, CONNECTION_ENV, DEFAULT_SCHEDULE, materializeCommand, RECOVERY_DEFAULTS, type MaterializationRecovery,
+} from "../materialization-job";
 
-export interface GcpMaterializationScheduleArgs {
+export interface GcpMaterializationScheduleArgs extends MaterializationRecovery {
   /** An image with the `skewless` CLI on its PATH and the feature repo at `repoDir`. */
   image: pulumi.Input<string>;
   repoDir?: string;
@@ -22,6 +24,8 @@ export interface GcpMaterializationScheduleArgs {
   connectionString: pulumi.Input<string>;
   /** Memorystore's CA certificate (PEM, public), which the job writes to a file for TLS verification. */
   caCertificate?: pulumi.Input<string>;
+  /** Cloud Monitoring notification channels (ids) the failed-runs alert notifies; none: the alert still opens incidents. */
+  notificationChannels?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** The network tag the job's direct VPC egress carries (the Memorystore firewall admits it). */
@@ -30,12 +34,16 @@ export const MATERIALIZE_NETWORK_TAG = "skewless-materialize";
 /**
  * `skewless materialize-incremental` on a schedule: Cloud Scheduler starts a Cloud Run job. The
  * job's service account reads the bucket, writes only under `registry/` and reads one secret; the
- * scheduler's account can only execute this one job.
+ * scheduler's account can only execute this one job. A failed task is retried by Cloud Run
+ * (`retries` times, each attempt from the start: materialization is idempotent); a failed call to
+ * start the execution, by Cloud Scheduler with exponential backoff; repeated failed executions
+ * raise a Cloud Monitoring alert.
  */
 export class GcpMaterializationSchedule extends pulumi.ComponentResource {
   readonly serviceAccount: gcp.serviceaccount.Account;
   readonly job: gcp.cloudrunv2.Job;
   readonly schedule: gcp.cloudscheduler.Job;
+  readonly alert: gcp.monitoring.AlertPolicy;
 
   constructor(name: string, args: GcpMaterializationScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("skewless:gcp:MaterializationSchedule", name, {}, opts);
@@ -64,7 +72,7 @@ export class GcpMaterializationSchedule extends pulumi.ComponentResource {
       template: {
         template: {
           serviceAccount: this.serviceAccount.email,
-          maxRetries: 0,
+          maxRetries: args.retries ?? RECOVERY_DEFAULTS.retries,
           timeout: "3600s",
           vpcAccess: { networkInterfaces: [{ network: args.network, subnetwork: args.subnetwork, tags: [MATERIALIZE_NETWORK_TAG] }], egress: "PRIVATE_RANGES_ONLY" },
           containers: [{
@@ -95,6 +103,28 @@ export class GcpMaterializationSchedule extends pulumi.ComponentResource {
         uri: pulumi.interpolate`https://run.googleapis.com/v2/projects/${project}/locations/${args.region}/jobs/${this.job.name}:run`,
         oauthToken: { serviceAccountEmail: scheduler.email },
       },
+      // The call that starts the execution, when Cloud Run refuses or times out: retried with backoff.
+      retryConfig: { retryCount: 3, minBackoffDuration: "30s", maxBackoffDuration: "600s", maxDoublings: 3 },
+    }, parent);
+    const failuresToAlarm = args.failuresToAlarm ?? RECOVERY_DEFAULTS.failuresToAlarm;
+    const window = args.alarmWindowSeconds ?? RECOVERY_DEFAULTS.alarmWindowSeconds;
+    // An execution counts as failed once Cloud Run's own retries are used up.
+    this.alert = new gcp.monitoring.AlertPolicy(`${name}-failing`, {
+      project,
+      displayName: pulumi.interpolate`Skewless materialization ${this.job.name} failing`,
+      combiner: "OR",
+      conditions: [{
+        displayName: `${failuresToAlarm} or more failed executions within ${window / 3600} h`,
+        conditionThreshold: {
+          filter: pulumi.interpolate`resource.type = "cloud_run_job" AND resource.labels.job_name = "${this.job.name}" AND metric.type = "run.googleapis.com/job/completed_execution_count" AND metric.labels.result = "failed"`,
+          aggregations: [{ alignmentPeriod: `${window}s`, perSeriesAligner: "ALIGN_SUM" }],
+          comparison: "COMPARISON_GT",
+          thresholdValue: failuresToAlarm - 1,
+          duration: "0s",
+        },
+      }],
+      notificationChannels: args.notificationChannels ?? [],
+      documentation: { content: "materialize-incremental failed repeatedly: see the job's executions and logs in Cloud Run.", mimeType: "text/markdown" },
     }, parent);
     this.registerOutputs({ serviceAccount: this.serviceAccount.email, job: this.job.name });
   }

@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_SCHEDULE, materializeCommand } from "../materialization-job";
+import { DEFAULT_SCHEDULE, materializeCommand, RECOVERY_DEFAULTS, type MaterializationRecovery } from "../materialization-job";
 import { assumedBy, fargateTask } from "./fargate-task";
+import { AwsMaterializationAlarms } from "./materialization-alarms";
 import { DATA_PREFIX, REGISTRY_KEY, REGISTRY_PREFIX } from "../bucket-layout";
 
-export interface AwsMaterializationScheduleArgs {
+export interface AwsMaterializationScheduleArgs extends MaterializationRecovery {
   /** An image with the `skewless` CLI on its PATH and the feature repo at `repoDir`. */
   image: pulumi.Input<string>;
   repoDir?: string;
@@ -22,17 +23,22 @@ export interface AwsMaterializationScheduleArgs {
   onlineStoreStatements?: Record<string, pulumi.Input<unknown>>[];
   cpu?: number;
   memory?: number;
+  /** Where the alarms on failed runs go (SNS topic ARNs...); default: a new SNS topic (`alarms.alarmTopic`). */
+  alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
  * `skewless materialize-incremental` on a schedule: EventBridge Scheduler runs a Fargate task. Each
  * role gets only what its step needs: the task reads data and reads/writes registry.pb, the
- * execution role pulls the image, writes logs and reads one secret, the scheduler runs one task.
+ * execution role pulls the image, writes logs and reads one secret, the scheduler runs one task
+ * (and may drop an event it gave up on into its dead-letter queue). Failed runs raise alarms:
+ * see AwsMaterializationAlarms for which signal covers which failure.
  */
 export class AwsMaterializationSchedule extends pulumi.ComponentResource {
   readonly taskRole: aws.iam.Role;
   readonly taskDefinition: aws.ecs.TaskDefinition;
   readonly schedule: aws.scheduler.Schedule;
+  readonly alarms: AwsMaterializationAlarms;
 
   constructor(name: string, args: AwsMaterializationScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("skewless:aws:MaterializationSchedule", name, {}, opts);
@@ -58,6 +64,10 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
       container: "materialize", image: args.image, command: materializeCommand(args.repoDir),
       featureStoreYaml: args.featureStoreYaml, connectionString: args.connectionString, cpu: args.cpu, memory: args.memory,
     }, this);
+    this.alarms = new AwsMaterializationAlarms(`${name}-alarms`, {
+      clusterArn: cluster.arn, alarmActions: args.alarmActions,
+      failuresToAlarm: args.failuresToAlarm, alarmWindowSeconds: args.alarmWindowSeconds,
+    }, parent);
     const schedulerRole = new aws.iam.Role(`${name}-scheduler`, { assumeRolePolicy: assumedBy("scheduler.amazonaws.com") }, parent);
     new aws.iam.RolePolicy(`${name}-scheduler`, {
       role: schedulerRole.id,
@@ -73,6 +83,7 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
             Sid: "PassTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [this.taskRole.arn, this.taskDefinition.executionRoleArn],
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
           },
+          { Sid: "DeadLetter", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.alarms.deadLetterQueue.arn },
         ],
       }),
     }, parent);
@@ -87,9 +98,12 @@ export class AwsMaterializationSchedule extends pulumi.ComponentResource {
           launchType: "FARGATE",
           networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
         },
-        retryPolicy: { maximumRetryAttempts: 0 },
+        // Retries the start only (RunTask refused), with exponential backoff; a start still failing
+        // after an hour goes to the dead-letter queue (the next run covers the interval it missed).
+        retryPolicy: { maximumRetryAttempts: args.retries ?? RECOVERY_DEFAULTS.retries, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: this.alarms.deadLetterQueue.arn },
       },
     }, parent);
-    this.registerOutputs({ taskRoleArn: this.taskRole.arn, scheduleArn: this.schedule.arn });
+    this.registerOutputs({ taskRoleArn: this.taskRole.arn, scheduleArn: this.schedule.arn, deadLetterQueueArn: this.alarms.deadLetterQueue.arn });
   }
 }

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CA_FILE, DEFAULT_REPO_DIR } from "../materialization-job";
+import { CA_FILE, DEFAULT_REPO_DIR, type MaterializationRecovery } from "../materialization-job";
 import { redisStoreYamls, type Deployment, type StoreSettings } from "../deployment";
 import { GcpDataBucket } from "./data-bucket";
 import type { OidcSettings } from "../feature-store-yaml";
@@ -19,12 +19,15 @@ export interface GcpStoreArgs {
   subnetwork: pulumi.Input<string>;
   redisTier?: pulumi.Input<string>;
   redisMemorySizeGb?: pulumi.Input<number>;
-  materialization: {
+  /** Retries and alarm thresholds: MaterializationRecovery. */
+  materialization: MaterializationRecovery & {
     /** An image with the `skewless` CLI and the feature repo (at `repoDir`, default /feature_repo). */
     image: pulumi.Input<string>;
     repoDir?: string;
     /** Cron in UTC; default hourly. */
     schedule?: pulumi.Input<string>;
+    /** Cloud Monitoring notification channel ids for the alert on failed executions. */
+    notificationChannels?: pulumi.Input<pulumi.Input<string>[]>;
   };
   /** Absolute path where trusted clients keep Memorystore's CA certificate (the `redisCaCertificate` output); default /etc/skewless/redis-ca.pem. */
   redisCaCertPath?: string;

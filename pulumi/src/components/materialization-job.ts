@@ -37,3 +37,19 @@ function withConfig(repoDir: string, command: string): string[] {
       `exec skewless -C ${repo} ${command}`,
   ];
 }
+
+/**
+ * How a scheduled materialization recovers, and when people hear about it. A run that fails is
+ * picked up by the next scheduled one (materialize-incremental starts from where the last good run
+ * ended), so the defaults alarm on repeated failure, not on the first.
+ */
+export interface MaterializationRecovery {
+  /** Retries, with exponential backoff, of a run that failed (see each cloud for what counts as one); default 3. */
+  retries?: number;
+  /** Failed runs within `alarmWindowSeconds` that raise the alarm; default 2. */
+  failuresToAlarm?: number;
+  /** Default 3 hours (three hourly runs). */
+  alarmWindowSeconds?: number;
+}
+
+export const RECOVERY_DEFAULTS = { retries: 3, failuresToAlarm: 2, alarmWindowSeconds: 3 * 3600 } as const;
