@@ -50,7 +50,7 @@ describe("the provider Pulumi stores in the stack", () => {
       const text = serialized.get(`pulumi-nodejs:dynamic/skewless:${kind[0].toUpperCase()}${kind.slice(1)}`);
       expect(typeof text).toBe("string");   // a plain string: not a secret, nothing captured that needed one
       const source = text as string;
-      expect(source).toContain('require("@skewless/runtime")');
+      expect(source).toContain('require("@skewless/runtime/internal")');   // the package's internals, by name
       expect(source).not.toMatch(/__vite|\/work\/|node_modules|@pulumi\/pulumi/);
       expect(source.length).toBeLessThan(20_000);
 

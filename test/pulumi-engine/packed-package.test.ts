@@ -97,7 +97,7 @@ describe("a Pulumi program outside the repository, on the packed packages", () =
     expect(views).toHaveLength(2);
     // The provider text in the state loads the runtime by name, from wherever the project installed it.
     const state = JSON.stringify(await stack.stack.exportStack());
-    expect(state).toContain('require(\\"@skewless/runtime\\")');
+    expect(state).toContain('require(\\"@skewless/runtime/internal\\")');
     expect(state).not.toContain(REPO_ROOT);
   }, ENGINE_TIMEOUT);
 

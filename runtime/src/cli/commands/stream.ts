@@ -4,7 +4,7 @@ import { InvalidArgumentError } from "../../errors";
 import { FeatureStore } from "../../feature-store";
 import { PUSH_MODES, pushMode } from "../../push/push";
 import { DEFAULT_FUTURE_SKEW_SECONDS } from "../../server/future-events";
-import { StreamWorker, type StreamStats } from "../../stream/stream-worker";
+import type { StreamStats, StreamWorker } from "../../stream/stream-worker";
 import type { CliContext } from "../main";
 
 interface StreamFlags {
@@ -47,6 +47,8 @@ Example:
       const store = await FeatureStore.open(context.repoPath());
       let worker: StreamWorker;
       try {
+        // kafkajs (an optional peer) loads only when a worker starts, not with every CLI command
+        const { StreamWorker } = await import("../../stream/stream-worker.js");
         worker = await StreamWorker.start(store, {
           source,
           groupId: flags.group,
