@@ -108,8 +108,8 @@ describe("a Python on-demand view applied by Feast", () => {
         .rejects.toThrow(UnsupportedTransformError);
       // without it, the same registry serves
       const keys = [{ driver_id: 1001 }];
-      expect((await store.getOnlineFeatures({ features: ["driver_stats:trips"], entityRows: keys })).toObject()).toEqual({ driver_id: [1001], trips: [7] });
-      expect((await store.getOnlineFeatures({ featureService: "plain", entityRows: keys })).toObject()).toEqual({ driver_id: [1001], conv: [0.5], trips: [7] });
+      expect((await store.getOnlineFeatures({ features: ["driver_stats:trips"], entityRows: keys })).toObject()).toEqual({ driver_id: [1001], trips: [7n] });
+      expect((await store.getOnlineFeatures({ featureService: "plain", entityRows: keys })).toObject()).toEqual({ driver_id: [1001], conv: [0.5], trips: [7n] });
     } finally {
       await store.close();
     }

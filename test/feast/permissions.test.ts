@@ -14,7 +14,7 @@ import { tempDir } from "../helpers/tmp";
 beforeAll(ensureFeast, 15 * 60_000);
 
 const PERMISSIONS_TS = `
-import { CombinedGroupNamespacePolicy, GroupBasedPolicy, Permission, READ, RoleBasedPolicy } from "@skewless/runtime/internal";
+import { CombinedGroupNamespacePolicy, GroupBasedPolicy, Permission, READ, RoleBasedPolicy } from "@skewless/runtime";
 
 export const piiReaders = new Permission({
   name: "pii_readers", types: ["FeatureView", "FeatureService"], requiredTags: { pii: "true" },

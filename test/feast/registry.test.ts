@@ -246,7 +246,7 @@ function comparable(value: unknown): unknown {
   return walk(rest);
 }
 
-const EXTRA_VIEW_TS = `import { FeatureView, FileSource } from "@skewless/runtime/internal";
+const EXTRA_VIEW_TS = `import { FeatureView, FileSource } from "@skewless/runtime";
 
 export const driverTripsSource = new FileSource({
   name: "driver_trips_source",
