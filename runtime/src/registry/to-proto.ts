@@ -74,14 +74,21 @@ export function dataSourceToProto(source: AnySource, project?: string): DataSour
   return proto;
 }
 
-/** Feast's RequestSource: its schema in `request_data_options`, no timestamp. */
-function requestSourceToProto(source: RequestSource, project?: string): DataSourceProto {
+/** What every non-batch source carries: its name, project (at the registry's top level) and metadata. */
+function sourceMetadata(source: RequestSource | PushSource | KafkaSource, project: string | undefined): DataSourceProto {
   return {
     name: source.name,
     ...(project !== undefined ? { project } : {}),
     description: source.description,
     tags: { ...source.tags },
     owner: source.owner,
+  };
+}
+
+/** Feast's RequestSource: its schema in `request_data_options`, no timestamp. */
+function requestSourceToProto(source: RequestSource, project?: string): DataSourceProto {
+  return {
+    ...sourceMetadata(source, project),
     type: SOURCE_TYPE.REQUEST_SOURCE,
     data_source_class_type: REQUEST_SOURCE_CLASS,
     request_data_options: { schema: source.schema.map(fieldToProto) },
@@ -113,11 +120,7 @@ function streamSourceProto(
   timestampField: string, createdTimestampColumn: string, fieldMapping: Record<string, string>,
 ): DataSourceProto {
   return {
-    name: source.name,
-    ...(project !== undefined ? { project } : {}),
-    description: source.description,
-    tags: { ...source.tags },
-    owner: source.owner,
+    ...sourceMetadata(source, project),
     type,
     timestamp_field: timestampField,
     created_timestamp_column: createdTimestampColumn,
