@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Entity } from "../../runtime/src/definitions/entity";
@@ -10,15 +10,15 @@ import { definitions, scratchDir } from "../helpers/online-repo";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 import { writeRows } from "../offline/helpers/parquet";
 import { seededRandom, TEST_SEED } from "../helpers/random";
+import { eventLog, expectOnlineEqualsOffline, type TxnEvent } from "../helpers/aggregation-log";
 
-// Windowed aggregations, online (tiles updated by pushes) against offline (the point-in-time join
-// over the event log), cell for cell on a randomized log with ties and events on window edges.
-// The event log is written to the push source's batch source by the test, as a push to the
-// offline store writes it (that path is another branch's work).
+// Windowed aggregations, online (tiles updated by pushes, or built by materialize from the batch
+// source) against offline (the point-in-time join over the event log), cell for cell on a
+// randomized log with ties and events on window edges. The event log is written to the push
+// source's batch source by the test; the last test appends through store.push.
 
 const SEED = TEST_SEED;
 const USERS = 15;
-const HOUR = 3600_000;
 
 const user = new Entity({ name: "user", joinKeys: ["user_id"], valueType: "Int64" });
 const log = new FileSource({ name: "txn_log", path: "data/txn.parquet", timestampField: "event_timestamp" });
@@ -40,35 +40,9 @@ const txnStats = new StreamFeatureView({
 const FEATURES = txnStats.aggregations.map((a) => `txn_stats:${a.name}`);
 const NAMES = txnStats.aggregations.map((a) => a.name);
 
-/** Events for one log: random times over 8 days, ties (same user and instant), and events on each window's first and last instants. */
-function eventLog(rand: () => number, now: number): { user_id: number; event_timestamp: Date; amount: number | null; qty: number | null }[] {
-  const events: { user_id: number; event_timestamp: Date; amount: number | null; qty: number | null }[] = [];
-  const add = (id: number, ms: number) => events.push({
-    user_id: id, event_timestamp: new Date(ms),
-    // quarters: float sums are exact whatever order they are added in
-    amount: rand() < 0.1 ? null : Math.floor(rand() * 4000) / 4,
-    qty: rand() < 0.1 ? null : Math.floor(rand() * 200) - 50,
-  });
-  for (let i = 0; i < 500; i++) {
-    const id = 1 + Math.floor(rand() * USERS);
-    const ms = now - 60_000 - Math.floor(rand() * 8 * 24 * HOUR);
-    add(id, ms);
-    if (rand() < 0.15) add(id, ms);   // a tie
-  }
-  for (const a of txnStats.aggregations) {
-    const slide = a.slideSeconds * 1000;
-    const start = (Math.floor(now / slide) + 1) * slide - a.windowSeconds * 1000;
-    for (let id = 1; id <= 3; id++) {
-      add(id, start);
-      add(id, start - 1);
-    }
-  }
-  return events;
-}
-
-async function openStore(dir: string, online: Record<string, unknown>): Promise<FeatureStore> {
+async function openStore(dir: string, online: Record<string, unknown>, project = "agg"): Promise<FeatureStore> {
   return FeatureStore.open(FeatureStore.configFrom({
-    project: "agg", registry: { path: path.join(dir, "data", "registry.db"), cache_ttl_seconds: 600 },
+    project, registry: { path: path.join(dir, "data", "registry.db"), cache_ttl_seconds: 600 },
     online_store: online, offline_store: { type: "file" },
   }, dir));
 }
@@ -83,6 +57,7 @@ afterAll(async () => {
 
 describe.each(["sqlite", "redis"])("windowed aggregations on %s", (kind) => {
   let store: FeatureStore;
+  let events: TxnEvent[] = [];
   const rand = seededRandom(SEED + (kind === "redis" ? 1 : 0));
 
   beforeAll(async () => {
@@ -92,7 +67,7 @@ describe.each(["sqlite", "redis"])("windowed aggregations on %s", (kind) => {
       ? { type: "sqlite", path: path.join(dir, "data", "online.db") }
       : { type: "redis", connection_string: `127.0.0.1:${redis.port}` });
     await store.apply(definitions(user, log, push, txnStats));
-    const events = eventLog(rand, Date.now());
+    events = eventLog(rand, Date.now(), txnStats, USERS);
     await writeRows(path.join(dir, "data", "txn.parquet"),
       [["user_id", "BIGINT"], ["event_timestamp", "TIMESTAMPTZ"], ["amount", "DOUBLE"], ["qty", "BIGINT"]],
       events.map((e) => [e.user_id, e.event_timestamp, e.amount, e.qty]));
@@ -114,27 +89,7 @@ describe.each(["sqlite", "redis"])("windowed aggregations on %s", (kind) => {
   });
 
   it(`gives the same numbers online and in a training set at the same time, cell for cell (seed ${SEED})`, async () => {
-    const entityRows = Array.from({ length: USERS + 2 }, (_, i) => ({ user_id: i + 1 }));
-    const slides = txnStats.aggregations.map((a) => a.slideSeconds * 1000);
-    let online: Record<string, unknown[]> = {};
-    let at = 0;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const before = Date.now();
-      online = (await store.getOnlineFeatures({ features: FEATURES, entityRows, int64: "bigint" })).toObject();
-      at = Date.now();
-      // the same tiles were read as the offline join will use (no slide boundary crossed meanwhile)
-      if (slides.every((s) => Math.floor(before / s) === Math.floor(at / s))) break;
-    }
-    const job = await store.getHistoricalFeatures({ entityDf: entityRows.map((r) => ({ ...r, event_timestamp: new Date(at) })), features: FEATURES });
-    const offline = await job.toRows();
-    await job.close();
-    let present = 0;
-    offline.forEach((row, i) => {
-      for (const name of NAMES) {
-        expect(online[name][i], `${name} of user ${i + 1}`).toStrictEqual(row[name]);
-        if (row[name] !== null && row[name] !== 0n) present++;
-      }
-    });
+    const { online, present } = await expectOnlineEqualsOffline(store, txnStats, USERS);
     expect(present).toBeGreaterThan(USERS * NAMES.length * 0.6);
     // users without events: nulls in both
     expect(online.amount_sum_1h.slice(USERS)).toEqual([null, null]);
@@ -151,7 +106,53 @@ describe.each(["sqlite", "redis"])("windowed aggregations on %s", (kind) => {
     expect(skewed.examples.every((e) => e.entity.user_id === 1n)).toBe(true);
   }, 60_000);
 
-  it("is not materialized (pushes keep it online)", async () => {
-    await expect(store.materialize(new Date(0), new Date(), { featureViews: ["txn_stats"] })).rejects.toThrow(/windowed aggregations/);
-  });
+  it("starts from history: materialize builds the tiles of a store no event was pushed to", async () => {
+    const dir = scratchDir();
+    mkdirSync(path.join(dir, "data"));
+    copyFileSync(path.join(store.config.repoPath, "data", "txn.parquet"), path.join(dir, "data", "txn.parquet"));
+    const fresh = await openStore(dir, kind === "sqlite"
+      ? { type: "sqlite", path: path.join(dir, "data", "online.db") }
+      : { type: "redis", connection_string: `127.0.0.1:${redis.port}` }, "agg_history");
+    try {
+      await fresh.apply(definitions(user, log, push, txnStats));
+      const before = await fresh.getOnlineFeatures({ features: FEATURES, entityRows: [{ user_id: 1 }] });
+      expect(before.toObject().amount_sum_1h).toEqual([null]);
+      // tiles hold only the interval's events, while the join reads all history: the interval
+      // covers the whole log (8 days), past the longest window
+      const end = new Date();
+      const result = await fresh.materialize(new Date(end.getTime() - 8 * 24 * 3600_000 - 3600_000), end, { featureViews: ["txn_stats"] });
+      expect(result.views[0]).toMatchObject({ view: "txn_stats", rows: events.length });
+      const { present } = await expectOnlineEqualsOffline(fresh, txnStats, USERS);
+      expect(present).toBeGreaterThan(USERS * NAMES.length * 0.6);
+      // materialize without names includes the view, and a second run changes nothing
+      await fresh.materialize(new Date(end.getTime() - 8 * 24 * 3600_000 - 3600_000), new Date());
+      await expectOnlineEqualsOffline(fresh, txnStats, USERS);
+    } finally {
+      await fresh.close();
+    }
+  }, 180_000);
+
+  it("materialize sets the tiles from the batch source: run again, nothing is counted twice", async () => {
+    // the tiles already hold every event (pushed); rebuilding them from history replaces, never adds
+    const end = new Date();
+    const result = await store.materialize(new Date(end.getTime() - 9 * 24 * 3600_000), end, { featureViews: ["txn_stats"] });
+    expect(result.views[0]).toMatchObject({ view: "txn_stats", rows: events.length });
+    expect(result.views[0].written).toBeGreaterThan(USERS / 2);
+    await expectOnlineEqualsOffline(store, txnStats, USERS);
+  }, 120_000);
+
+  it("store.push counts pushed rows again when pushed again (pushes have no identity), offline as well", async () => {
+    const id = USERS + 1;   // a user with no events yet
+    const at = Date.now() - 5_000;
+    const rows = {
+      user_id: [id, id, id], event_timestamp: [at - 2000, at - 1000, at].map((t) => new Date(t).toISOString()),
+      amount: [1.5, 2.25, null], qty: [4, -1, 7],
+    };
+    for (let i = 0; i < 2; i++) await store.push("txn_push", rows, { to: "online_and_offline" });
+    const { online } = await expectOnlineEqualsOffline(store, txnStats, USERS);
+    // twice each row: both the tiles and the appended log hold six events
+    expect(online.qty_count_1h[id - 1]).toBe(6n);
+    expect(online.amount_sum_1h[id - 1]).toBe(7.5);
+    expect(online.qty_sum_7d[id - 1]).toBe(20n);
+  }, 120_000);
 });

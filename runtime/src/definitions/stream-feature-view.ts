@@ -9,7 +9,7 @@ export interface StreamFeatureViewOptions extends FeatureViewOptions {
 }
 
 /**
- * A view fed by a stream (a PushSource) whose features are windowed aggregations of its events
+ * A view fed by a stream (a PushSource or a KafkaSource) whose features are windowed aggregations of its events
  * (Feast's `StreamFeatureView` with `aggregations`). Offline they are computed over the event
  * log in the point-in-time join; online from tiles kept in the online store, updated on each push.
  *
@@ -28,7 +28,9 @@ export class StreamFeatureView extends FeatureView {
   constructor(options: StreamFeatureViewOptions) {
     super(options);
     const what = `stream feature view ${this.name}`;
-    if (this.source.sourceType !== "push") throw new DefinitionError(`${what}: source must be a PushSource (the stream its events arrive on)`);
+    if (this.source.sourceType !== "push" && this.source.sourceType !== "kafka") {
+      throw new DefinitionError(`${what}: source must be a PushSource or a KafkaSource (the stream its events arrive on)`);
+    }
     if (!Array.isArray(options.aggregations) || options.aggregations.length === 0) {
       throw new DefinitionError(`${what}: aggregations must list at least one aggregation`, 'e.g. { column: "amount", function: "sum", timeWindow: "1h" }');
     }

@@ -1,6 +1,7 @@
 import type { RepoConfig } from "../config";
 import { InvalidArgumentError } from "../errors";
 import type { OfflineStore, PulledBatch } from "../offline/offline-store";
+import { rebuildTiles, tileAlignedStart } from "../online/aggregation/tile-store";
 import { onlineTable } from "../online/open-online-store";
 import type { OnlineRow, OnlineStore, WriteResult } from "../online/online-store";
 import type { FeatureViewInfo, RegistryCatalog } from "../registry/catalog";
@@ -112,6 +113,12 @@ async function materializeView(ctx: MaterializeContext, job: Job, batchRows: num
   const { view, start, end } = job;
   const began = Date.now();
   progress.viewStart(view.name, start, end);
+  if (view.aggregations) {
+    const result = await backfillTiles(ctx, job, batchRows);
+    const summary = { ...result, seconds: (Date.now() - began) / 1000 };
+    progress.viewDone(view.name, summary);
+    return { view: view.name, start, end, ...summary };
+  }
   const encoder = new BatchEncoder(view, ctx.config.entityKeySerializationVersion);
   const table = onlineTable(view);
   let rows = 0;
@@ -156,15 +163,22 @@ async function materializeView(ctx: MaterializeContext, job: Job, batchRows: num
   return { view: view.name, start, end, ...summary };
 }
 
+/**
+ * A stream view's aggregations are kept online as tiles, not as latest rows: its materialization
+ * reads every event of the interval from the batch source (from the start of the tile holding
+ * `start`) and sets the tiles the interval reaches to what those events give.
+ */
+async function backfillTiles(ctx: MaterializeContext, { view, start, end }: Job, batchRows: number): Promise<{ rows: number; written: number; skipped: number }> {
+  const log: FeatureViewInfo = { ...view, features: view.inputColumns ?? [], aggregations: undefined };
+  const events = ctx.offline.pullLatest(log, tileAlignedStart(view, start), end, { batchRows, allRows: true });
+  return rebuildTiles(ctx.online, view, events, start, end, ctx.config.entityKeySerializationVersion);
+}
+
 /** The views a run covers: the named ones (each must exist and be online), or every online view. */
 function selectViews(catalog: RegistryCatalog, names: readonly string[] | undefined): FeatureViewInfo[] {
-  // A stream view's aggregations are kept online as tiles by pushes, not loaded as latest rows
-  if (!names || names.length === 0) return catalog.featureViews().filter((v) => v.online && !v.aggregations);
+  if (!names || names.length === 0) return catalog.featureViews().filter((v) => v.online);
   return names.map((name) => {
     const view = catalog.featureView(name);
-    if (view.aggregations) {
-      throw new InvalidArgumentError(`feature view ${name} has windowed aggregations, which pushes keep online (as tiles); it is not materialized`, "push its events (store.push or the feature server's /push)");
-    }
     if (!view.online) {
       throw new InvalidArgumentError(`feature view ${name} is not online, so it cannot be materialized`, "set online: true on the view and apply");
     }

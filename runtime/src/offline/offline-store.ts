@@ -40,6 +40,11 @@ export interface OfflineWriteResult {
 export interface PullLatestOptions {
   /** Rows per batch (default chosen by the store). */
   batchRows?: number;
+  /**
+   * Every row with `start <= event_timestamp <= end`, not only the latest per entity key (Feast's
+   * `pull_all_from_table_or_query`): what a windowed aggregation's tile backfill reads.
+   */
+  allRows?: boolean;
 }
 
 /** A point-in-time retrieval, with features already resolved against the registry. */

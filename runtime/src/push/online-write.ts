@@ -1,7 +1,7 @@
 import type { FeatureStore } from "../feature-store";
 import { BatchEncoder } from "../materialize/batch-encoder";
 import type { PulledBatch } from "../offline/offline-store";
-import { updateTiles } from "../online/aggregation/tile-store";
+import { updateTiles, type EventPositions } from "../online/aggregation/tile-store";
 import type { OnlineRow } from "../online/online-store";
 import { onlineTable } from "../online/open-online-store";
 import type { FeatureViewInfo } from "../registry/catalog";
@@ -19,6 +19,8 @@ export interface OnlineWrite {
   view: FeatureViewInfo;
   batch: PulledBatch;
   rows: OnlineRow[];
+  /** A stream's batch: where its rows sit in their partition, so tiles count a redelivered event once. */
+  positions?: EventPositions;
 }
 
 /** Encodes a batch for the online store; throws (writing nothing) when a value does not fit its type. */
@@ -34,11 +36,12 @@ export function prepareOnlineWrite(store: FeatureStore, view: FeatureViewInfo, b
  * see every such row (e.g. aggregation tiles) hooks in at this point, with `write.batch` typed.
  * The stores keep the newest event time per entity, so writing the same rows twice, or older rows
  * after newer ones, changes nothing: that is what makes a stream's redelivery after a restart
- * harmless.
+ * harmless. Tiles add events, so they are idempotent by position instead: with `positions`, each
+ * entity's tiles record the highest offset per partition they counted and pass over the rest.
  */
 export async function writeOnline(store: FeatureStore, write: OnlineWrite): Promise<ViewWrite> {
   if (write.view.aggregations) {
-    return { view: write.view.name, ...(await updateTiles(store.onlineStore(), write.view, write.batch, store.config.entityKeySerializationVersion)) };
+    return { view: write.view.name, ...(await updateTiles(store.onlineStore(), write.view, write.batch, store.config.entityKeySerializationVersion, write.positions)) };
   }
   const result = await store.onlineStore().write(onlineTable(write.view), write.rows);
   return { view: write.view.name, ...result };

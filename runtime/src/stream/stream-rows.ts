@@ -15,7 +15,8 @@ export function messageColumns(view: FeatureViewInfo, stream: SourceInfo): Map<s
   const columns = new Map<string, string>();       // batch column -> message field
   const add = (name: string, field = fromMessage.get(name) ?? name) => columns.set(toBatch.get(name) ?? name, field);
   for (const key of view.joinKeys) if (key.name !== DUMMY_ENTITY_ID) add(key.name);
-  for (const feature of view.features) add(feature.name);
+  // a stream view with aggregations reads its event columns (its features are the aggregates)
+  for (const feature of view.inputColumns ?? view.features) add(feature.name);
   add(batch.timestampField, stream.timestampField);
   if (batch.createdTimestampColumn) add(batch.createdTimestampColumn, stream.createdTimestampColumn || fromMessage.get(batch.createdTimestampColumn) || batch.createdTimestampColumn);
   return columns;

@@ -44,8 +44,8 @@ export interface StreamStats {
  * `skewless stream`: consumes a KafkaSource's topic in a consumer group and writes each fetched
  * batch through the same path as a push. At least once: a partition's offset is committed only
  * after its rows are written (online, and offline when `to` says so), so a crash replays the rows
- * since the last commit; writes keep the newest event time per entity, so the replay changes
- * nothing visible. Backpressure: kafkajs fetches a partition again only once the previous batch's
+ * since the last commit; writes keep the newest event time per entity, and aggregation tiles
+ * record the offsets they counted, so the replay changes nothing visible online. Backpressure: kafkajs fetches a partition again only once the previous batch's
  * writes are done, and a full offline buffer makes the batch wait for the append.
  */
 export class StreamWorker {
@@ -143,18 +143,22 @@ export class StreamWorker {
   private async batch({ batch, resolveOffset, heartbeat }: EachBatchPayload, decode: MessageDecoder, columns: Map<string, string>): Promise<void> {
     if (batch.messages.length === 0 || this.failed || this.stopping) return;
     const records: Record<string, unknown>[] = [];
+    const offsets: string[] = [];
     for (const message of batch.messages) {
       try {
         if (!message.value) throw new Error("the message has no value");
         records.push(decode(message.value));
+        offsets.push(message.offset);
       } catch (error) {
         this.reject(batch.topic, batch.partition, message.offset, error);
       }
     }
     this.stats.consumed += batch.messages.length;
-    const { rows, count, prepared } = this.prepare(rowsFromMessages(columns, records), records, columns, batch.topic, batch.partition, batch.messages.map((m) => m.offset));
+    const { rows, count, prepared, kept } = this.prepare(rowsFromMessages(columns, records), records, columns, batch.topic, batch.partition, offsets);
+    // Tiles count each (partition, offset) once: a batch consumed again after a restart adds nothing.
+    const positions = { partition: `${batch.topic}/${batch.partition}`, offsets: kept.map((o) => BigInt(o)) };
     for (const write of prepared.online) {
-      const result = await writeOnline(this.store, write);
+      const result = await writeOnline(this.store, { ...write, positions });
       this.stats.written += result.written;
       this.stats.skipped += result.skipped;
     }
@@ -177,26 +181,29 @@ export class StreamWorker {
 
   /**
    * The batch checked for every view. A batch refused as a whole (one bad value refuses all) is
-   * retried message by message, so only the bad messages are passed over (and logged).
+   * retried message by message, so only the bad messages are passed over (and logged). `kept`:
+   * the offsets of the rows that remain.
    */
-  private prepare(rows: PushRows, records: Record<string, unknown>[], columns: Map<string, string>, topic: string, partition: number, offsets: string[]): { rows: PushRows; count: number; prepared: PreparedPush } {
+  private prepare(rows: PushRows, records: Record<string, unknown>[], columns: Map<string, string>, topic: string, partition: number, offsets: string[]): { rows: PushRows; count: number; prepared: PreparedPush; kept: string[] } {
     const online: PushMode = this.to === "offline" ? "offline" : "online";
     try {
-      return { rows, count: records.length, prepared: preparePush(this.store, this.views, rows, online, this.options.futureSkewSeconds) };
+      return { rows, count: records.length, prepared: preparePush(this.store, this.views, rows, online, this.options.futureSkewSeconds), kept: offsets };
     } catch (error) {
       if (!(error instanceof SkewlessError)) throw error;
     }
     const good: Record<string, unknown>[] = [];
+    const kept: string[] = [];
     records.forEach((record, i) => {
       try {
         preparePush(this.store, this.views, rowsFromMessages(columns, [record]), online, this.options.futureSkewSeconds);
         good.push(record);
+        kept.push(offsets[i]!);
       } catch (error) {
         this.reject(topic, partition, offsets[i] ?? "?", error);
       }
     });
-    const kept = rowsFromMessages(columns, good);
-    return { rows: kept, count: good.length, prepared: preparePush(this.store, this.views, kept, online, this.options.futureSkewSeconds) };
+    const rowsKept = rowsFromMessages(columns, good);
+    return { rows: rowsKept, count: good.length, prepared: preparePush(this.store, this.views, rowsKept, online, this.options.futureSkewSeconds), kept };
   }
 
   private reject(topic: string, partition: number, offset: string, error: unknown): void {

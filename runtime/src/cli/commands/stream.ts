@@ -33,7 +33,9 @@ export function registerStream(program: Command, context: CliContext): void {
 Delivery is at least once: a partition's offset is committed only after its rows are written
 (online, and in the batch source with --to online_and_offline), so after a crash the rows since
 the last commit are consumed again. The online store keeps the newest event time per entity, so
-a replayed (or late) message never replaces a newer value. A message that cannot be read, or
+a replayed (or late) message never replaces a newer value; a stream view's aggregation tiles
+record the highest offset per partition they counted, so a replayed message is not counted
+again. A message that cannot be read, or
 whose values do not fit the view's types, is skipped with a log line. SIGINT or SIGTERM stops
 fetching, finishes the batch in progress, appends what waits offline, commits and exits 0.
 

@@ -49,7 +49,7 @@ export class BigQueryOfflineStore implements OfflineStore {
       async *[Symbol.asyncIterator]() {
         self.checkOpen();
         const checked = await inspectBigQuerySource(self.session, relation, self.dialect);
-        yield* pullLatestFromBigQuery(self.session, self.dialect, checked, start, end, options.batchRows);
+        yield* pullLatestFromBigQuery(self.session, self.dialect, checked, start, end, options.batchRows, options.allRows);
       },
     };
   }

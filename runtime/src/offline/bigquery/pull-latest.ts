@@ -10,22 +10,22 @@ import { fromBigQuery } from "./bigquery-types";
 const DEFAULT_BATCH_ROWS = 10_000;
 
 /**
- * Streams the latest row per entity key in `[start, end]` from BigQuery, one batch per result
+ * Streams the latest row per entity key in `[start, end]` (every row with `allRows`) from BigQuery, one batch per result
  * page, values converted to the declared types (the same JavaScript values DuckDB's store gives).
  */
 export async function* pullLatestFromBigQuery(
-  session: BigQuerySession, dialect: SqlDialect, relation: SourceRelation, start: Date, end: Date, batchRows = DEFAULT_BATCH_ROWS,
+  session: BigQuerySession, dialect: SqlDialect, relation: SourceRelation, start: Date, end: Date, batchRows = DEFAULT_BATCH_ROWS, allRows = false,
 ): AsyncGenerator<PulledBatch> {
   if (!(start instanceof Date) || !(end instanceof Date) || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start > end) {
     throw new InvalidArgumentError(`pullLatest for ${relation.viewName}: start and end must be valid Dates, start not after end`);
   }
-  const counted = await session.queryAll(compileLatestCount(relation, dialect, start, end));
+  const counted = await session.queryAll(compileLatestCount(relation, dialect, start, end, allRows));
   const totalRows = Number(String((counted.rows[0]?.rows as { value?: string })?.value ?? counted.rows[0]?.rows ?? 0));
   const keys = relation.joinKeys.map((k) => ({ name: k.name, dtype: k.dtype ?? "String" as Dtype }));
   const features = relation.features.map((f) => ({ name: f.name, dtype: f.dtype ?? "String" as Dtype }));
   const hasCreated = relation.createdTimestamp !== undefined;
   let first = true;
-  for await (const page of session.pages(compileLatest(relation, dialect, start, end), batchRows)) {
+  for await (const page of session.pages(compileLatest(relation, dialect, start, end, allRows), batchRows)) {
     if (page.rows.length === 0) continue;
     const rows = page.rows;
     const column = (name: string, dtype: Dtype | "Timestamp") => rows.map((r) => fromBigQuery(r[name], dtype));

@@ -41,7 +41,7 @@ export class DuckDBOfflineStore implements OfflineStore {
     const self = this;
     return {
       async *[Symbol.asyncIterator]() {
-        yield* pullLatestBatches(await self.duckdb(), self.dialect, await self.cloudFiles.localize(relation), start, end, options.batchRows);
+        yield* pullLatestBatches(await self.duckdb(), self.dialect, await self.cloudFiles.localize(relation), start, end, options.batchRows, options.allRows);
       },
     };
   }

@@ -9,9 +9,9 @@ import { inspectSource } from "./source-inspector";
 
 const DEFAULT_BATCH_ROWS = 10_000;
 
-/** Streams the latest row per entity key in `[start, end]` as batches of about `batchRows` rows. */
+/** Streams the latest row per entity key in `[start, end]` (every row with `allRows`) as batches of about `batchRows` rows. */
 export async function* pullLatestBatches(
-  session: DuckDBSession, dialect: SqlDialect, relation: SourceRelation, start: Date, end: Date, batchRows = DEFAULT_BATCH_ROWS,
+  session: DuckDBSession, dialect: SqlDialect, relation: SourceRelation, start: Date, end: Date, batchRows = DEFAULT_BATCH_ROWS, allRows = false,
 ): AsyncGenerator<PulledBatch> {
   if (!(start instanceof Date) || !(end instanceof Date) || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) {
     throw new InvalidArgumentError(`pullLatest for ${relation.viewName}: start and end must be valid Dates`);
@@ -22,8 +22,8 @@ export async function* pullLatestBatches(
   const connection = await session.connect();
   try {
     const checked = await inspectSource(connection, relation, dialect);
-    const sql = compileLatest(checked, dialect, start, end);
-    const countSql = compileLatestCount(checked, dialect, start, end);
+    const sql = compileLatest(checked, dialect, start, end, allRows);
+    const countSql = compileLatestCount(checked, dialect, start, end, allRows);
     const totalRows = Number((await (await run(connection, countSql)).getRows())[0][0]);
     const result = await stream(connection, sql);
     let first = true;

@@ -11,6 +11,12 @@ export type StoredValue = number | string | boolean | null;
 export interface TileState {
   /** `<column>@<slide ms>` → tile index → tile. */
   tiles: Record<string, Record<string, Tile>>;
+  /**
+   * Per stream partition (`<topic>/<partition>`), the highest offset already counted in these
+   * tiles: a redelivered message (offset not above it) is not added again. Written in the same
+   * value as the tiles, so the two never disagree.
+   */
+  offsets?: Record<string, string>;
 }
 
 export function tileGroup(column: string, slideMs: number): string {
@@ -40,6 +46,18 @@ export function addEvent(state: TileState, group: string, slideMs: number, event
 export function prune(state: TileState, group: string, latestIndex: number, tilesKept: number): void {
   const tiles = state.tiles[group] ?? {};
   for (const index of Object.keys(tiles)) if (Number(index) <= latestIndex - tilesKept) delete tiles[index];
+}
+
+/**
+ * Puts `fresh`'s tiles of `group` with indices `first..last` in place of `state`'s (tiles
+ * outside that range are kept): a backfill of an interval sets its tiles to what history holds.
+ */
+export function replaceTiles(state: TileState, fresh: TileState, group: string, first: number, last: number): void {
+  const tiles = (state.tiles[group] ??= {});
+  for (const index of Object.keys(tiles)) if (Number(index) >= first && Number(index) <= last) delete tiles[index];
+  for (const [index, tile] of Object.entries(fresh.tiles[group] ?? {})) {
+    if (Number(index) >= first && Number(index) <= last) tiles[index] = tile;
+  }
 }
 
 /**
