@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Entity } from "../../runtime/src/definitions/entity";
@@ -7,6 +7,7 @@ import { StreamFeatureView } from "../../runtime/src/definitions/stream-feature-
 import { FeatureStore } from "../../runtime/src/feature-store";
 import { pushOnline } from "../../runtime/src/server/push";
 import { definitions, scratchDir } from "../helpers/online-repo";
+import { skewless } from "../helpers/processes";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 import { writeRows } from "../offline/helpers/parquet";
 import { seededRandom, TEST_SEED } from "../helpers/random";
@@ -40,9 +41,9 @@ const txnStats = new StreamFeatureView({
 const FEATURES = txnStats.aggregations.map((a) => `txn_stats:${a.name}`);
 const NAMES = txnStats.aggregations.map((a) => a.name);
 
-async function openStore(dir: string, online: Record<string, unknown>, project = "agg"): Promise<FeatureStore> {
+async function openStore(dir: string, online: Record<string, unknown>): Promise<FeatureStore> {
   return FeatureStore.open(FeatureStore.configFrom({
-    project, registry: { path: path.join(dir, "data", "registry.db"), cache_ttl_seconds: 600 },
+    project: "agg", registry: { path: path.join(dir, "data", "registry.db"), cache_ttl_seconds: 600 },
     online_store: online, offline_store: { type: "file" },
   }, dir));
 }
@@ -106,26 +107,31 @@ describe.each(["sqlite", "redis"])("windowed aggregations on %s", (kind) => {
     expect(skewed.examples.every((e) => e.entity.user_id === 1n)).toBe(true);
   }, 60_000);
 
-  it("starts from history: materialize builds the tiles of a store no event was pushed to", async () => {
+  it("starts from history: skewless materialize builds the tiles of a store no event was pushed to", async () => {
     const dir = scratchDir();
     mkdirSync(path.join(dir, "data"));
     copyFileSync(path.join(store.config.repoPath, "data", "txn.parquet"), path.join(dir, "data", "txn.parquet"));
-    const fresh = await openStore(dir, kind === "sqlite"
-      ? { type: "sqlite", path: path.join(dir, "data", "online.db") }
-      : { type: "redis", connection_string: `127.0.0.1:${redis.port}` }, "agg_history");
+    const online = kind === "sqlite" ? ["  type: sqlite", "  path: data/online.db"] : ["  type: redis", `  connection_string: 127.0.0.1:${redis.port}`];
+    writeFileSync(path.join(dir, "feature_store.yaml"), ["project: agg_history", "registry: data/registry.db", "provider: local", "online_store:", ...online, "offline_store:", "  type: file", ""].join("\n"));
+    const fresh = await FeatureStore.open(dir);
     try {
       await fresh.apply(definitions(user, log, push, txnStats));
-      const before = await fresh.getOnlineFeatures({ features: FEATURES, entityRows: [{ user_id: 1 }] });
-      expect(before.toObject().amount_sum_1h).toEqual([null]);
+      // materialize without names leaves the view alone (a backfill replaces tiles: asked for by name)
+      const end = new Date();
+      const start = new Date(end.getTime() - 8 * 24 * 3600_000 - 3600_000);
+      const all = await skewless(["materialize", start.toISOString(), end.toISOString()], dir);
+      expect(all.code, all.stderr).toBe(0);
+      expect(all.stdout + all.stderr).toContain("txn_stats: windowed aggregations: its tiles are built from the batch source only when the view is named (--views txn_stats)");
+      expect((await fresh.getOnlineFeatures({ features: FEATURES, entityRows: [{ user_id: 1 }] })).toObject().amount_sum_1h).toEqual([null]);
       // tiles hold only the interval's events, while the join reads all history: the interval
       // covers the whole log (8 days), past the longest window
-      const end = new Date();
-      const result = await fresh.materialize(new Date(end.getTime() - 8 * 24 * 3600_000 - 3600_000), end, { featureViews: ["txn_stats"] });
-      expect(result.views[0]).toMatchObject({ view: "txn_stats", rows: events.length });
+      const named = await skewless(["materialize", "--views", "txn_stats", start.toISOString(), end.toISOString()], dir);
+      expect(named.code, named.stderr).toBe(0);
       const { present } = await expectOnlineEqualsOffline(fresh, txnStats, USERS);
       expect(present).toBeGreaterThan(USERS * NAMES.length * 0.6);
-      // materialize without names includes the view, and a second run changes nothing
-      await fresh.materialize(new Date(end.getTime() - 8 * 24 * 3600_000 - 3600_000), new Date());
+      // a second run (the runtime's) changes nothing: it replaces, never adds
+      const again = await fresh.materialize(start, new Date(), { featureViews: ["txn_stats"] });
+      expect(again.views[0]).toMatchObject({ view: "txn_stats", rows: events.length });
       await expectOnlineEqualsOffline(fresh, txnStats, USERS);
     } finally {
       await fresh.close();

@@ -67,7 +67,7 @@ export async function materialize(ctx: MaterializeContext, start: Date, end: Dat
   if (start.getTime() >= end.getTime()) {
     throw new InvalidArgumentError(`materialize: start ${start.toISOString()} is not before end ${end.toISOString()}`);
   }
-  const jobs = selectViews(ctx.catalog, options.featureViews).map((view) => ({ view, start, end }));
+  const jobs = selectViews(ctx.catalog, options.featureViews, options.progress ?? silentProgress).map((view) => ({ view, start, end }));
   return run(ctx, jobs, options);
 }
 
@@ -82,7 +82,7 @@ export async function materializeIncremental(ctx: MaterializeContext, end: Date,
   checkNotFuture(end, now, options.maxFutureSeconds ?? DEFAULT_MAX_FUTURE_SECONDS);
   const progress = options.progress ?? silentProgress;
   const jobs: Job[] = [];
-  for (const view of selectViews(ctx.catalog, options.featureViews)) {
+  for (const view of selectViews(ctx.catalog, options.featureViews, progress)) {
     const start = incrementalStart(view, now);
     if (start.getTime() >= end.getTime()) {
       progress.viewSkipped(view.name, `already materialized up to ${start.toISOString()}, nothing to do before ${end.toISOString()}`);
@@ -174,9 +174,19 @@ async function backfillTiles(ctx: MaterializeContext, { view, start, end }: Job,
   return rebuildTiles(ctx.online, view, events, start, end, ctx.config.entityKeySerializationVersion);
 }
 
-/** The views a run covers: the named ones (each must exist and be online), or every online view. */
-function selectViews(catalog: RegistryCatalog, names: readonly string[] | undefined): FeatureViewInfo[] {
-  if (!names || names.length === 0) return catalog.featureViews().filter((v) => v.online);
+/**
+ * The views a run covers: the named ones (each must exist and be online), or every online view
+ * but those with aggregations: a backfill replaces the interval's tiles with the batch source's
+ * events, dropping streamed events the batch source lacks, so it runs only when asked for by name.
+ */
+function selectViews(catalog: RegistryCatalog, names: readonly string[] | undefined, progress: MaterializeProgress): FeatureViewInfo[] {
+  if (!names || names.length === 0) {
+    const views = catalog.featureViews().filter((v) => v.online);
+    for (const v of views.filter((v) => v.aggregations)) {
+      progress.viewSkipped(v.name, `windowed aggregations: its tiles are built from the batch source only when the view is named (--views ${v.name})`);
+    }
+    return views.filter((v) => !v.aggregations);
+  }
   return names.map((name) => {
     const view = catalog.featureView(name);
     if (!view.online) {

@@ -10,7 +10,7 @@ export function registerMaterialize(program: Command, context: CliContext): void
     .command("materialize")
     .argument("<start>", "ISO 8601 time with Z or an offset, e.g. 2024-05-01T00:00:00Z")
     .argument("<end>", "ISO 8601 time with Z or an offset")
-    .option("--views <names>", "comma-separated feature views (default: every online view)")
+    .option("--views <names>", "comma-separated feature views (default: every online view but those with windowed aggregations)")
     .description("load the latest row per entity between START and END from the offline store into the online store")
     .action(async (start: string, end: string, options: { views?: string }) => {
       const from = parseTime(start, "START");
@@ -20,7 +20,7 @@ export function registerMaterialize(program: Command, context: CliContext): void
   program
     .command("materialize-incremental")
     .argument("<end>", "ISO 8601 time with Z or an offset, e.g. 2024-05-01T00:00:00Z")
-    .option("--views <names>", "comma-separated feature views (default: every online view)")
+    .option("--views <names>", "comma-separated feature views (default: every online view but those with windowed aggregations)")
     .option("--max-future <seconds>", `how far past now END may be (default ${DEFAULT_MAX_FUTURE_SECONDS})`)
     .description("materialize each view from where its last run ended (or now - ttl) up to END (not in the future)")
     .action(async (end: string, options: { views?: string; maxFuture?: string }) => {
