@@ -70,7 +70,9 @@ async function main(): Promise<void> {
     let previousRead = 0;
     const reader = (async () => {
       while (running) {
-        const values = (await store.getOnlineFeatures({ features: ["trips:produced_ms"], entityRows: probeRows })).toObject().produced_ms as (number | null)[];
+        // Int64 comes back as bigint
+        const values = ((await store.getOnlineFeatures({ features: ["trips:produced_ms"], entityRows: probeRows })).toObject().produced_ms as (bigint | null)[])
+          .map((v) => (v === null ? null : Number(v)));
         const now = Date.now();
         if (reads > 0) longestGap = Math.max(longestGap, now - previousRead);
         previousRead = now;
