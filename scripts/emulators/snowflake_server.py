@@ -49,12 +49,14 @@ async def query_request(request):
         return response
     payload = json.loads(response.body)
     data = payload.get("data") or {}
-    if data.get("queryResultFormat") != "arrow":
-        return response
-    encoded = data.pop("rowsetBase64", "")
-    data["queryResultFormat"] = "json"
-    data["rowset"] = to_rowset(encoded, data["rowtype"]) if encoded else []
-    data["returned"] = len(data["rowset"])  # the driver reads this many rows of the rowset
+    if "rowtype" not in data:
+        return response  # an error, or a PUT's stage data
+    if data.get("queryResultFormat") == "arrow":
+        encoded = data.pop("rowsetBase64", "")
+        data["queryResultFormat"] = "json"
+        data["rowset"] = to_rowset(encoded, data["rowtype"]) if encoded else []
+    # Snowflake says how many rows the rowset holds; the driver reads that many (none when absent).
+    data["returned"] = len(data.get("rowset") or [])
     return JSONResponse(payload, status_code=response.status_code)
 
 
@@ -87,7 +89,10 @@ def json_value(value, sf_type: str):
     if sf_type == "time":
         return decimal_seconds(int(value))  # fakesnow sends nanoseconds since midnight
     if sf_type.startswith("timestamp"):
-        # fakesnow's struct: whole seconds (floored) and nanoseconds, and for _tz the offset index (1440 = UTC)
+        # fakesnow's struct: whole seconds (floored) and nanoseconds, and for _tz the offset index
+        # (1440 = UTC); a null timestamp is a struct of nulls
+        if value["epoch"] is None:
+            return None
         text = decimal_seconds(value["epoch"] * 1_000_000_000 + value["fraction"])
         return f"{text} {value['timezone']}" if sf_type == "timestamp_tz" else text
     if sf_type == "binary":

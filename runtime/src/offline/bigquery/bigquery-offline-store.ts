@@ -4,18 +4,19 @@ import { DuckDBSession } from "../duckdb/duckdb-session";
 import { joinKeyTypes } from "../duckdb/historical-retrieval";
 import { classifyEntityData } from "../entity-data";
 import type { HistoricalRetrievalRequest, OfflineStore, PulledBatch, PullLatestOptions } from "../offline-store";
-import { planPointInTime, type PointInTimePlan } from "../point-in-time";
+import { planPointInTime } from "../point-in-time";
 import type { RetrievalJob } from "../retrieval-job";
 import { sourceRelation, type SourceRelation } from "../source-relation";
 import { compilePointInTime } from "../sql/compile-point-in-time";
+import { pullLatestFromWarehouse } from "../warehouse/pull-latest";
+import { resultColumns } from "../warehouse/result-table";
+import { WarehouseRetrievalJob } from "../warehouse/warehouse-retrieval-job";
 import type { BigQueryOfflineStoreConfig } from "./bigquery-config";
 import { BigQueryDialect } from "./bigquery-dialect";
-import { BigQueryRetrievalJob } from "./bigquery-retrieval-job";
 import { BigQuerySession } from "./bigquery-session";
 import { inspectBigQuerySource } from "./bigquery-source-inspector";
+import { fromBigQuery } from "./bigquery-types";
 import { dropEntities, uploadEntities } from "./entity-upload";
-import { pullLatestFromBigQuery } from "./pull-latest";
-import { duckdbTypeOf, type ResultColumn } from "./result-table";
 
 export interface BigQueryOfflineStoreOptions extends BigQueryOfflineStoreConfig {
   repoPath: string;
@@ -35,7 +36,7 @@ export class BigQueryOfflineStore implements OfflineStore {
   readonly dialect = new BigQueryDialect();
   private readonly session: BigQuerySession;
   private local?: Promise<DuckDBSession>;
-  private readonly jobs = new Set<BigQueryRetrievalJob>();
+  private readonly jobs = new Set<WarehouseRetrievalJob>();
   private closed = false;
 
   constructor(readonly options: BigQueryOfflineStoreOptions) {
@@ -49,7 +50,7 @@ export class BigQueryOfflineStore implements OfflineStore {
       async *[Symbol.asyncIterator]() {
         self.checkOpen();
         const checked = await inspectBigQuerySource(self.session, relation, self.dialect);
-        yield* pullLatestFromBigQuery(self.session, self.dialect, checked, start, end, options.batchRows);
+        yield* pullLatestFromWarehouse(self.session, self.dialect, fromBigQuery, checked, start, end, options.batchRows);
       },
     };
   }
@@ -74,7 +75,7 @@ export class BigQueryOfflineStore implements OfflineStore {
       const file = input.kind === "parquet" && !/[*?[]/.test(input.path) ? input.path : undefined;
       const summary = { table: entities.localTable, columns: plan.entity.columns, timeRange: plan.entity.timeRange, rows: plan.entity.rowCount, file };
       const table = entities.table;
-      const job: BigQueryRetrievalJob = new BigQueryRetrievalJob(this.session, connection, sql, await resultColumns(connection, entities.localTable, plan), summary, async () => {
+      const job: WarehouseRetrievalJob = new WarehouseRetrievalJob(this.session, connection, sql, await resultColumns(connection, entities.localTable, plan), summary, async () => {
         this.jobs.delete(job);
         await dropEntities(this.session, table);
       });
@@ -110,20 +111,4 @@ export class BigQueryOfflineStore implements OfflineStore {
     this.local ??= DuckDBSession.open({ repoPath: this.options.repoPath, threads: 1 });
     return this.local;
   }
-}
-
-/** The result's columns in the types DuckDB's store would give: entity columns as loaded, features as declared. */
-async function resultColumns(connection: import("@duckdb/node-api").DuckDBConnection, entityTable: string, plan: PointInTimePlan): Promise<ResultColumn[]> {
-  const described = await (await connection.run(`DESCRIBE "${entityTable}"`)).getRowObjectsJS();
-  const entityTypes = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
-  const columns: ResultColumn[] = plan.entity.columns.map((name) => ({ name, type: entityTypes.get(name) ?? "VARCHAR" }));
-  for (const view of plan.views) {
-    const dtypes = new Map(view.source.features.map((f) => [f.name, f.dtype]));
-    for (const f of view.features) columns.push({ name: f.outputName, type: duckdbTypeOf(dtypes.get(f.name) ?? "String") });
-    if (view.sourceTimestampNames) {
-      columns.push({ name: view.sourceTimestampNames.event, type: "TIMESTAMP WITH TIME ZONE" });
-      if (view.sourceTimestampNames.created) columns.push({ name: view.sourceTimestampNames.created, type: "TIMESTAMP WITH TIME ZONE" });
-    }
-  }
-  return columns;
 }
