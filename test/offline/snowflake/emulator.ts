@@ -37,8 +37,9 @@ export function snowflakeEmulator(): { session: () => SnowflakeSession; yaml: (s
 /** Creates `schema` and loads each parquet file into a new table of it, columns typed as the store uploads them. */
 export async function loadParquetTables(session: SnowflakeSession, schema: string, tables: Record<string, string>): Promise<void> {
   await session.queryAll(`CREATE SCHEMA IF NOT EXISTS "${DATABASE}"."${schema}"`);
-  const instance = await DuckDBInstance.create(":memory:", { TimeZone: "UTC" });
+  const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");   // timestamps are copied as UTC text
   try {
     for (const [name, file] of Object.entries(tables)) {
       await connection.run(`CREATE TABLE "${name}" AS SELECT * FROM read_parquet('${file}')`);

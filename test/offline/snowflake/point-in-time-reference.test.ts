@@ -6,12 +6,14 @@ import { tempDir } from "../../helpers/tmp";
 import { picks, pointInTimeFixture, SEEDS } from "../helpers/point-in-time-fixture";
 import { featureRepo } from "../helpers/repo";
 import { rowsOf } from "../helpers/retrieve";
-import { snowflakeEmulator, loadParquetTables } from "./emulator";
+import { DATABASE, loadParquetTables, snowflakeEmulator } from "./emulator";
 
 // The randomized point-in-time fixture (ttl edges, created-timestamp ties, exact duplicates,
-// unknown keys, two entities) run in BigQuery, here bqemulator: BigQuery's REST API over DuckDB
-// with the SQL translated by SQLGlot, so the plan's BigQuery spelling is executed, not only
-// compared with golden text. Every answer must be the DuckDB store's, cell for cell.
+// unknown keys, two entities) run through snowflake-sdk against fakesnow: Snowflake's REST API
+// over DuckDB with the SQL translated by SQLGlot, so the plan's Snowflake spelling is parsed and
+// executed, not only compared with golden text. Every answer must be the DuckDB store's, cell for
+// cell. What this cannot show: Snowflake's own SQL engine (fakesnow runs DuckDB), and the JSON
+// result encoding comes from the launcher's patch of fakesnow, written after snowflake-sdk's parser.
 
 const emulator = snowflakeEmulator();
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
@@ -20,19 +22,19 @@ describe("the Snowflake store gives the reference's rows, and DuckDB's", () => {
   for (const seed of SEEDS) {
     describe(`on random data (seed ${seed})`, async () => {
       const fileDir = tempDir("skewless-offline-");
-      const bqDir = tempDir("skewless-bigquery-");
+      const sfDir = tempDir("skewless-snowflake-");
       const fixture = await pointInTimeFixture(seed, fileDir);
-      const dataset = `src_${seed}`;
-      const bqFixture = await pointInTimeFixture(seed, bqDir, { kind: "bigquery", dataset: `${PROJECT}.${dataset}` });
+      const schema = `SRC_${seed}`;
+      const sfFixture = await pointInTimeFixture(seed, sfDir, { kind: "snowflake", database: DATABASE, schema });
       const request = { entityDf: fixture.entityDf, features: fixture.features, createdTimestampCutoff: fixture.createdTimestampCutoff };
 
       it("rows, Arrow and parquet match DuckDB's and the reference", async () => {
-        await loadParquetTables(emulator.client(), dataset, bqFixture.files);
+        await loadParquetTables(emulator.session(), schema, sfFixture.files);
         const { store: duckdb } = await featureRepo(fixture.definitions, fileDir);
-        const { store: bigquery } = await featureRepo(bqFixture.definitions, bqDir, `offline_store:\n  type: bigquery\n  project_id: ${PROJECT}\n  dataset: feast_${seed}\n`);
+        const { store: snowflake } = await featureRepo(sfFixture.definitions, sfDir, emulator.yaml("PUBLIC"));
         try {
           const expectedRows = await rowsOf(duckdb.getHistoricalFeatures(request));
-          const job = await bigquery.getHistoricalFeatures(request);
+          const job = await snowflake.getHistoricalFeatures(request);
           try {
             const rows = await job.toRows();
             expect(picks(rows)).toEqual(fixture.expected);
@@ -44,7 +46,7 @@ describe("the Snowflake store gives the reference's rows, and DuckDB's", () => {
               expect(arrow.toArray().map((r) => r.toJSON())).toEqual(duckArrow.toArray().map((r) => r.toJSON()));
               // One parquet writer for every store: the same answer is the same bytes (the lineage
               // manifest, which holds the SQL and a creation time, is left out).
-              const [mine, theirs] = [path.join(bqDir, "train.parquet"), path.join(fileDir, "train.parquet")];
+              const [mine, theirs] = [path.join(sfDir, "train.parquet"), path.join(fileDir, "train.parquet")];
               await job.toParquet(mine, { lineage: false });
               await duckJob.toParquet(theirs, { lineage: false });
               expect(sha256(mine)).toBe(sha256(theirs));
@@ -56,7 +58,7 @@ describe("the Snowflake store gives the reference's rows, and DuckDB's", () => {
           }
         } finally {
           await duckdb.close();
-          await bigquery.close();
+          await snowflake.close();
         }
       }, 180_000);
     });

@@ -119,7 +119,7 @@ function literal(c: string, duckdbType: string): string {
       case "TIMESTAMP":
         return `'CAST(''' || strftime(${c}, '%Y-%m-%d %H:%M:%S.%f') || ''' AS TIMESTAMP_NTZ)'`;
       case "TIMESTAMP WITH TIME ZONE":
-        return `'CAST(''' || strftime(timezone('UTC', ${c}), '%Y-%m-%d %H:%M:%S.%f') || ' +00:00'' AS TIMESTAMP_TZ)'`;
+        return `'CAST(''' || strftime(CAST(${c} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') || ' +00:00'' AS TIMESTAMP_TZ)'`;
       default:
         return `CAST(${c} AS VARCHAR)`;
     }

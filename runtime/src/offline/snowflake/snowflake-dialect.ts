@@ -114,7 +114,7 @@ export class SnowflakeDialect implements SqlDialect {
  * gives `0.10000000000000001`). Only the tie-break among exact ties reads it.
  */
 function printf17g(x: string): string {
-  const e = `FLOOR(LOG(10, ABS(${x})))`;
+  const e = `CAST(FLOOR(LOG(10, ABS(${x}))) AS INTEGER)`;
   const scaled = `IFF(${e} <= 16, ABS(${x}) * POWER(10, 16 - ${e}), ABS(${x}) / POWER(10, ${e} - 16))`;
   const digits = `CAST(CAST(ROUND(${scaled}) AS NUMBER(38, 0)) AS VARCHAR)`;
   const stripped = `REGEXP_REPLACE(${digits}, '0+$', '')`;
