@@ -5,7 +5,11 @@
 #     started by scripts/emulators/s3_server.py;
 #   - a GCS emulator: fake-gcs-server, built with `go install` at the version pinned below;
 #   - a BigQuery emulator: bqemulator (pinned in scripts/emulators/bigquery.*), in its own venv
-#     beside the first ("<dir>-bigquery"), started by scripts/emulators/bigquery_server.py.
+#     beside the first ("<dir>-bigquery"), started by scripts/emulators/bigquery_server.py;
+#   - a Snowflake emulator: fakesnow's server (pinned in scripts/emulators/snowflake.*), in its own
+#     venv ("<dir>-snowflake"), started by scripts/emulators/snowflake_server.py. That launcher
+#     patches fakesnow in its own process: sessions of the Node.js driver get JSON results, as
+#     Snowflake answers that driver, where fakesnow answers Arrow only (see the launcher).
 # Idempotent: when a part's stamp matches its pinned versions it is skipped at once. Test workers
 # call it in parallel, so each install runs under a lock.
 set -euo pipefail
@@ -85,5 +89,37 @@ install_bigquery() {
   echo "$bq_want" > "$bq_stamp"
 }
 
+sf_dir="$dir-snowflake"
+sf_stamp="$sf_dir/.installed.sha256"
+sf_want=$(cat "$here/emulators/snowflake.txt" "$here/emulators/snowflake.lock" | sha256sum | cut -d' ' -f1)
+
+sf_installed() {
+  [ -x "$sf_dir/bin/python" ] && [ "$(cat "$sf_stamp" 2>/dev/null)" = "$sf_want" ]
+}
+
+install_snowflake() {
+  sf_installed && return 0
+  mkdir -p "$(dirname "$sf_dir")"
+  exec 7>"$sf_dir.lock"
+  flock 7
+  sf_installed && return 0
+  echo "setup-emulators: installing fakesnow (Snowflake) into $sf_dir" >&2
+  rm -rf "$sf_dir"
+  "$python" -m venv "$sf_dir"
+  local log
+  log=$(mktemp)
+  if ! "$sf_dir/bin/pip" install --quiet --disable-pip-version-check \
+      -r "$here/emulators/snowflake.txt" -c "$here/emulators/snowflake.lock" >"$log" 2>&1; then
+    echo "setup-emulators: pip install of fakesnow failed:" >&2
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+  "$sf_dir/bin/python" -c "import fakesnow.server, uvicorn; from importlib.metadata import version; assert version('fakesnow') == '0.12.1', version('fakesnow')"
+  echo "$sf_want" > "$sf_stamp"
+}
+
 install_base
 install_bigquery
+install_snowflake

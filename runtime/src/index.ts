@@ -6,8 +6,8 @@ export { FeatureStore, SKEWLESS_VERSION, type FeatureStoreSource, type FeatureSt
 export { Entity, type EntityOptions } from "./definitions/entity";
 export { Field, type FieldOptions } from "./definitions/field";
 export {
-  FileSource, BigQuerySource, PushSource, RequestSource, KafkaSource,
-  type FileSourceOptions, type BigQuerySourceOptions, type PushSourceOptions, type RequestSourceOptions,
+  FileSource, BigQuerySource, SnowflakeSource, PushSource, RequestSource, KafkaSource,
+  type FileSourceOptions, type BigQuerySourceOptions, type SnowflakeSourceOptions, type PushSourceOptions, type RequestSourceOptions,
   type KafkaSourceOptions, type KafkaMessageFormat, type DataSource,
 } from "./definitions/sources";
 export { FeatureView, FeatureViewProjection, type FeatureViewOptions } from "./definitions/feature-view";

@@ -3,7 +3,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { REPO_ROOT, run } from "./processes";
 
-/** Where scripts/setup-emulators.sh installs moto and fake-gcs-server. */
+/** Where scripts/setup-emulators.sh installs moto and fake-gcs-server (and, beside it, bqemulator and fakesnow). */
 export const EMULATORS_DIR = process.env.SKEWLESS_EMULATORS_DIR ?? path.join(REPO_ROOT, ".venv-emulators");
 
 /** Installs the emulators if needed (idempotent: instant once installed; a first install takes minutes). */
@@ -97,6 +97,32 @@ export async function startBigQueryServer(project = "emulator"): Promise<LocalSe
   throw lastError;
 }
 
+/**
+ * Starts the Snowflake emulator (fakesnow's server, in memory; see scripts/emulators/snowflake_server.py)
+ * on a free port. Point the store at it with `SKEWLESS_SNOWFLAKE_ENDPOINT`.
+ */
+export async function startSnowflakeServer(): Promise<LocalServer> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const child = spawn(path.join(`${EMULATORS_DIR}-snowflake`, "bin", "python"), [
+      path.join(REPO_ROOT, "scripts", "emulators", "snowflake_server.py"), "--host", "127.0.0.1", "--port", String(port),
+    ], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr!.on("data", (chunk: Buffer) => { err += chunk.toString(); });
+    try {
+      // Every route wants a session, so any HTTP answer (here 404 for GET /) means it listens.
+      await waitForHttp(`${endpoint}/`, child, () => err, 60_000, () => true);
+      return { endpoint, stop: () => stopProcess(child) };
+    } catch (e) {
+      lastError = e;
+      await stopProcess(child);
+    }
+  }
+  throw lastError;
+}
+
 /** A free loopback TCP port (bound and released). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -109,13 +135,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitForHttp(url: string, child: ChildProcess, stderr: () => string, timeoutMs = 30_000): Promise<void> {
+async function waitForHttp(
+  url: string, child: ChildProcess, stderr: () => string, timeoutMs = 30_000, ready: (response: Response) => boolean = (r) => r.ok,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}:\n${stderr()}`);
     try {
       const response = await fetch(url);
-      if (response.ok) return;
+      if (ready(response)) return;
     } catch {
       // not listening yet
     }

@@ -76,7 +76,13 @@ export class FeatureStore extends pulumi.ComponentResource implements RegistryTa
     // A loaded config's paths are absolute already (or URIs).
     const local: LocalStoreArgs = { repoPath, registryPath: config.registry.path };
     if (config.onlineStore.type === "sqlite") local.onlineStorePath = config.onlineStore.path;
-    const offlineStore = rest.offlineStore ?? { type: config.offlineStore.type, options: scalarOptions(config.offlineStore.options) };
+    const type = config.offlineStore.type;
+    if (type === "snowflake.offline" && !rest.offlineStore) {
+      // Its keys hold credentials, which would land in the stack's state and outputs in plain text.
+      throw new ConfigError(`feature store ${name}: the stacks do not deploy offline_store type snowflake.offline`,
+        "pass offlineStore to FeatureStore, or run Snowflake retrievals from an app with its own feature_store.yaml");
+    }
+    const offlineStore = rest.offlineStore ?? { type: type as OfflineStoreSettings["type"], options: scalarOptions(config.offlineStore.options) };
     return new FeatureStore(name, { ...rest, offlineStore, project: config.project, definitions, local }, opts);
   }
 }

@@ -30,6 +30,17 @@ export interface BigQuerySourceOptions extends BatchSourceOptions {
   query?: string;
 }
 
+export interface SnowflakeSourceOptions extends BatchSourceOptions {
+  name: string;
+  /** The table's database and schema (Feast quotes all three names, so they match case-sensitively). */
+  database?: string;
+  schema?: string;
+  /** The table; give either `table` or `query`. */
+  table?: string;
+  /** A query whose result is the source. */
+  query?: string;
+}
+
 export interface PushSourceOptions extends DefinitionMetadata {
   name: string;
   /** Where pushed rows land offline, and what materialization reads. */
@@ -98,6 +109,26 @@ export class BigQuerySource extends BatchSource {
     if (!options.table === !options.query) {
       throw new DefinitionError(`BigQuerySource ${this.name}: give exactly one of table or query`);
     }
+    this.table = options.table ?? "";
+    this.query = options.query ?? "";
+  }
+}
+
+/** A Snowflake table (`database.schema.table`) or query (Feast's `SnowflakeSource`). */
+export class SnowflakeSource extends BatchSource {
+  readonly sourceType = "snowflake" as const;
+  readonly database: string;
+  readonly schema: string;
+  readonly table: string;
+  readonly query: string;
+
+  constructor(options: SnowflakeSourceOptions) {
+    super("SnowflakeSource", options?.name, options);
+    if (!options.table === !options.query) {
+      throw new DefinitionError(`SnowflakeSource ${this.name}: give exactly one of table or query`);
+    }
+    this.database = options.database ?? "";
+    this.schema = options.schema ?? "";
     this.table = options.table ?? "";
     this.query = options.query ?? "";
   }
@@ -255,9 +286,9 @@ export class KafkaSource {
 }
 
 /** Sources a feature view can read from. */
-export type DataSource = FileSource | BigQuerySource | PushSource | KafkaSource;
+export type DataSource = FileSource | BigQuerySource | SnowflakeSource | PushSource | KafkaSource;
 /** Every source definition a repo can export. */
 export type AnySource = DataSource | RequestSource;
 /** Sources whose rows arrive online first and whose history is their batch source. */
 export type StreamDataSource = PushSource | KafkaSource;
-export type BatchDataSource = FileSource | BigQuerySource;
+export type BatchDataSource = FileSource | BigQuerySource | SnowflakeSource;

@@ -1,5 +1,6 @@
 import { bigqueryOfflineStore } from "./bigquery";
 import { duckdbOfflineStore } from "./duckdb";
+import { snowflakeOfflineStore } from "./snowflake";
 import type { OfflineStoreModule } from "./offline-store-module";
 
 /**
@@ -11,6 +12,7 @@ export const OFFLINE_STORES = {
   file: duckdbOfflineStore(),
   dask: duckdbOfflineStore(),
   bigquery: bigqueryOfflineStore,
+  "snowflake.offline": snowflakeOfflineStore,
 } satisfies Record<string, OfflineStoreModule>;
 
 export type OfflineStoreType = keyof typeof OFFLINE_STORES;

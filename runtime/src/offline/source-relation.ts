@@ -7,7 +7,8 @@ import { DUMMY_ENTITY_ID } from "../registry/to-proto";
 /** Where a source's rows live, in terms every dialect can spell. */
 export type SourceLocation =
   | { kind: "file"; path: string; s3EndpointOverride?: string }
-  | { kind: "table"; table: string }
+  /** `parts`: the name's parts when they are quoted one by one (Snowflake's database, schema, table). */
+  | { kind: "table"; table: string; parts?: string[] }
   | { kind: "query"; query: string };
 
 /** One column a plan reads from a source, under its Skewless name. */
@@ -98,9 +99,16 @@ function sourceLocation(viewName: string, source: SourceInfo, repoPath: string):
     // Feast writes `project:dataset.table`; SQL wants `project.dataset.table`.
     return source.table ? { kind: "table", table: source.table.replace(":", ".") } : { kind: "query", query: source.query ?? "" };
   }
+  if (source.type === "snowflake" && (source.table || source.query)) {
+    // Feast's get_table_query_string: "database"."schema"."table" when a database is given, else the table as written.
+    if (!source.table) return { kind: "query", query: source.query ?? "" };
+    if (!source.database) return { kind: "table", table: source.table };
+    const parts = [source.database, source.schema || "PUBLIC", source.table];
+    return { kind: "table", table: parts.join("."), parts };
+  }
   throw new InvalidArgumentError(
     `feature view ${viewName}: source ${source.name || "(unnamed)"} (${source.type}) has no offline data to read`,
-    "give the view a FileSource or BigQuerySource (a PushSource needs a batchSource)",
+    "give the view a FileSource, BigQuerySource or SnowflakeSource (a PushSource needs a batchSource)",
   );
 }
 

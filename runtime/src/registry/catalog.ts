@@ -21,13 +21,16 @@ export interface ColumnInfo {
 
 export interface SourceInfo {
   name: string;
-  type: "file" | "bigquery" | "push" | "kafka" | "other";
+  type: "file" | "bigquery" | "snowflake" | "push" | "kafka" | "other";
   /** File sources: the path or URI as written in the registry (relative to the repo when relative). */
   path?: string;
   s3EndpointOverride?: string;
-  /** BigQuery sources. */
+  /** BigQuery and Snowflake sources. */
   table?: string;
   query?: string;
+  /** Snowflake sources: the table's database and schema. */
+  database?: string;
+  schema?: string;
   timestampField: string;
   createdTimestampColumn?: string;
   datePartitionColumn?: string;
@@ -213,14 +216,17 @@ function entityInfo(proto: EntityProto): EntityInfoView {
 }
 
 export function sourceInfo(proto: DataSourceProto): SourceInfo {
-  const type = proto.type === 1 ? "file" : proto.type === 2 ? "bigquery" : proto.type === 9 ? "push" : proto.type === 3 ? "kafka" : "other";
+  const type = proto.type === 1 ? "file" : proto.type === 2 ? "bigquery" : proto.type === 8 ? "snowflake" : proto.type === 9 ? "push" : proto.type === 3 ? "kafka" : "other";
+  const warehouse = proto.bigquery_options ?? proto.snowflake_options;
   return {
     name: proto.name ?? "",
     type,
     path: proto.file_options?.uri || undefined,
     s3EndpointOverride: proto.file_options?.s3_endpoint_override || undefined,
-    table: proto.bigquery_options?.table || undefined,
-    query: proto.bigquery_options?.query || undefined,
+    table: warehouse?.table || undefined,
+    query: warehouse?.query || undefined,
+    database: proto.snowflake_options?.database || undefined,
+    schema: proto.snowflake_options?.schema || undefined,
     timestampField: proto.timestamp_field ?? "",
     createdTimestampColumn: proto.created_timestamp_column || undefined,
     datePartitionColumn: proto.date_partition_column || undefined,

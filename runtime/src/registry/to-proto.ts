@@ -15,10 +15,11 @@ import type {
 
 export const FILE_SOURCE_CLASS = "feast.infra.offline_stores.file_source.FileSource";
 export const BIGQUERY_SOURCE_CLASS = "feast.infra.offline_stores.bigquery_source.BigQuerySource";
+export const SNOWFLAKE_SOURCE_CLASS = "feast.infra.offline_stores.snowflake_source.SnowflakeSource";
 export const PUSH_SOURCE_CLASS = "feast.data_source.PushSource";
 export const REQUEST_SOURCE_CLASS = "feast.data_source.RequestSource";
 export const KAFKA_SOURCE_CLASS = "feast.data_source.KafkaSource";
-export const SOURCE_TYPE = { BATCH_FILE: 1, BATCH_BIGQUERY: 2, STREAM_KAFKA: 3, REQUEST_SOURCE: 7, PUSH_SOURCE: 9 } as const;
+export const SOURCE_TYPE = { BATCH_FILE: 1, BATCH_BIGQUERY: 2, STREAM_KAFKA: 3, REQUEST_SOURCE: 7, BATCH_SNOWFLAKE: 8, PUSH_SOURCE: 9 } as const;
 
 /** Feast's placeholder entity for views without entities. */
 export const DUMMY_ENTITY_NAME = "__dummy";
@@ -149,6 +150,14 @@ function batchSourceProto(source: BatchDataSource): DataSourceProto {
       type: SOURCE_TYPE.BATCH_FILE,
       data_source_class_type: FILE_SOURCE_CLASS,
       file_options: { uri: source.path, s3_endpoint_override: source.s3EndpointOverride },
+    };
+  }
+  if (source.sourceType === "snowflake") {
+    return {
+      ...common,
+      type: SOURCE_TYPE.BATCH_SNOWFLAKE,
+      data_source_class_type: SNOWFLAKE_SOURCE_CLASS,
+      snowflake_options: { database: source.database, schema: source.schema, table: source.table, query: source.query },
     };
   }
   return {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { Entity } from "../../../runtime/src/definitions/entity";
 import { FeatureView } from "../../../runtime/src/definitions/feature-view";
-import { BigQuerySource, FileSource } from "../../../runtime/src/definitions/sources";
+import { BigQuerySource, FileSource, SnowflakeSource } from "../../../runtime/src/definitions/sources";
 import { DuckDBDialect } from "../../../runtime/src/offline/duckdb/duckdb-dialect";
 import { compileTieBreak } from "../../../runtime/src/offline/sql/compile-source";
 import { writeRows } from "./parquet";
@@ -93,16 +93,19 @@ export interface PointInTimeFixture {
   matchesB: number;
 }
 
-/** Where the views read: the parquet files (default), or BigQuery tables `<dataset>.a` and `<dataset>.b` loaded from them. */
+/** Where the views read: the parquet files (default), or warehouse tables `a` and `b` loaded from them. */
 export type FixtureSources =
   | { kind: "file" }
   | { kind: "bigquery"; dataset: string }
+  /** Snowflake tables `"<database>"."<schema>"."a"` and `."b"` loaded from them. */
+  | { kind: "snowflake"; database: string; schema: string }
   /** FileSources reading these URIs (s3://, gs://), the same data uploaded there. */
   | { kind: "uri"; a: string; b: string; s3EndpointOverride?: string };
 
 function source(view: "a" | "b", where: FixtureSources, createdTimestampColumn?: string) {
   const common = { name: `${view}_source`, timestampField: "event_timestamp", createdTimestampColumn };
   if (where.kind === "uri") return new FileSource({ ...common, path: where[view], s3EndpointOverride: where.s3EndpointOverride });
+  if (where.kind === "snowflake") return new SnowflakeSource({ ...common, database: where.database, schema: where.schema, table: view });
   return where.kind === "file"
     ? new FileSource({ ...common, path: `data/${view}.parquet` })
     : new BigQuerySource({ ...common, table: `${where.dataset}.${view}` });

@@ -1,21 +1,14 @@
-import { InvalidArgumentError } from "../../errors";
-import type { FeatureViewInfo } from "../../registry/catalog";
-import { DuckDBSession } from "../duckdb/duckdb-session";
-import { joinKeyTypes } from "../duckdb/historical-retrieval";
-import { classifyEntityData } from "../entity-data";
-import type { HistoricalRetrievalRequest, OfflineStore, PulledBatch, PullLatestOptions } from "../offline-store";
-import { planPointInTime, type PointInTimePlan } from "../point-in-time";
-import type { RetrievalJob } from "../retrieval-job";
-import { sourceRelation, type SourceRelation } from "../source-relation";
-import { compilePointInTime } from "../sql/compile-point-in-time";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Dtype } from "../../definitions/dtypes";
+import type { EntityInput } from "../entity-data";
+import type { SourceRelation } from "../source-relation";
+import { WarehouseOfflineStore, type UploadedEntityTable } from "../warehouse/warehouse-offline-store";
 import type { BigQueryOfflineStoreConfig } from "./bigquery-config";
 import { BigQueryDialect } from "./bigquery-dialect";
-import { BigQueryRetrievalJob } from "./bigquery-retrieval-job";
 import { BigQuerySession } from "./bigquery-session";
 import { inspectBigQuerySource } from "./bigquery-source-inspector";
+import { fromBigQuery } from "./bigquery-types";
 import { dropEntities, uploadEntities } from "./entity-upload";
-import { pullLatestFromBigQuery } from "./pull-latest";
-import { duckdbTypeOf, type ResultColumn } from "./result-table";
 
 export interface BigQueryOfflineStoreOptions extends BigQueryOfflineStoreConfig {
   repoPath: string;
@@ -31,99 +24,28 @@ export interface BigQueryOfflineStoreOptions extends BigQueryOfflineStoreConfig 
  * @example
  * const store = new BigQueryOfflineStore({ repoPath: ".", dataset: "feast", tableCreateDisposition: "CREATE_IF_NEEDED" });
  */
-export class BigQueryOfflineStore implements OfflineStore {
+export class BigQueryOfflineStore extends WarehouseOfflineStore {
   readonly dialect = new BigQueryDialect();
+  protected readonly backend = "BigQuery";
   private readonly session: BigQuerySession;
-  private local?: Promise<DuckDBSession>;
-  private readonly jobs = new Set<BigQueryRetrievalJob>();
-  private closed = false;
+  protected readonly pulls: BigQuerySession;
+  protected readonly results: BigQuerySession;
+  protected readonly convert = fromBigQuery;
 
   constructor(readonly options: BigQueryOfflineStoreOptions) {
-    this.session = new BigQuerySession(options);
+    super(options.repoPath);
+    this.session = this.pulls = this.results = new BigQuerySession(options);
   }
 
-  pullLatest(view: FeatureViewInfo, start: Date, end: Date, options: PullLatestOptions = {}): AsyncIterable<PulledBatch> {
-    const relation = sourceRelation(view, this.options.repoPath);
-    const self = this;
-    return {
-      async *[Symbol.asyncIterator]() {
-        self.checkOpen();
-        const checked = await inspectBigQuerySource(self.session, relation, self.dialect);
-        yield* pullLatestFromBigQuery(self.session, self.dialect, checked, start, end, options.batchRows, options.allRows);
-      },
-    };
+  protected inspect(relation: SourceRelation): Promise<SourceRelation> {
+    return inspectBigQuerySource(this.session, relation, this.dialect);
   }
 
-  async getHistoricalFeatures(request: HistoricalRetrievalRequest): Promise<RetrievalJob> {
-    this.checkOpen();
-    const input = classifyEntityData(request.entityDf, this.options.repoPath);
-    if (input.kind === "sql") {
-      throw new InvalidArgumentError("the BigQuery offline store takes entity rows or a parquet file, not an entity query",
-        "run the query and pass its rows, or write them to a parquet file");
-    }
-    const sources: SourceRelation[] = [];
-    for (const v of request.views) sources.push(await inspectBigQuerySource(this.session, sourceRelation(v.view, this.options.repoPath, v.features), this.dialect));
-    const connection = await (await this.duckdb()).connect();
-    let uploaded: string | undefined;
-    try {
-      const entities = await uploadEntities(this.session, this.options.dataset, connection, input, joinKeyTypes(request, sources),
-        this.options.tableCreateDisposition === "CREATE_IF_NEEDED");
-      uploaded = entities.table;
-      const plan = planPointInTime(request.views, sources, entities.relation, request);
-      const sql = compilePointInTime(plan, this.dialect, "window");
-      const file = input.kind === "parquet" && !/[*?[]/.test(input.path) ? input.path : undefined;
-      const summary = { table: entities.localTable, columns: plan.entity.columns, timeRange: plan.entity.timeRange, rows: plan.entity.rowCount, file };
-      const table = entities.table;
-      const job: BigQueryRetrievalJob = new BigQueryRetrievalJob(this.session, connection, sql, await resultColumns(connection, entities.localTable, plan), summary, async () => {
-        this.jobs.delete(job);
-        await dropEntities(this.session, table);
-      });
-      this.jobs.add(job);
-      return job;
-    } catch (error) {
-      connection.closeSync();
-      if (uploaded) await dropEntities(this.session, uploaded);
-      throw error;
-    }
+  protected uploadEntities(connection: DuckDBConnection, input: EntityInput, keyTypes: ReadonlyMap<string, Dtype>): Promise<UploadedEntityTable> {
+    return uploadEntities(this.session, this.options.dataset, connection, input, keyTypes, this.options.tableCreateDisposition === "CREATE_IF_NEEDED");
   }
 
-  async checkSource(view: FeatureViewInfo): Promise<void> {
-    this.checkOpen();
-    await inspectBigQuerySource(this.session, sourceRelation(view, this.options.repoPath), this.dialect);
+  protected dropEntities(table: string): Promise<void> {
+    return dropEntities(this.session, table);
   }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const job of [...this.jobs]) await job.close();
-    const local = this.local;
-    this.local = undefined;
-    if (local) (await local).close();
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw new InvalidArgumentError("the offline store is closed", "open the FeatureStore again");
-  }
-
-  /** A local DuckDB database: entity rows are checked there, and results formatted. */
-  private duckdb(): Promise<DuckDBSession> {
-    this.local ??= DuckDBSession.open({ repoPath: this.options.repoPath, threads: 1 });
-    return this.local;
-  }
-}
-
-/** The result's columns in the types DuckDB's store would give: entity columns as loaded, features as declared. */
-async function resultColumns(connection: import("@duckdb/node-api").DuckDBConnection, entityTable: string, plan: PointInTimePlan): Promise<ResultColumn[]> {
-  const described = await (await connection.run(`DESCRIBE "${entityTable}"`)).getRowObjectsJS();
-  const entityTypes = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
-  const columns: ResultColumn[] = plan.entity.columns.map((name) => ({ name, type: entityTypes.get(name) ?? "VARCHAR" }));
-  for (const view of plan.views) {
-    const dtypes = new Map(view.source.features.map((f) => [f.name, f.dtype]));
-    for (const f of view.features) columns.push({ name: f.outputName, type: duckdbTypeOf(dtypes.get(f.name) ?? "String") });
-    if (view.sourceTimestampNames) {
-      columns.push({ name: view.sourceTimestampNames.event, type: "TIMESTAMP WITH TIME ZONE" });
-      if (view.sourceTimestampNames.created) columns.push({ name: view.sourceTimestampNames.created, type: "TIMESTAMP WITH TIME ZONE" });
-    }
-  }
-  return columns;
 }

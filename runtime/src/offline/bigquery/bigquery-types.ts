@@ -1,6 +1,7 @@
 import type { TableField } from "@google-cloud/bigquery";
 import type { Dtype, ScalarDtype } from "../../definitions/dtypes";
 import type { TypeFit } from "../duckdb/duckdb-types";
+import { timestampMicros } from "../warehouse/result-table";
 
 // BigQuery has one integer and one float type: Int32 and Float32 are stored as INT64 and FLOAT64
 // there (as Feast maps them), so those are exact, and values are narrowed on the way out.
@@ -36,19 +37,6 @@ export function bigQueryTimestampFit(field: TableField): TypeFit {
   if (field.mode === "REPEATED") return "mismatch";
   if (field.type === "TIMESTAMP") return "exact";
   return field.type === "DATETIME" || field.type === "DATE" ? "widen" : "mismatch";
-}
-
-/**
- * Microseconds since the epoch of a timestamp as the client returns it (`BigQueryTimestamp`,
- * whose `value` is an ISO string with up to nine fraction digits): a `Date` would drop them.
- */
-export function timestampMicros(value: unknown): bigint {
-  const text = typeof value === "object" && value !== null && "value" in value ? String(value.value) : String(value);
-  const match = /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$/.exec(text.replace(" ", "T"));
-  const whole = Date.parse(`${match?.[1] ?? text}${match?.[3] ?? "Z"}`);
-  if (Number.isNaN(whole)) throw new Error(`not a timestamp: ${text}`);
-  const fraction = (match?.[2] ?? "").padEnd(6, "0").slice(0, 6);
-  return BigInt(whole) * 1000n + BigInt(fraction);
 }
 
 /**

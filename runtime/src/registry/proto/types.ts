@@ -38,6 +38,7 @@ export interface DataSourceProto extends ProtoMessage {
   meta?: ObjectMetaProto;
   file_options?: ProtoMessage & { file_format?: ProtoMessage; uri?: string; s3_endpoint_override?: string };
   bigquery_options?: ProtoMessage & { table?: string; query?: string };
+  snowflake_options?: ProtoMessage & { table?: string; query?: string; schema?: string; database?: string };
   push_options?: ProtoMessage;
   kafka_options?: ProtoMessage & {
     kafka_bootstrap_servers?: string;

@@ -2,22 +2,27 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Table } from "apache-arrow";
 import { DuckDBRetrievalJob } from "../duckdb/duckdb-retrieval-job";
 import type { EntitySummary, ParquetWriteOptions, ParquetWriteResult, RetrievalJob } from "../retrieval-job";
-import type { BigQuerySession } from "./bigquery-session";
 import { ResultTable, type ResultColumn } from "./result-table";
+
+/** What a warehouse session gives a job: a query's rows, page by page, in order. */
+export interface ResultPages {
+  pages(sql: string): AsyncIterable<{ rows: Record<string, unknown>[] }>;
+}
 
 const RESULT = "skewless_result";
 
 /**
- * A point-in-time query run in BigQuery. The first `to*` call runs it and keeps the answer in the
- * job's DuckDB connection, in the declared types; rows, Arrow and parquet are then formatted by
- * DuckDB's job, so every offline store returns the same shapes (and the same parquet bytes).
+ * A point-in-time query run in a warehouse (BigQuery, Snowflake). The first `to*` call runs it and
+ * keeps the answer in the job's DuckDB connection, in the declared types; rows, Arrow and parquet
+ * are then formatted by DuckDB's job, so every offline store returns the same shapes (and the
+ * same parquet bytes).
  */
-export class BigQueryRetrievalJob implements RetrievalJob {
+export class WarehouseRetrievalJob implements RetrievalJob {
   private local?: Promise<DuckDBRetrievalJob>;
   private closed = false;
 
   constructor(
-    private readonly session: BigQuerySession,
+    private readonly session: ResultPages,
     private readonly connection: DuckDBConnection,
     readonly sql: string,
     private readonly resultColumns: readonly ResultColumn[],
@@ -63,7 +68,7 @@ export class BigQueryRetrievalJob implements RetrievalJob {
 
   private fetched?: Promise<void>;
 
-  /** Runs the BigQuery query once, into the result table. */
+  /** Runs the warehouse query once, into the result table. */
   private async result(): Promise<DuckDBRetrievalJob> {
     const formatter = await this.formatter();
     this.fetched ??= (async () => {

@@ -1,11 +1,25 @@
 import { DuckDBListType, LIST, timestampTZValue, type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
 import { BIGINT, BLOB, BOOLEAN, DOUBLE, FLOAT, INTEGER, TIMESTAMPTZ, VARCHAR } from "@duckdb/node-api";
 import type { Dtype, ScalarDtype } from "../../definitions/dtypes";
+import type { PointInTimePlan } from "../point-in-time";
 import { InvalidArgumentError } from "../../errors";
 import { run } from "../duckdb/duckdb-session";
-import { timestampMicros } from "./bigquery-types";
 
-/** The DuckDB column types a BigQuery result is kept in, by the names DuckDB's DESCRIBE gives. */
+/**
+ * Microseconds since the epoch of a timestamp given as text (ISO or `YYYY-MM-DD HH:MM:SS`, up to
+ * nine fraction digits; no zone means UTC) or as an object with such a `value` (BigQuery's
+ * `BigQueryTimestamp`): a `Date` would drop the microseconds.
+ */
+export function timestampMicros(value: unknown): bigint {
+  const text = typeof value === "object" && value !== null && "value" in value ? String(value.value) : String(value);
+  const match = /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$/.exec(text.replace(" ", "T"));
+  const whole = Date.parse(`${match?.[1] ?? text}${match?.[3] ?? "Z"}`);
+  if (Number.isNaN(whole)) throw new Error(`not a timestamp: ${text}`);
+  const fraction = (match?.[2] ?? "").padEnd(6, "0").slice(0, 6);
+  return BigInt(whole) * 1000n + BigInt(fraction);
+}
+
+/** The DuckDB column types a warehouse result is kept in, by the names DuckDB's DESCRIBE gives. */
 const TYPES: Record<string, DuckDBType> = {
   BIGINT, INTEGER, DOUBLE, FLOAT, VARCHAR, BOOLEAN, BLOB, "TIMESTAMP WITH TIME ZONE": TIMESTAMPTZ,
 };
@@ -28,7 +42,7 @@ export interface ResultColumn {
 }
 
 /**
- * A DuckDB table holding a BigQuery result in the types the DuckDB store returns, so rows,
+ * A DuckDB table holding a warehouse result in the types the DuckDB store returns, so rows,
  * Arrow and parquet come out of one formatter whichever engine ran the query.
  */
 export class ResultTable {
@@ -41,7 +55,10 @@ export class ResultTable {
     return new ResultTable(await connection.createAppender(table), types);
   }
 
-  /** Appends rows as the BigQuery client decodes them (`wrapIntegers`), keyed by column name. */
+  /**
+   * Appends rows keyed by column name: integers as bigint, number or decimal text (or BigQuery's
+   * `{ value }`), floats as numbers, bytes as Uint8Array or base64, timestamps as `timestampMicros` reads them.
+   */
   append(rows: readonly Record<string, unknown>[]): void {
     for (const row of rows) {
       for (const column of this.columns) appendCell(this.appender, column.type, row[column.name]);
@@ -61,7 +78,7 @@ export class ResultTable {
 function duckdbType(column: ResultColumn): DuckDBType {
   const list = column.type.endsWith("[]");
   const element = TYPES[list ? column.type.slice(0, -2) : column.type];
-  if (!element) throw new InvalidArgumentError(`column ${column.name} is ${column.type}, which the BigQuery store cannot return`, "use integers, floats, strings, booleans, bytes or timestamps");
+  if (!element) throw new InvalidArgumentError(`column ${column.name} is ${column.type}, which a warehouse store cannot return`, "use integers, floats, strings, booleans, bytes or timestamps");
   return list ? LIST(element) : element;
 }
 
@@ -96,4 +113,20 @@ function toValue(type: DuckDBType, value: unknown): unknown {
     case BLOB: return value instanceof Uint8Array ? value : Buffer.from(String(value), "base64");
     default: return timestampTZValue(timestampMicros(value));
   }
+}
+
+/** The result's columns in the types DuckDB's store would give: entity columns as loaded, features as declared. */
+export async function resultColumns(connection: DuckDBConnection, entityTable: string, plan: PointInTimePlan): Promise<ResultColumn[]> {
+  const described = await (await connection.run(`DESCRIBE "${entityTable}"`)).getRowObjectsJS();
+  const entityTypes = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
+  const columns: ResultColumn[] = plan.entity.columns.map((name) => ({ name, type: entityTypes.get(name) ?? "VARCHAR" }));
+  for (const view of plan.views) {
+    const dtypes = new Map(view.source.features.map((f) => [f.name, f.dtype]));
+    for (const f of view.features) columns.push({ name: f.outputName, type: duckdbTypeOf(dtypes.get(f.name) ?? "String") });
+    if (view.sourceTimestampNames) {
+      columns.push({ name: view.sourceTimestampNames.event, type: "TIMESTAMP WITH TIME ZONE" });
+      if (view.sourceTimestampNames.created) columns.push({ name: view.sourceTimestampNames.created, type: "TIMESTAMP WITH TIME ZONE" });
+    }
+  }
+  return columns;
 }
