@@ -103,7 +103,8 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
     async delete(id, props) {
       const rt = load();
       const { registry, project, name } = locate(id, props, rt);
-      await rt.RegistryObjects.open(registry).delete(kind, project, name);   // already gone is fine
+      // Already gone is fine; the placeholder entity goes with the stack's last object (see RegistryObjects.delete).
+      await rt.RegistryObjects.open(registry).delete(kind, project, name, MANAGER);
       await syncOnline(rt, kind, registry, project, props?.onlineStore);
     },
   };

@@ -3,7 +3,7 @@ import { markManaged, objectManager } from "./apply";
 import { diffFlat, diffObjects, kindLabel, type PropertyChange } from "./diff";
 import { checkSpec, specFromProto, specToProto, type ObjectSpecs } from "./kinds";
 import { flattenServiceSpec } from "./kinds/feature-service";
-import type { ManagedKind } from "./model";
+import { objectName, type ManagedKind, type RegistryModel } from "./model";
 import type { Manager } from "./ownership";
 import { Registry } from "./registry";
 import { openRegistryStore } from "./stores/open-store";
@@ -85,9 +85,21 @@ export class RegistryObjects {
     });
   }
 
-  /** Removes the object; returns false (writing nothing) when it was not there. */
-  async delete(kind: ManagedKind, project: string, name: string): Promise<boolean> {
-    return this.registry.update((model) => model.remove(kind, project, name));
+  /**
+   * Removes the object; returns false (writing nothing) when it was not there. Given the
+   * `manager` that deletes, the placeholder entity goes too once it is that manager's and nothing
+   * needs it any more: no view without entities uses it, and the manager has nothing else left in
+   * the project (every write adds the placeholder, as Feast's apply does, so it goes with the last).
+   */
+  async delete(kind: ManagedKind, project: string, name: string, manager?: Manager): Promise<boolean> {
+    let removed = false;
+    await this.registry.update((model) => {
+      removed = model.remove(kind, project, name);
+      const placeholder = manager !== undefined && isUnusedPlaceholder(model, project, manager);
+      if (placeholder) model.remove("entity", project, DUMMY_ENTITY_NAME);
+      return removed || placeholder;
+    });
+    return removed;
   }
 
   /** Compares the registry's object with `spec`, without writing anything. */
@@ -108,6 +120,18 @@ export class RegistryObjects {
     return { exists: true, managedBy: objectManager(kind, current), changes, replaces };
   }
 }
+
+/** Whether the placeholder entity is `manager`'s and nothing holds on to it (see RegistryObjects.delete). */
+function isUnusedPlaceholder(model: RegistryModel, project: string, manager: Manager): boolean {
+  const placeholder = model.get("entity", project, DUMMY_ENTITY_NAME);
+  if (!placeholder || objectManager("entity", placeholder) !== manager) return false;
+  const views = [...model.list("featureView", project), ...model.list("streamFeatureView", project)];
+  if (views.some((v) => (v.spec?.entities ?? []).includes(DUMMY_ENTITY_NAME))) return false;
+  return !MANAGED_KINDS_LIST.some((kind) => model.list(kind, project).some((p) =>
+    objectManager(kind, p) === manager && !(kind === "entity" && objectName(kind, p) === DUMMY_ENTITY_NAME)));
+}
+
+const MANAGED_KINDS_LIST: readonly ManagedKind[] = ["entity", "dataSource", "featureView", "featureService", "permission"];
 
 /**
  * Validates a registry location, a project name and a spec without reading the registry (feature
