@@ -21,7 +21,7 @@ export {
   Permission, RoleBasedPolicy, GroupBasedPolicy, NamespaceBasedPolicy, CombinedGroupNamespacePolicy, AllowAll,
   ALL_ACTIONS, READ, WRITE, CRUD, AUTHZED_ACTIONS, RESOURCE_TYPES, type AuthzedAction, type ResourceType, type Policy, type PermissionOptions,
 } from "./definitions/permission";
-export type { PermissionSpec } from "./registry/permission-proto";
+export type { PermissionSpec } from "./registry/kinds/permission";
 export { dtypes, arrayOf, ValueType, type Dtype, type ScalarDtype } from "./definitions/dtypes";
 export { parseDuration, formatDuration, type DurationInput } from "./duration";
 export { loadRepoConfig, parseRepoConfig, CONFIG_FILE, type RepoConfig, type OnlineStoreConfig, type OfflineStoreConfig } from "./config";

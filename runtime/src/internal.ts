@@ -8,7 +8,6 @@ export { RegistryModel, type ManagedKind, type ObjectKind } from "./registry/mod
 export { collectDefinitions, compileDefinitions, type DesiredState } from "./registry/compile";
 export { planRegistry, diffObjects, type RegistryPlan, type ObjectChange, type PropertyChange } from "./registry/diff";
 export { renderPlan, renderChange, renderProperty } from "./registry/render-plan";
-export { flatten, type FlatSpec, type FlatValue } from "./registry/flat-spec";
 export { applyPlan, markManaged, objectManager } from "./registry/apply";
 export { MANAGED_BY_FIELD, MANAGED_BY_TAG, type Manager } from "./registry/ownership";
 export { FileRegistryStore } from "./registry/stores/file-store";
@@ -21,11 +20,11 @@ export { decodeRegistry, encodeRegistry } from "./registry/integrity";
 export { decodeMessage, encodeMessage, UNKNOWN_FIELDS, type ProtoMessage } from "./registry/proto/codec";
 export { loadDefinitions } from "./repo/load-definitions";
 export {
-  specFromProto, type ObjectSpec, type ObjectSpecs, type ObjectSpecMetadata, type EntitySpec, type DataSourceSpec,
+  flatten, specFromProto, specToProto, checkSpec, specsFromDefinitions, SPEC_HANDLERS, KIND_HANDLERS,
+  type FlatSpec, type FlatValue, type ObjectSpec, type ObjectSpecs, type ObjectSpecMetadata, type EntitySpec, type DataSourceSpec,
   type FileSourceSpec, type BigQuerySourceSpec, type PushSourceSpec, type KafkaSourceSpec, type UnsupportedSourceSpec, type FeatureViewSpec,
-  type FeatureServiceSpec,
-} from "./registry/object-spec";
-export { compileSpec, specsFromDefinitions, checkServiceSpec, parseProjection, type ProjectionSpec } from "./registry/compile-spec";
+  type FeatureSpec, type ColumnSpec, type FeatureServiceSpec, type ProjectionSpec,
+} from "./registry/kinds";
 export { RegistryObjects, checkObject, type ObjectPlan, type ObjectState, type SpecProblem } from "./registry/registry-objects";
 export { syncOnlineInfra } from "./repo/sync-online-infra";
 export type { OnlineStore, OnlineTable, OnlineRow, OnlineReadRequest, OnlineReadResult, WriteResult, BulkWrite } from "./online/online-store";

@@ -147,3 +147,24 @@ export function printedPropertyChanges(stdout: string): string[] {
     .filter((m): m is RegExpExecArray => m !== null && !m[3].startsWith("("))
     .map((m) => `${m[1]} ${m[2]}: ${m[3]}`);
 }
+
+/**
+ * Every change a `preview --diff` printed, a nested one by its full path: the CLI prints a change
+ * inside a list of objects on three indented lines (`~ features: [`, `~ [2]: {`,
+ * `~ dtype: "Int32" => "Int64"`), read here as `~ features[2].dtype: "Int32" => "Int64"`.
+ */
+export function printedPropertyPaths(stdout: string): string[] {
+  const out: string[] = [];
+  const open: { indent: number; path: string }[] = [];
+  for (const line of stdout.split("\n")) {
+    const m = /^(\s*)([~+-]) (\[\d+\]|[A-Za-z_][\w.]*)\s*: (.*)$/.exec(line);
+    if (!m) continue;
+    const [, indent, sign, key, value] = m;
+    while (open.length && open[open.length - 1].indent >= indent.length) open.pop();
+    const parent = open.length ? open[open.length - 1].path : "";
+    const path = key.startsWith("[") || !parent ? `${parent}${key}` : `${parent}.${key}`;
+    if (value === "[" || value === "{") open.push({ indent: indent.length, path });
+    else if (!value.startsWith("(")) out.push(`${sign} ${path}: ${value}`);
+  }
+  return out;
+}

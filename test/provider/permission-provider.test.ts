@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { registryObjectProvider } from "../../pulumi/src/provider/registry-object-provider";
 import { Permission, RoleBasedPolicy } from "../../runtime/src/definitions/permission";
-import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
+import { specsFromDefinitions } from "../../runtime/src/registry/kinds";
 import { RegistryObjects } from "../../runtime/src/registry/registry-objects";
 import { Registry } from "../../runtime/src/registry/registry";
 import { FileRegistryStore } from "../../runtime/src/registry/stores/file-store";

@@ -1,9 +1,8 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { registryObjectProvider } from "../../pulumi/src/provider/registry-object-provider";
-import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
+import { specsFromDefinitions, type ObjectSpecs } from "../../runtime/src/registry/kinds";
 import type { ManagedKind } from "../../runtime/src/registry/model";
-import type { ObjectSpecs } from "../../runtime/src/registry/object-spec";
 import { RegistryObjects } from "../../runtime/src/registry/registry-objects";
 import { Registry } from "../../runtime/src/registry/registry";
 import { FileRegistryStore } from "../../runtime/src/registry/stores/file-store";
@@ -69,9 +68,9 @@ describe("the registry object provider, against real registry files", () => {
 
     const views = registryObjectProvider("featureView");
     const v = await views.create(inputs(registry, view()));
-    expect(await views.diff!(v.id, v.outs!, inputs(registry, { ...view(), joinKeys: ["user_id: String"] })))
+    expect(await views.diff!(v.id, v.outs!, inputs(registry, { ...view(), joinKeys: [{ name: "user_id", dtype: "String" }] })))
       .toMatchObject({ changes: true, replaces: ["joinKeys"], deleteBeforeReplace: true });
-    expect(await views.diff!(v.id, v.outs!, inputs(registry, { ...view(), entities: ["account"], joinKeys: ["account_id: Int64"] })))
+    expect(await views.diff!(v.id, v.outs!, inputs(registry, { ...view(), entities: ["account"], joinKeys: [{ name: "account_id", dtype: "Int64" }] })))
       .toMatchObject({ changes: true, replaces: ["entities", "joinKeys"], deleteBeforeReplace: true });
   });
 
@@ -175,7 +174,7 @@ describe("the registry object provider, against real registry files", () => {
     const services = registryObjectProvider("featureService");
     const service = specs.featureService[0];
     const created = await services.create(inputs(registry, service));
-    const selectsNew = { ...service, features: ["user_stats: clicks, ctr, impressions", ...service.features.slice(1)] };
+    const selectsNew = { ...service, features: [{ view: "user_stats", features: ["clicks", "ctr", "impressions"] }, ...service.features.slice(1)] };
     expect(await services.diff!(created.id, created.outs!, inputs(registry, selectsNew)))
       .toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     await expect(services.update!(created.id, created.outs!, inputs(registry, selectsNew)))

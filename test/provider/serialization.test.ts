@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as pulumiTypes from "@pulumi/pulumi";
 import type * as providerModule from "../../pulumi/src/provider";
-import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
+import { specsFromDefinitions } from "../../runtime/src/registry/kinds";
 import type { ManagedKind } from "../../runtime/src/registry/model";
 import { Registry } from "../../runtime/src/registry/registry";
 import { RegistryObjects } from "../../runtime/src/registry/registry-objects";

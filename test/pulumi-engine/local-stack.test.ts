@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type * as stackModule from "../../stacks/credit-scoring";
 import { FeatureStore as RuntimeStore } from "../../runtime/src/feature-store";
 import { RegistryObjects } from "../../runtime/src/registry/registry-objects";
-import { changes, nativeRequire, printedPropertyChanges, resourceName, startEngine, type EngineStack } from "../helpers/pulumi-engine";
+import { changes, nativeRequire, printedPropertyChanges, printedPropertyPaths, resourceName, startEngine, type EngineStack } from "../helpers/pulumi-engine";
 import { FEAST_VENV } from "../helpers/feast";
 import { REPO_ROOT, run, skewless } from "../helpers/processes";
 import { tempDir } from "../helpers/tmp";
@@ -86,6 +86,23 @@ describe("the dev stack under the real Pulumi engine", () => {
       expect(changes(steps).map((s) => [s.op, resourceName(s.urn)])).toEqual([["update", "credit-scoring-user_credit"]]);
       expect(printedPropertyChanges(stdout)).toEqual(['~ ttl: "1w" => "2w"']);
       expect(stdout).toMatch(/~ 1 to update\n\s+13 unchanged/);
+    } finally {
+      writeFileSync(features, original);
+    }
+  }, ENGINE_TIMEOUT);
+
+  it("previews one feature's dtype edit as one update whose diff names that feature's dtype, nested", async () => {
+    // `open_accounts` is the third feature of user_credit: features[2].
+    const edited = original.replace('{ name: "open_accounts", dtype: "Int32" }', '{ name: "open_accounts", dtype: "Int64" }');
+    expect(edited).not.toBe(original);
+    writeFileSync(features, edited);
+    try {
+      const { steps, stdout } = await dev.preview({ diff: true });
+      const updates = changes(steps);
+      expect(updates.map((s) => [s.op, resourceName(s.urn)])).toEqual([["update", "credit-scoring-user_credit"]]);
+      expect(updates[0].diffs).toEqual(["features"]);
+      expect(updates[0].detailedDiff).toEqual(["features[2].dtype"]);
+      expect(printedPropertyPaths(stdout)).toEqual(['~ features[2].dtype: "Int32" => "Int64"']);
     } finally {
       writeFileSync(features, original);
     }

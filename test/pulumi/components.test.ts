@@ -29,8 +29,8 @@ describe("single registry object components, without a FeatureStore", () => {
     await settle();
     const inputsOf = (type: string) => registered.find((r) => r.type === `pulumi-nodejs:dynamic/skewless:${type}`)!.inputs;
     expect(inputsOf("Entity")).toMatchObject({ name: "customer", joinKey: "customer_id", valueType: "String", registry: "/srv/features/registry.db", project: "shop" });
-    expect(inputsOf("FeatureView")).toMatchObject({ name: "orders", entities: ["customer"], joinKeys: ["customer_id: String"], features: ["spend: Float64"], ttl: "2h" });
-    expect(inputsOf("FeatureService")).toMatchObject({ features: ["orders: spend"] });
+    expect(inputsOf("FeatureView")).toMatchObject({ name: "orders", entities: ["customer"], joinKeys: [{ name: "customer_id", dtype: "String" }], features: [{ name: "spend", dtype: "Float64" }], ttl: "2h" });
+    expect(inputsOf("FeatureService")).toMatchObject({ features: [{ view: "orders", features: ["spend"] }] });
     expect(inputsOf("DataSource")).toMatchObject({ name: "orders", type: "file", path: "data/orders.parquet", timestampField: "ts" });
     expect(registered.filter((r) => !r.custom).map((r) => r.type).sort()).toEqual([
       "skewless:index:DataSource", "skewless:index:Entity", "skewless:index:FeatureService", "skewless:index:FeatureView",
@@ -51,6 +51,6 @@ describe("single registry object components, without a FeatureStore", () => {
       store: target, definition: byName,
       definitions: { entities: [customer], dataSources: [], featureViews: [byName], featureServices: [] },
     });
-    expect(view.spec.joinKeys).toEqual(["customer_id: String"]);
+    expect(view.spec.joinKeys).toEqual([{ name: "customer_id", dtype: "String" }]);
   });
 });

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { registryObjectProvider, type RegistryObjectInputs } from "../../pulumi/src/provider/registry-object-provider";
 import { FeatureView } from "../../runtime/src/definitions/feature-view";
-import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
+import { specsFromDefinitions } from "../../runtime/src/registry/kinds";
 import { Registry } from "../../runtime/src/registry/registry";
 import { RegistryObjects } from "../../runtime/src/registry/registry-objects";
 import { renderChange } from "../../runtime/src/registry/render-plan";

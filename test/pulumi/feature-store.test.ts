@@ -64,10 +64,11 @@ describe("FeatureStore on cloud local, under Pulumi's mocks", () => {
       project: "feature_repo",
       name: "user_credit",
       entities: ["user"],
-      joinKeys: ["user_id: Int64"],
-      features: ["credit_score: Int32", "credit_utilization: Float32", "open_accounts: Int32", "late_payments_90d: Int64"],
-      featureDescriptions: {},
-      featureTags: {},
+      joinKeys: [{ name: "user_id", dtype: "Int64" }],
+      features: [
+        { name: "credit_score", dtype: "Int32" }, { name: "credit_utilization", dtype: "Float32" },
+        { name: "open_accounts", dtype: "Int32" }, { name: "late_payments_90d", dtype: "Int64" },
+      ],
       ttl: "1w",
       online: true,
       offline: false,
@@ -82,8 +83,8 @@ describe("FeatureStore on cloud local, under Pulumi's mocks", () => {
     });
     const service = registered.find((r) => r.type === "pulumi-nodejs:dynamic/skewless:FeatureService")!;
     expect(service.inputs.features).toEqual([
-      "user_credit: credit_score, credit_utilization, open_accounts, late_payments_90d",
-      "user_transactions: txn_count_1h, txn_amount_1h",
+      { view: "user_credit", features: ["credit_score", "credit_utilization", "open_accounts", "late_payments_90d"] },
+      { view: "user_transactions", features: ["txn_count_1h", "txn_amount_1h"] },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
+import { specsFromDefinitions } from "../../runtime/src/registry/kinds";
 import { checkObject, RegistryObjects } from "../../runtime/src/registry/registry-objects";
 import { tempDir } from "../helpers/tmp";
 import { richDefinitions } from "../helpers/rich-definitions";
@@ -29,7 +29,7 @@ describe("registry objects by spec", () => {
     await objects.put("featureView", PROJECT, view, "pulumi");
     expect(await objects.plan("featureView", PROJECT, view)).toEqual({ exists: true, managedBy: "pulumi", changes: [], replaces: [] });
     const plan = await objects.plan("featureView", PROJECT, {
-      ...view, ttl: "2d", joinKeys: ["user_id: String"], features: [...view.features, "impressions: Int64"], tags: {},
+      ...view, ttl: "2d", joinKeys: [{ name: "user_id", dtype: "String" }], features: [...view.features, { name: "impressions", dtype: "Int64" }], tags: {},
     });
     expect(plan.changes).toEqual([
       { property: "joinKeys", before: "user_id: Int64", after: "user_id: String" },
@@ -66,13 +66,13 @@ describe("registry objects by spec", () => {
 
   it("points each problem found by check at the property it is about", () => {
     expect(checkObject("featureView", "data/registry.db", PROJECT, view)).toEqual([]);
-    expect(checkObject("featureView", "gs://b/registry.pb", "my-project", { ...view, features: ["clicks: Int65"] })).toEqual([
+    expect(checkObject("featureView", "gs://b/registry.pb", "my-project", { ...view, features: [{ name: "clicks", dtype: "Int65" }] })).toEqual([
       { property: "registry", reason: expect.stringContaining('bucket name "b" must be 3 to 63 characters long') },
       { property: "project", reason: 'project "my-project" is invalid: use letters, digits and underscores' },
       { property: "features", reason: expect.stringContaining('field clicks has dtype "Int65", which does not exist') },
     ]);
     expect(checkObject("featureView", "r.db", PROJECT, { ...view, entities: ["user", "merchant"] })[0].property).toBe("joinKeys");
-    expect(checkObject("featureService", "r.db", PROJECT, { ...specs.featureService[0], features: ["no projection"] })[0])
-      .toEqual({ property: "features", reason: expect.stringContaining('"no projection" is not a projection') });
+    expect(checkObject("featureService", "r.db", PROJECT, { ...specs.featureService[0], features: ["user_stats: clicks"] as never })[0])
+      .toEqual({ property: "features", reason: expect.stringContaining("features must be a list of objects") });
   });
 });

@@ -5,7 +5,7 @@ import type { ManagedKind, ObjectSpecs } from "@skewless/runtime/internal";
 // process. So the methods load the runtime with `require` when they run, and the helpers below
 // capture nothing but each other: a captured import would drag whole modules into the text.
 
-/** A registry object resource's inputs: where the object lives, and its spec (flat, readable). */
+/** A registry object resource's inputs: where the object lives, and its structured spec. */
 export type RegistryObjectInputs<K extends ManagedKind = ManagedKind> = ObjectSpecs[K] & {
   /** Registry location: an absolute path, or an s3:// / gs:// URI (the provider process has no meaningful working directory). */
   registry: string;
@@ -103,7 +103,8 @@ export function registryObjectProvider<K extends ManagedKind>(kind: K): Provider
     async delete(id, props) {
       const rt = load();
       const { registry, project, name } = locate(id, props, rt);
-      await rt.RegistryObjects.open(registry).delete(kind, project, name);   // already gone is fine
+      // Already gone is fine; the placeholder entity goes with the stack's last object (see RegistryObjects.delete).
+      await rt.RegistryObjects.open(registry).delete(kind, project, name, MANAGER);
       await syncOnline(rt, kind, registry, project, props?.onlineStore);
     },
   };

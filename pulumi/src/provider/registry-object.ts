@@ -17,7 +17,7 @@ export interface RegistryObjectArgs<K extends ManagedKind> {
   registry: pulumi.Input<string>;
   /** The Feast project the object belongs to. */
   project: pulumi.Input<string>;
-  /** The object, as readable properties (`ttl: "1d"`, `features: ["clicks: Int64"]`). */
+  /** The object's structured spec (`ttl: "1d"`, `features: [{ name: "clicks", dtype: "Int64" }]`). */
   spec: ObjectSpecs[K];
   /** Feature views: the online store whose tables follow the registry (see RegistryObjectInputs). */
   onlineStore?: OnlineStoreInput;
@@ -38,7 +38,7 @@ function providerFor(kind: ManagedKind): pulumi.dynamic.ResourceProvider {
 
 /**
  * One object in registry.pb, managed by Pulumi. Its spec's properties are the resource's inputs, so
- * `pulumi preview --diff` shows `~ ttl: "1d" => "2d"`; the provider diffs against registry.pb as it is
+ * `pulumi preview --diff` shows `~ ttl: "1d" => "2d"`, and a nested change at its path (`features[2].dtype`); the provider diffs against registry.pb as it is
  * now, so edits made with `feast apply` or by hand show up as changes too.
  */
 export class RegistryObject<K extends ManagedKind = ManagedKind> extends pulumi.dynamic.Resource {

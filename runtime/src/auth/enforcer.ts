@@ -1,6 +1,7 @@
 import type { AuthzedAction, Policy, ResourceType } from "../definitions/permission";
 import type { RegistryModel } from "../registry/model";
-import { permissionSpecFromProto, policyFromProto, type PermissionProto } from "../registry/permission-proto";
+import { policyFromProto, type PermissionProto } from "../registry/permission-proto";
+import { permissionSpecFromProto } from "../registry/kinds/permission";
 import type { Principal } from "./principal";
 
 /** A registry object an action is asked on: its Feast class, name and tags. */

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { ManifestError } from "../errors";
 import type { RequestedView } from "../registry/feature-refs";
 import type { RegistryModel } from "../registry/model";
-import { specFromProto } from "../registry/object-spec";
+import { specFromProto } from "../registry/kinds";
 import { encodeMessage } from "../registry/proto/codec";
 import { timestampToDate } from "../registry/proto/time";
 import { featureViewProtoAtVersion } from "../registry/view-versions";

@@ -1,4 +1,4 @@
-import { flatten, type FlatSpec, type FlatValue } from "./flat-spec";
+import { flatten, type FlatSpec, type FlatValue } from "./kinds";
 import { KINDS, objectName, type AppliedKind, type KindProtos, type RegistryModel } from "./model";
 import type { DesiredState } from "./compile";
 import { DUMMY_ENTITY_NAME } from "./to-proto";
@@ -75,7 +75,7 @@ export function planRegistry(model: RegistryModel, desired: DesiredState, projec
 
 /** What differs between two versions of one object, property by property. */
 export function diffObjects(kind: AppliedKind, before: object, after: object): PropertyChange[] {
-  return diffFlat(flatten(kind, before), flatten(kind, after));
+  return diffFlat(flatten(kind, before as never), flatten(kind, after as never));
 }
 
 export function diffFlat(before: FlatSpec, after: FlatSpec): PropertyChange[] {

@@ -1,9 +1,8 @@
 import {
-  AUTHZED_ACTIONS, Permission, RESOURCE_TYPES, type AuthzedAction, type Policy, type ResourceType,
+  AUTHZED_ACTIONS, RESOURCE_TYPES, type AuthzedAction, type Permission, type Policy, type ResourceType,
 } from "../definitions/permission";
 import { UNKNOWN_FIELDS, type ProtoMessage } from "./proto/codec";
 import type { ObjectMetaProto, Tags } from "./proto/types";
-import { withoutOwnership } from "./ownership";
 
 // Feast's Permission message (feast/core/Permission.proto, Policy.proto) and the one table that maps
 // its enum numbers to names, so no other file carries a magic number for them.
@@ -87,45 +86,6 @@ export function policyFromProto(proto: PolicyProto | undefined): Policy | undefi
   if (combined) return { type: "combinedGroupNamespace", groups: [...(combined.groups ?? [])], namespaces: [...(combined.namespaces ?? [])] };
   // Feast's AllowAll writes an empty Policy message; an unknown oneof member stays unknown.
   return proto[UNKNOWN_FIELDS]?.length ? undefined : { type: "allowAll" };
-}
-
-/** A permission as plain data: what the Pulumi resource takes and what plans diff. */
-export interface PermissionSpec {
-  name: string;
-  /** Feast class names (`"FeatureView"`); every type when the permission covers all. */
-  types: string[];
-  namePatterns: string[];
-  requiredTags: Tags;
-  /** `"READ_ONLINE"`, ... */
-  actions: string[];
-  policy: Policy;
-  tags: Tags;
-}
-
-export function permissionSpecFromProto(proto: PermissionProto): PermissionSpec {
-  const s = proto.spec ?? {};
-  return {
-    name: s.name ?? "",
-    types: (s.types ?? []).map(typeName),
-    namePatterns: [...(s.name_patterns ?? [])],
-    requiredTags: { ...(s.required_tags ?? {}) },
-    actions: (s.actions ?? []).map(actionName),
-    policy: policyFromProto(s.policy) ?? { type: "allowAll" },
-    tags: withoutOwnership(s.tags),
-  };
-}
-
-/** Validates a spec through the definition class, so specs and definitions fail alike. */
-export function permissionFromSpec(spec: PermissionSpec): Permission {
-  return new Permission({
-    name: spec.name,
-    types: spec.types as ResourceType[],
-    namePatterns: spec.namePatterns,
-    requiredTags: spec.requiredTags,
-    actions: spec.actions as AuthzedAction[],
-    policy: spec.policy,
-    tags: spec.tags,
-  });
 }
 
 /** The policy as a reviewer reads it: `roles: a, b`, `groups: g; namespaces: n`, `allow all`. */

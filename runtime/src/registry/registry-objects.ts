@@ -1,10 +1,9 @@
 import { ObjectOwnershipError, SkewlessError } from "../errors";
 import { markManaged, objectManager } from "./apply";
-import { checkServiceSpec, compileSpec } from "./compile-spec";
 import { diffFlat, diffObjects, kindLabel, type PropertyChange } from "./diff";
-import type { FlatSpec, FlatValue } from "./flat-spec";
-import type { ManagedKind } from "./model";
-import { specFromProto, type FeatureServiceSpec, type ObjectSpecs } from "./object-spec";
+import { checkSpec, specFromProto, specToProto, type ObjectSpecs } from "./kinds";
+import { flattenServiceSpec } from "./kinds/feature-service";
+import { objectName, type ManagedKind, type RegistryModel } from "./model";
 import type { Manager } from "./ownership";
 import { Registry } from "./registry";
 import { openRegistryStore } from "./stores/open-store";
@@ -77,7 +76,7 @@ export class RegistryObjects {
       if (owner && owner !== manager && options.takeOver === false) {
         throw new ObjectOwnershipError(kindLabel(kind), spec.name, project, managerLabel(owner), managerLabel(manager));
       }
-      const proto = compileSpec(kind, spec, project, model);
+      const proto = specToProto(kind, spec, project, model);
       model.ensureProject(project);
       // Feast registers its placeholder entity on every apply; so does every write here
       if (!model.get("entity", project, DUMMY_ENTITY_NAME)) model.upsert("entity", project, markManaged("entity", dummyEntityProto(project), manager));
@@ -86,9 +85,21 @@ export class RegistryObjects {
     });
   }
 
-  /** Removes the object; returns false (writing nothing) when it was not there. */
-  async delete(kind: ManagedKind, project: string, name: string): Promise<boolean> {
-    return this.registry.update((model) => model.remove(kind, project, name));
+  /**
+   * Removes the object; returns false (writing nothing) when it was not there. Given the
+   * `manager` that deletes, the placeholder entity goes too once it is that manager's and nothing
+   * needs it any more: no view without entities uses it, and the manager has nothing else left in
+   * the project (every write adds the placeholder, as Feast's apply does, so it goes with the last).
+   */
+  async delete(kind: ManagedKind, project: string, name: string, manager?: Manager): Promise<boolean> {
+    let removed = false;
+    await this.registry.update((model) => {
+      removed = model.remove(kind, project, name);
+      const placeholder = manager !== undefined && isUnusedPlaceholder(model, project, manager);
+      if (placeholder) model.remove("entity", project, DUMMY_ENTITY_NAME);
+      return removed || placeholder;
+    });
+    return removed;
   }
 
   /** Compares the registry's object with `spec`, without writing anything. */
@@ -98,17 +109,29 @@ export class RegistryObjects {
     if (!current) return { exists: false, changes: [], replaces: [] };
     let changes: PropertyChange[];
     try {
-      changes = diffObjects(kind, current, compileSpec(kind, spec, project, model));
+      changes = diffObjects(kind, current, specToProto(kind, spec, project, model));
     } catch (e) {
       // A service whose views are not updated yet cannot be compiled; its spec still says what changes.
       if (kind !== "featureService") throw e;
-      changes = diffFlat(flattenSpec(specFromProto(kind, current)), flattenSpec(spec));
+      changes = diffFlat(flattenServiceSpec(specFromProto("featureService", current as never)), flattenServiceSpec(spec as ObjectSpecs["featureService"]));
     }
     const immutable: readonly string[] = RECREATE_ON_CHANGE[kind] ?? [];
     const replaces = [...new Set(changes.map((c) => c.property.split(/[ .]/)[0]))].filter((p) => immutable.includes(p));
     return { exists: true, managedBy: objectManager(kind, current), changes, replaces };
   }
 }
+
+/** Whether the placeholder entity is `manager`'s and nothing holds on to it (see RegistryObjects.delete). */
+function isUnusedPlaceholder(model: RegistryModel, project: string, manager: Manager): boolean {
+  const placeholder = model.get("entity", project, DUMMY_ENTITY_NAME);
+  if (!placeholder || objectManager("entity", placeholder) !== manager) return false;
+  const views = [...model.list("featureView", project), ...model.list("streamFeatureView", project)];
+  if (views.some((v) => (v.spec?.entities ?? []).includes(DUMMY_ENTITY_NAME))) return false;
+  return !MANAGED_KINDS_LIST.some((kind) => model.list(kind, project).some((p) =>
+    objectManager(kind, p) === manager && !(kind === "entity" && objectName(kind, p) === DUMMY_ENTITY_NAME)));
+}
+
+const MANAGED_KINDS_LIST: readonly ManagedKind[] = ["entity", "dataSource", "featureView", "featureService", "permission"];
 
 /**
  * Validates a registry location, a project name and a spec without reading the registry (feature
@@ -128,7 +151,7 @@ export function checkObject<K extends ManagedKind>(kind: K, location: string, pr
   if (typeof project !== "string" || !PROJECT_NAME.test(project)) {
     problems.push({ property: "project", reason: `project ${JSON.stringify(project)} is invalid: use letters, digits and underscores` });
   }
-  attempt(undefined, () => (kind === "featureService" ? checkServiceSpec(spec as FeatureServiceSpec) : compileSpec(kind, spec, "check")));
+  attempt(undefined, () => checkSpec(kind, spec));
   return problems;
 }
 
@@ -137,8 +160,7 @@ const PROJECT_NAME = /^[A-Za-z0-9_]+$/;
 /** The spec property a validation message is about, for tools that point at properties. */
 function propertyOf(message: string): string {
   const rules: [RegExp, string][] = [
-    [/\bttl\b/, "ttl"], [/joinKeys|join key/, "joinKeys"], [/\bentit/, "entities"], [/featureDescriptions|featureTags/, "featureTags"],
-    [/source|timestampField/i, "source"], [/\btags?\b/, "tags"], [/\bfield\b|\bfeatures?\b|dtype|projection/, "features"],
+    [/\bttl\b/, "ttl"], [/joinKeys|join key/, "joinKeys"], [/\bentit/, "entities"], [/source|timestampField/i, "source"], [/\btags?\b/, "tags"], [/\bfield\b|\bfeatures?\b|dtype|projection/, "features"],
   ];
   return rules.find(([pattern]) => pattern.test(message))?.[1] ?? "name";
 }
@@ -147,19 +169,4 @@ function managerLabel(manager: string): string {
   if (manager === "skewless") return "`skewless apply`";
   if (manager === "pulumi") return "Pulumi";
   return manager;
-}
-
-/** A spec as flat properties (nested maps and sources as `key.sub`), for property-level diffs. */
-export function flattenSpec(spec: object, prefix = ""): FlatSpec {
-  const out: FlatSpec = {};
-  for (const [key, value] of Object.entries(spec)) {
-    const name = `${prefix}${key}`;
-    if (Array.isArray(value)) out[name] = value.map(String);
-    else if (value !== null && typeof value === "object") {
-      const entries = Object.entries(value as Record<string, unknown>);
-      if (entries.every(([, v]) => typeof v === "string")) out[name] = { ...(value as Record<string, string>) };
-      else Object.assign(out, flattenSpec(value, `${name}.`));
-    } else out[name] = String(value ?? "") as FlatValue;
-  }
-  return out;
 }

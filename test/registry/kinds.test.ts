@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Entity, FeatureView, FileSource, KafkaSource } from "../../runtime/src/index";
 import { collectDefinitions, compileDefinitions } from "../../runtime/src/registry/compile";
-import { compileSpec, parseProjection, specsFromDefinitions } from "../../runtime/src/registry/compile-spec";
+import { checkSpec, specFromProto, specsFromDefinitions, specToProto, type FeatureViewSpec } from "../../runtime/src/registry/kinds";
 import { KINDS, RegistryModel, type ManagedKind } from "../../runtime/src/registry/model";
 import { encodeMessage } from "../../runtime/src/registry/proto/codec";
-import { specFromProto, type FeatureViewSpec } from "../../runtime/src/registry/object-spec";
 import { DefinitionError } from "../../runtime/src/errors";
 import { richDefinitions } from "../helpers/rich-definitions";
 
@@ -16,7 +15,7 @@ function registryWith(desired: ReturnType<typeof compileDefinitions>): RegistryM
   return model;
 }
 
-describe("object specs", () => {
+describe("object specs (one handler per kind)", () => {
   it("compile back to the very bytes skewless apply writes, for every kind and option", () => {
     const desired = compileDefinitions(richDefinitions(), PROJECT);
     const model = registryWith(desired);
@@ -29,7 +28,7 @@ describe("object specs", () => {
       for (const proto of protos) {
         const spec = specFromProto(kind, proto as never);
         const bytes = (p: object) => Buffer.from(encodeMessage(KINDS[kind].type, p)).toString("hex");
-        expect(bytes(compileSpec(kind, spec, PROJECT, model))).toBe(bytes(proto));
+        expect(bytes(specToProto(kind, spec, PROJECT, model))).toBe(bytes(proto));
         checked++;
       }
     }
@@ -50,31 +49,34 @@ describe("object specs", () => {
     const bytes = (kind: ManagedKind, p: object) => Buffer.from(encodeMessage(KINDS[kind].type, p)).toString("hex");
     for (const proto of [...desired.dataSources, ...desired.featureViews]) {
       const kind: ManagedKind = "spec" in proto ? "featureView" : "dataSource";
-      expect(bytes(kind, compileSpec(kind, specFromProto(kind, proto as never), PROJECT, model))).toBe(bytes(kind, proto));
+      expect(bytes(kind, specToProto(kind, specFromProto(kind, proto as never), PROJECT, model))).toBe(bytes(kind, proto));
     }
     const spec = specFromProto("dataSource", desired.dataSources.find((d) => d.name === "clicks_avro")!);
     expect(spec).toMatchObject({ type: "kafka", topic: "clicks-avro", messageFormat: "avro", watermarkDelaySeconds: 600, batchSource: { type: "file", path: "data/clicks" } });
     expect(desired.featureViews[0]!.spec!.stream_source).toMatchObject({ type: 3, name: "clicks_json", kafka_options: { topic: "clicks" } });
   });
 
-  it("read like the definitions: ttl in units, features as name: dtype, no placeholder entity", () => {
+  it("read like the definitions: ttl in units, features and projections as objects, no placeholder entity", () => {
     const specs = specsFromDefinitions(richDefinitions(), PROJECT);
     const byName = Object.fromEntries(specs.featureView.map((v) => [v.name, v]));
     expect(byName.user_stats).toMatchObject({
-      entities: ["user"], joinKeys: ["user_id: Int64"], ttl: "1d", online: true,
-      features: ["clicks: Int64", "ctr: Float32", "history: Array(Int32)"],
-      featureDescriptions: { clicks: "clicks today" }, featureTags: { clicks: { pii: "false" } },
+      entities: ["user"], joinKeys: [{ name: "user_id", dtype: "Int64" }], ttl: "1d", online: true,
+      features: [
+        { name: "clicks", dtype: "Int64", description: "clicks today", tags: { pii: "false" } },
+        { name: "ctr", dtype: "Float32" },
+        { name: "history", dtype: "Array(Int32)" },
+      ],
       source: { name: "stats_source", type: "file", path: "data/stats.parquet", fieldMapping: { raw_clicks: "clicks" } },
     });
-    expect(byName.user_merchant.joinKeys).toEqual(["user_id: Int64", "merchant_id: String"]);
-    expect(byName.user_merchant.features).toEqual(["spend: Float64"]);
+    expect(byName.user_merchant.joinKeys).toEqual([{ name: "user_id", dtype: "Int64" }, { name: "merchant_id", dtype: "String" }]);
+    expect(byName.user_merchant.features).toEqual([{ name: "spend", dtype: "Float64" }]);
     expect(byName.global_stats).toMatchObject({ entities: [], joinKeys: [], ttl: "0s" });
     expect(byName.live_clicks.source).toMatchObject({ type: "push", name: "clicks_push", batchSource: { type: "file", name: "clicks_batch" } });
     expect(specs.featureService[0].features).toEqual([
-      "user_stats: clicks, ctr",
-      "user_merchant as pairs: spend (join keys user_id=buyer_id)",
-      "global_stats: total",
-      "live_clicks: recent",
+      { view: "user_stats", features: ["clicks", "ctr"] },
+      { view: "user_merchant", alias: "pairs", features: ["spend"], joinKeyMap: { user_id: "buyer_id" } },
+      { view: "global_stats", features: ["total"] },
+      { view: "live_clicks", features: ["recent"] },
     ]);
     expect(specs.entity.find((e) => e.name === "merchant")).toMatchObject({ joinKey: "merchant_id", valueType: "String" });
   });
@@ -88,25 +90,29 @@ describe("object specs", () => {
 
   it("are validated with the messages skewless plan prints", () => {
     const view = specsFromDefinitions(richDefinitions(), PROJECT).featureView[0];
-    const bad = (patch: Partial<FeatureViewSpec>) => () => compileSpec("featureView", { ...view, ...patch }, PROJECT);
+    const bad = (patch: Partial<FeatureViewSpec>) => () => specToProto("featureView", { ...view, ...patch }, PROJECT);
     expect(bad({ ttl: "1 day" })).toThrow(/feature view user_stats: ttl "1 day" is not a duration/);
-    expect(bad({ features: ["clicks: Int65"] })).toThrow(/field clicks has dtype "Int65", which does not exist/);
-    expect(bad({ features: ["clicks Int64"] })).toThrow(/feature "clicks Int64" must read "name: dtype"/);
-    expect(bad({ joinKeys: [] })).toThrow(/joinKeys must give one "join_key: dtype" per entity/);
+    expect(bad({ features: [{ name: "clicks", dtype: "Int65" }] })).toThrow(/field clicks has dtype "Int65", which does not exist/);
+    expect(bad({ features: ["clicks: Int64"] as never })).toThrow(/feature view user_stats: features must be a list of objects like \{ name: "clicks", dtype: "Int64" \}/);
+    expect(bad({ joinKeys: [] })).toThrow(/joinKeys must give one \{ name, dtype \} per entity/);
+    expect(bad({ joinKeys: [{ name: "user_id", dtype: "Int65" }] })).toThrow(/joinKeys\[0\]: join key user_id has dtype "Int65"/);
     expect(bad({ features: [] })).toThrow(DefinitionError);
-    expect(bad({ featureTags: { nope: { a: "b" } } })).toThrow(/name nope, which is not one of its features/);
+    expect(bad({ features: [{ name: "clicks", dtype: "Int64", tags: { pii: 1 as never } }] })).toThrow(/field clicks: tag pii must be a string/);
   });
 
   it("compile a service only against views the registry holds", () => {
     const service = specsFromDefinitions(richDefinitions(), PROJECT).featureService[0];
-    expect(() => compileSpec("featureService", service, PROJECT, new RegistryModel()))
+    expect(() => specToProto("featureService", service, PROJECT, new RegistryModel()))
       .toThrow(/feature service ranker_v1 uses feature view user_stats, which is not in the registry/);
   });
 
-  it("parse projections, with aliases and join key maps", () => {
-    expect(parseProjection("v as w: a, b (join keys k=c, l=d)", "s")).toEqual({
-      view: "v", alias: "w", features: ["a", "b"], joinKeyMap: { k: "c", l: "d" },
-    });
-    expect(() => parseProjection("v", "feature service s")).toThrow(/feature service s: "v" is not a projection/);
+  it("check a service's projections for shape and names before any view exists", () => {
+    const service = specsFromDefinitions(richDefinitions(), PROJECT).featureService[0];
+    const check = (features: unknown) => () => checkSpec("featureService", { ...service, features: features as never });
+    expect(check(service.features)).not.toThrow();
+    expect(check(["user_stats: clicks"])).toThrow(/feature service ranker_v1: features must be a list of objects/);
+    expect(check([{ view: "user_stats", features: [] }])).toThrow(/features\[0\] selects no features from view user_stats/);
+    expect(check([{ view: "user stats", features: ["clicks"] }])).toThrow(/features\[0\]: view name "user stats" is invalid/);
+    expect(check([{ view: "v", features: ["a"], joinKeyMap: { k: 3 } }])).toThrow(/features\[0\]: joinKeyMap: tag k must be a string/);
   });
 });
