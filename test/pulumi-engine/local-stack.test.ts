@@ -100,8 +100,8 @@ describe("the dev stack under the real Pulumi engine", () => {
       const { steps, stdout } = await dev.preview({ diff: true });
       const updates = changes(steps);
       expect(updates.map((s) => [s.op, resourceName(s.urn)])).toEqual([["update", "credit-scoring-user_credit"]]);
-      expect(updates[0].diffs).toEqual(["features"]);
-      expect(updates[0].detailedDiff).toEqual(["features[2].dtype"]);
+      // Dynamic providers return no detailed diff (their DiffResult has none), so the engine's
+      // events carry none either; the CLI diffs the inputs itself and prints the nested path.
       expect(printedPropertyPaths(stdout)).toEqual(['~ features[2].dtype: "Int32" => "Int64"']);
     } finally {
       writeFileSync(features, original);
