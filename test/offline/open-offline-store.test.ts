@@ -39,6 +39,6 @@ describe("openOfflineStore", () => {
   });
 
   it("lists every backend in one table keyed by type", () => {
-    expect(Object.keys(OFFLINE_STORES).sort()).toEqual(["bigquery", "dask", "duckdb", "file"]);
+    expect(Object.keys(OFFLINE_STORES).sort()).toEqual(["bigquery", "dask", "duckdb", "file", "snowflake.offline"]);
   });
 });
